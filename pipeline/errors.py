@@ -1,0 +1,31 @@
+"""Every error jixiao reports to a user, in one place, each naming the file and the problem."""
+from __future__ import annotations
+
+
+class JixiaoError(Exception):
+    """Base class: a problem with an input or a data file that the user can act on."""
+
+
+class InputError(JixiaoError):
+    """An input document cannot be read or decoded."""
+
+    def __init__(self, path: str, problem: str):
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ModelError(JixiaoError):
+    """A data file in models/ is missing or malformed."""
+
+    def __init__(self, path: str, problem: str):
+        super().__init__(f"models/{path}: {problem}")
+
+
+NOT_FOUND = "no such file or directory"
+EMPTY = "the file is empty"
+BINARY = "binary content (NUL bytes); not a text document"
+UNDECODABLE = "cannot decode the text (tried UTF-8, UTF-16, GB18030 and detection)"
+UNSUPPORTED = "unsupported file type {suffix!r}; expected .txt or .md"
+TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} (raise it with --max-bytes)"
+UNREADABLE = "cannot read the file: {reason}"

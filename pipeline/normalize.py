@@ -1,0 +1,104 @@
+"""Normalise text for recognition while keeping a map back to the source.
+
+Three edits, all chosen so that every normalised character is a source character
+(folded 1:1) or the source character itself; only deletions change positions:
+- full-width ASCII (`３０万元`, `（一）`, `，`) and the ideographic space fold to ASCII;
+- spaces inside quantities and between Chinese characters (`30 万元`, `2023 年 7 月`,
+  `项目支出 绩效`) are removed; spaces between two Latin words or numbers stay;
+- line breaks that a PDF conversion put inside a sentence or number are removed
+  (the line before is long and ends mid-sentence, the next is not a heading or table row).
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+import regex
+
+# U+FF01..U+FF5E are the full-width forms of U+0021..U+007E; U+3000 and NBSP are spaces.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
+
+_SPACES = regex.compile(r"(?<=(?P<before>\S))[ ]+(?=(?P<after>\S))")
+_ASCII_WORD = regex.compile(r"[A-Za-z0-9]")
+_CR = regex.compile(r"\r(?=\n)")
+_LINE_BREAK = regex.compile(
+    r"(?<=\S)(?<![。！？；：:;!?…][”’)）》】]?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])"
+)
+_HEADING = regex.compile(
+    r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[(（]\d+[)）]|第[一二三四五六七八九十\d]+[章节部分条]"
+)
+# A wrapped body line is at least this long; shorter lines are titles, headings or signatures.
+MIN_WRAPPED_LINE = 15
+
+
+def fold_width(text: str) -> str:
+    return text.translate(_FOLD)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text with the positions where it was cut relative to the source."""
+
+    source: str
+    text: str
+    # piece k of `text` starts at norm_starts[k] and was copied from source at src_starts[k]
+    norm_starts: list[int] = field(repr=False)
+    src_starts: list[int] = field(repr=False)
+
+    def source_offset(self, pos: int) -> int:
+        k = bisect_right(self.norm_starts, pos) - 1
+        return self.src_starts[k] + (pos - self.norm_starts[k])
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open normalised span onto the source."""
+        if end <= start:
+            s = self.source_offset(start) if start < len(self.text) else len(self.source)
+            return s, s
+        return self.source_offset(start), self.source_offset(end - 1) + 1
+
+
+def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    line = text[line_start:match.start()]
+    if "\t" in line or len(line.strip()) < MIN_WRAPPED_LINE:
+        return False
+    if _HEADING.match(line.strip()) and "。" not in line:
+        return False
+    next_end = text.find("\n", match.end())
+    next_line = text[match.end():next_end if next_end >= 0 else len(text)]
+    if "\t" in next_line or _HEADING.match(next_line):
+        return False
+    return True
+
+
+def _deletions(text: str) -> list[tuple[int, int]]:
+    cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
+    for m in _SPACES.finditer(text):
+        if _ASCII_WORD.match(m.group("before")) and _ASCII_WORD.match(m.group("after")):
+            continue
+        cuts.append((m.start(), m.end()))
+    cuts.extend((m.start(), m.end()) for m in _LINE_BREAK.finditer(text) if _line_join_allowed(text, m))
+    cuts.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in cuts:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def normalize(source: str) -> Normalized:
+    folded = fold_width(source)
+    pieces: list[str] = []
+    norm_starts, src_starts = [0], [0]
+    pos = norm = 0
+    for s, e in _deletions(folded):
+        pieces.append(folded[pos:s])
+        norm += s - pos
+        pos = e
+        norm_starts.append(norm)
+        src_starts.append(e)
+    pieces.append(folded[pos:])
+    return Normalized(source, "".join(pieces), norm_starts, src_starts)

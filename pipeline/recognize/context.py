@@ -1,0 +1,36 @@
+"""Context helpers shared by recognisers: same-line windows and cue lists."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from ..resources import lookup
+from .patterns import alternation
+
+
+def line_before(text: str, pos: int, window: int) -> str:
+    """Up to `window` characters before `pos`, not reaching back past a line break."""
+    start = max(text.rfind("\n", 0, pos) + 1, pos - window)
+    return text[start:pos]
+
+
+def line_after(text: str, pos: int, window: int) -> str:
+    end = text.find("\n", pos, pos + window)
+    return text[pos:end if end >= 0 else pos + window]
+
+
+@lru_cache(maxsize=None)
+def cue_words(name: str) -> tuple[str, ...]:
+    value = lookup(f"cues.{name}")
+    words = value["words"] if isinstance(value, dict) else value
+    return tuple(sorted((str(w) for w in words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def cue_pattern(name: str) -> "regex.Pattern[str]":
+    return regex.compile(alternation(cue_words(name)))
+
+
+def cue_window(name: str) -> int:
+    return int(lookup(f"cues.{name}.window"))

@@ -1,0 +1,231 @@
+"""Recognise organisation (ORG) and project (PROJECT) names by rules over the
+text, its jieba tokens and the mentions already found, with word lists from
+models/names.yaml. No name of any one report is listed: an organisation is a
+place or level, government function words and an organisational form
+(张掖市 + 交通运输 + 局); a project is a route code with its name and section, a
+facility, a named budget item (…工作经费, …控制规划, …建设项目) or a national programme.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from ..resources import lookup
+from .mention import Mention
+from .patterns import alternation
+
+# Characters that end a name: punctuation, whitespace, quotes, brackets of titles.
+_BOUNDARY = regex.compile(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
+MAX_PROJECT_CHARS = 45
+MAX_FACILITY_CHARS = 16
+MAX_COMPANY_NAME = 10
+
+
+@dataclass(frozen=True)
+class NameRules:
+    org_core: "regex.Pattern[str]"
+    org_alone: "regex.Pattern[str]"
+    company: "regex.Pattern[str]"
+    levels: frozenset[str]
+    level_chars: frozenset[str]
+    place_endings: tuple[str, ...]
+    not_places: frozenset[str]
+    not_before: frozenset[str]
+    strong: frozenset[str]
+    departmental: "regex.Pattern[str]"
+    company_stop: "regex.Pattern[str]"
+    programmes: "regex.Pattern[str]"
+    road_ends: "regex.Pattern[str]"
+    facility_ends: "regex.Pattern[str]"
+    budget_ends: "regex.Pattern[str]"
+    drop_xiangmu_before: tuple[str, ...]
+    stop_words: frozenset[str]
+    generic_parts: "regex.Pattern[str]"
+    generic_whole: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def rules() -> NameRules:
+    org = lookup("names.org")
+    project = lookup("names.project")
+    functions = alternation(org["functions"] + org["generic_functions"])
+    forms = alternation(org["strong"] + org["weak"])
+    not_followed = alternation(org["form_not_followed_by"])
+    levels = alternation(org["levels"])
+    ends_all = lambda words: regex.compile(alternation(words))  # noqa: E731
+    return NameRules(
+        org_core=regex.compile(
+            rf"(?P<body>{functions}(?:[和与]?{functions}){{0,6}})(?P<form>{forms})(?!{not_followed})"
+        ),
+        org_alone=regex.compile(rf"(?P<level>{levels})(?P<form>{alternation(org['level_alone'])})(?:办公厅|办公室)?(?!{not_followed})"),
+        company=regex.compile(alternation(org["company_forms"])),
+        levels=frozenset(org["levels"]),
+        level_chars=frozenset(w for w in org["levels"] if len(w) == 1),
+        place_endings=tuple(org["place_endings"]),
+        not_places=frozenset(org["not_places"]),
+        not_before=frozenset(org["not_before"]),
+        strong=frozenset(org["strong"]),
+        departmental=regex.compile(alternation(org["functions"])),
+        company_stop=regex.compile(rf".*(?:{alternation(org['company_not_in'])})"),
+        programmes=ends_all(project["programmes"]),
+        road_ends=ends_all(project["road_name_ends"]),
+        facility_ends=ends_all(project["facility_ends"]),
+        budget_ends=ends_all(project["budget_ends"]),
+        drop_xiangmu_before=tuple(project["drop_xiangmu_before"]),
+        stop_words=frozenset(project["stop_words"]),
+        generic_parts=regex.compile(alternation(project["generic_parts"])),
+        generic_whole=frozenset(project["generic"]),
+    )
+
+
+class Tokens:
+    """Token boundaries of a text: which positions start and end a word."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.by_end = {e: s for s, e in spans}
+        self.start_set = set(self.starts)
+
+    def ending_at(self, pos: int) -> int | None:
+        return self.by_end.get(pos)
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        k = bisect_left(self.starts, start)
+        out = []
+        while k < len(self.spans) and self.spans[k][0] < end:
+            out.append(self.spans[k])
+            k += 1
+        return out
+
+
+def _is_place(word: str, r: NameRules) -> bool:
+    return len(word) >= 2 and word.endswith(r.place_endings) and word not in r.not_places and word[-2:] not in r.not_places
+
+
+def _extend_with_place(text: str, start: int, tokens: Tokens, r: NameRules) -> tuple[int, bool]:
+    """Grow an organisation leftwards over a level (市) and places (甘肃省, 张掖市)."""
+    s, prefixed = start, False
+    if s > 0 and text[s - 1] in r.level_chars and tokens.ending_at(s) is None:
+        s, prefixed = s - 1, True
+    for _ in range(3):
+        t = tokens.ending_at(s)
+        if t is None:
+            break
+        word = text[t:s]
+        if word in r.levels or _is_place(word, r):
+            s, prefixed = t, True
+            continue
+        break
+    return s, prefixed
+
+
+def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
+    r = rules()
+    found: list[Mention] = []
+    for m in r.org_core.finditer(text):
+        body, form = m.group("body"), m.group("form")
+        s, prefixed = _extend_with_place(text, m.start(), tokens, r)
+        if not r.departmental.search(body):
+            continue
+        if not prefixed and (form not in r.strong or (s > 0 and text[s - 1] in r.not_before)):
+            continue
+        found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
+    for m in r.org_alone.finditer(text):
+        s = m.start()
+        if s > 0 and text[s - 1] in r.not_before:
+            continue
+        if s not in tokens.start_set:
+            t = tokens.ending_at(s + 1)  # 张掖市 + 委: the level ends a place token
+            if t is None or not _is_place(text[t:s + 1], r):
+                continue
+            s = t
+        else:
+            s, _ = _extend_with_place(text, s, tokens, r)
+        found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
+    for m in r.company.finditer(text):
+        left = m.start()
+        while left > max(0, m.start() - MAX_COMPANY_NAME) and not _BOUNDARY.match(text[left - 1]):
+            left -= 1
+        stop = r.company_stop.match(text, left, m.start())
+        if stop:
+            left = stop.end()
+        if m.start() - left < 2:
+            continue
+        found.append(Mention("ORG", left, m.end(), text[left:m.end()]))
+    return found
+
+
+def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, blockers: list[tuple[int, int]],
+                r: NameRules) -> int:
+    """Walk left token by token from a name's end word to where the name begins."""
+    s = end_word_start
+    floor = max(0, end_word_start - limit)
+    while s > floor:
+        if any(bs < s <= be for bs, be in blockers):
+            break
+        t = tokens.ending_at(s)
+        if t is None:
+            t = s - 1
+        word = text[t:s]
+        if word in r.stop_words or _BOUNDARY.search(word):
+            break
+        s = t
+    return s
+
+
+def _non_generic(part: str, r: NameRules) -> bool:
+    return len(r.generic_parts.sub("", part)) >= 2
+
+
+def _road_project(text: str, road: Mention, tokens: Tokens, r: NameRules) -> Mention | None:
+    pos = road.end
+    while pos < len(text) and text[pos] in " 线":
+        pos += 1
+    stop = pos
+    while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _BOUNDARY.match(text[stop]):
+        stop += 1
+    for ts, te in tokens.within(pos, stop):
+        if text[ts:te] in r.stop_words and ts > pos:
+            stop = ts
+            break
+    last = None
+    for m in r.road_ends.finditer(text, pos, stop):
+        last = m
+    if last is None or last.end() <= pos:
+        return None
+    return Mention("PROJECT", road.start, last.end(), text[road.start:last.end()])
+
+
+def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Mention]:
+    r = rules()
+    found: list[Mention] = []
+    for m in r.programmes.finditer(text):
+        found.append(Mention("PROJECT", m.start(), m.end(), m.group()))
+    roads = [m for m in mentions if m.type == "ROAD"]
+    for road in roads:
+        project = _road_project(text, road, tokens, r)
+        if project:
+            found.append(project)
+    blockers = [(m.start, m.end) for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO")]
+    blockers.sort()
+    for m in r.facility_ends.finditer(text):
+        s = _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r)
+        if _non_generic(text[s:m.start()], r):
+            found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
+    for m in r.budget_ends.finditer(text):
+        end = m.end()
+        if m.group().endswith("项目"):
+            head = text[m.start():end - 2]
+            following = text[end:end + 4]
+            if following.startswith(r.drop_xiangmu_before) or (not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())):
+                end -= 2
+        s = _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r)
+        name = text[s:end]
+        if end <= s or name in r.generic_whole or not _non_generic(text[s:m.start()], r):
+            continue
+        found.append(Mention("PROJECT", s, end, name))
+    return found

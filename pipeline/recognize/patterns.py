@@ -1,0 +1,70 @@
+"""Compile models/patterns.yaml: named sub-patterns with `{Name}` holes, in the
+manner of Recognizers-Text's typed YAML. Lexicons named under `lexicons:` become
+alternations (longest first, escaped). An unknown hole is an error, not a literal.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable
+
+import regex
+
+from ..errors import ModelError
+from ..resources import load_yaml, lookup
+
+PATTERN_FILE = "patterns.yaml"
+# regex's own {m,n} quantifiers start with a digit and \p{Han} follows \p, so neither is a hole.
+_HOLE = regex.compile(r"(?<!\\[pP])\{([A-Za-z][A-Za-z0-9]*)\}")
+
+
+def alternation(words: Iterable[Any]) -> str:
+    """`[万元, 元]` -> `(?:万元|元)`, longest first so the longest unit wins."""
+    items = sorted({str(w) for w in words}, key=lambda w: (-len(w), w))
+    if not items:
+        raise ModelError(PATTERN_FILE, "a lexicon is empty")
+    return "(?:" + "|".join(regex.escape(w) for w in items) + ")"
+
+
+@lru_cache(maxsize=1)
+def references() -> dict[str, str]:
+    spec = load_yaml(PATTERN_FILE)
+    table: dict[str, str] = {}
+    for name, dotted in (spec.get("lexicons") or {}).items():
+        table[name] = alternation(lookup(dotted))
+    for name, body in (spec.get("references") or {}).items():
+        if name in table:
+            raise ModelError(PATTERN_FILE, f"reference {name!r} defined twice")
+        table[name] = str(body)
+    return table
+
+
+def expand(pattern: str, table: dict[str, str] | None = None, _depth: int = 0) -> str:
+    table = references() if table is None else table
+    if _depth > 20:
+        raise ModelError(PATTERN_FILE, f"references nest too deep in {pattern!r}")
+
+    def fill(match: "regex.Match[str]") -> str:
+        name = match.group(1)
+        if name not in table:
+            raise ModelError(PATTERN_FILE, f"unknown reference {{{name}}}")
+        return expand(table[name], table, _depth + 1)
+
+    return _HOLE.sub(fill, pattern)
+
+
+def compile_pattern(pattern: str) -> "regex.Pattern[str]":
+    try:
+        return regex.compile(expand(pattern))
+    except regex.error as exc:
+        raise ModelError(PATTERN_FILE, f"pattern {pattern!r} does not compile: {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def compiled_patterns() -> dict[str, list["regex.Pattern[str]"]]:
+    """Mention type -> its compiled patterns, in file order."""
+    spec = load_yaml(PATTERN_FILE).get("patterns") or {}
+    return {label: [compile_pattern(p) for p in pats] for label, pats in spec.items()}
+
+
+def reference_pattern(name: str) -> "regex.Pattern[str]":
+    return compile_pattern("{" + name + "}")

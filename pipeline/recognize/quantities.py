@@ -1,0 +1,77 @@
+"""Recognise MONEY, PERCENT, LENGTH, DURATION and COUNT mentions.
+
+Patterns come from models/patterns.yaml; the context rules below read their word
+lists from models/cues.yaml (money cues for a bare 万, width words that make 米
+not a length, fixed terms that are not counts, cues that make `NN年` a span of time).
+"""
+from __future__ import annotations
+
+import regex
+
+from ..resolve.numbers import NotANumber
+from ..resolve.quantities import QUANTITY_TYPES, quantity_from_match
+from .context import cue_pattern, cue_window, cue_words, line_after, line_before
+from .mention import Mention
+from .patterns import compiled_patterns
+
+_ARABIC_YEAR = regex.compile(r"\d{2}|\d{4}")
+
+
+def _is_money(text: str, match: "regex.Match[str]") -> bool:
+    if not match.groupdict().get("bare"):
+        return True
+    before = line_before(text, match.start(), cue_window("money_before"))
+    return bool(cue_pattern("money_before").search(before))
+
+
+def _is_length(text: str, match: "regex.Match[str]") -> bool:
+    before = line_before(text, match.start("q"), 6)
+    after = line_after(text, match.end("q"), 4)
+    return not (before.endswith(cue_words("length_not_before")) or after.startswith(cue_words("length_not_after")))
+
+
+def _is_duration(text: str, match: "regex.Match[str]") -> bool:
+    """`2023年`, `23年` are years, not spans of time, unless a duration cue says so."""
+    if match.groupdict().get("unit") != "年" or not _ARABIC_YEAR.fullmatch(match.group("num")):
+        return True
+    return has_duration_cue(text, match.start("q"), match.end("q"))
+
+
+def has_duration_cue(text: str, start: int, end: int) -> bool:
+    before = line_before(text, start, 4)
+    after = line_after(text, end, 4)
+    return before.endswith(cue_words("duration_cues_before")) or after.startswith(cue_words("duration_cues_after"))
+
+
+def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int]]) -> bool:
+    s, e = match.span("q")
+    if any(bs < e and s < be for bs, be in blocked):
+        return False
+    if line_before(text, s, 4).endswith(cue_words("count_not_before")):
+        return False
+    return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
+
+
+def find_quantities(text: str) -> list[Mention]:
+    patterns = compiled_patterns()
+    blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
+    found: list[Mention] = []
+    for label in QUANTITY_TYPES:
+        for pattern in patterns[label]:
+            for match in pattern.finditer(text):
+                if label == "MONEY" and not _is_money(text, match):
+                    continue
+                if label == "LENGTH" and not _is_length(text, match):
+                    continue
+                if label == "DURATION" and not _is_duration(text, match):
+                    continue
+                if label == "COUNT" and not _is_count(text, match, blocked_counts):
+                    continue
+                try:
+                    q = quantity_from_match(label, match)
+                except NotANumber:
+                    continue
+                extra = {"hedge": q.hedge} if q.hedge else {}
+                s, e = match.span("q")
+                found.append(Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra))
+    return found

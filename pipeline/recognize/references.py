@@ -1,0 +1,81 @@
+"""Recognise DATE, DOCNO and ROAD mentions.
+
+Dates resolve against the fiscal year of the report they stand in: the year of the
+nearest title line before them (`…2023年度…自评报告`), else the first year written.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+
+import regex
+
+from ..resolve.references import date_from_match, resolve_docno, road_from_match
+from .context import cue_words, line_after
+from .mention import Mention
+from .patterns import compiled_patterns
+from .quantities import has_duration_cue
+
+_TITLE_YEAR = regex.compile(
+    r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]*$"
+)
+_ANY_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s?年")
+_DOCNO_STOP = regex.compile(r".*[的于据照按和及与为在了将由经对从根即见附《》“”、,，:：;；()（）]")
+
+
+class ReferenceYears:
+    """The fiscal year in force at each position of a text."""
+
+    def __init__(self, text: str):
+        titles = [(m.start(), int(m.group(1))) for m in _TITLE_YEAR.finditer(text)]
+        first = _ANY_YEAR.search(text)
+        self.default = titles[0][1] if titles else (int(first.group(1)) if first else None)
+        self.positions = [p for p, _ in titles]
+        self.years = [y for _, y in titles]
+
+    def shifted(self, offset: int) -> "ReferenceYears":
+        """The same years for a slice of the text that starts at `offset`."""
+        if not offset:
+            return self
+        copy = object.__new__(ReferenceYears)
+        copy.default = self.default
+        copy.positions = [p - offset for p in self.positions]
+        copy.years = self.years
+        return copy
+
+    def at(self, pos: int) -> int | None:
+        k = bisect_right(self.positions, pos) - 1
+        return self.years[k] if k >= 0 else self.default
+
+
+def _trim_docno_prefix(text: str, start: int, bracket: int) -> int:
+    """Cut a document number's prefix after the last word that cannot be part of it."""
+    stop = _DOCNO_STOP.match(text, start, bracket)
+    return stop.end() if stop else start
+
+
+def find_references(text: str, years: ReferenceYears | None = None) -> list[Mention]:
+    years = years or ReferenceYears(text)
+    patterns = compiled_patterns()
+    found: list[Mention] = []
+    for pattern in patterns["DATE"]:
+        for match in pattern.finditer(text):
+            s, e = match.span("q")
+            if match.groupdict().get("yy") and has_duration_cue(text, s, e):
+                continue
+            found.append(Mention("DATE", s, e, text[s:e], date_from_match(match, years.at(s))))
+    for pattern in patterns["DOCNO"]:
+        for match in pattern.finditer(text):
+            s, e = match.span("q")
+            s = _trim_docno_prefix(text, s, match.start("y"))
+            if not regex.match(r"[\p{Han}A-Za-z]", text[s:s + 1]):
+                continue
+            found.append(Mention("DOCNO", s, e, text[s:e], resolve_docno(text[s:e])))
+    for pattern in patterns["ROAD"]:
+        for match in pattern.finditer(text):
+            s, e = match.span("q")
+            if line_after(text, e, 6).lstrip().startswith(cue_words("road_not_after")):
+                continue
+            road = road_from_match(match)
+            if road:
+                found.append(Mention("ROAD", s, e, text[s:e], road.code, road.road_class))
+    return found

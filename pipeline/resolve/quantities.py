@@ -1,0 +1,91 @@
+"""Resolvers: the text of a quantity mention -> (value, unit, op, hedge).
+
+Pure functions over strings; they parse with the same compiled grammar the
+recognisers use (models/patterns.yaml), so one grammar defines both layers.
+`≤0.6万元` -> Quantity(6000, "元", "<=", None); `30余万元` -> (300000, "元", None, "余").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from ..normalize import fold_width
+from ..recognize.patterns import compiled_patterns
+from ..resources import lookup
+from .numbers import NotANumber, parse_number
+
+QUANTITY_TYPES = ("MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal
+    unit: str
+    op: str | None = None
+    hedge: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, dict]:
+    comparators = lookup("units.comparators")
+    return {
+        "money": {k: Decimal(str(v)) for k, v in lookup("units.money.units").items()},
+        "money_bare": {k: Decimal(str(v)) for k, v in lookup("units.money.bare").items()},
+        "length": {k: Decimal(str(v)) for k, v in lookup("units.length.units").items()},
+        "percent": {k: Decimal(str(v)) for k, v in lookup("units.percent.units").items()},
+        "duration": dict(lookup("units.duration.units")),
+        "op_before": dict(comparators["before"]),
+        "op_after": dict(comparators["after"]),
+    }
+
+
+def canonical(value: Decimal) -> Decimal:
+    """Drop trailing zeros and exponent notation: 98.50 -> 98.5, 3E+5 -> 300000."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+
+
+def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
+    """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
+    tables = _tables()
+    groups = match.groupdict()
+    number = parse_number(groups["num"])
+    unit_text = groups.get("unit")
+    if label == "MONEY":
+        if groups.get("bare"):
+            value, unit = number * tables["money_bare"][groups["bare"]], "元"
+        else:
+            value, unit = number * tables["money"][unit_text], "元"
+    elif label == "PERCENT":
+        value, unit = number * tables["percent"].get(unit_text or "%", Decimal(1)), "%"
+    elif label == "LENGTH":
+        value, unit = number * tables["length"][unit_text], "km"
+    elif label == "DURATION":
+        value, unit = number, tables["duration"][unit_text]
+    elif label == "COUNT":
+        value, unit = number, unit_text
+    else:
+        raise ValueError(f"not a quantity type: {label}")
+    op = None
+    if groups.get("op"):
+        op = tables["op_before"][groups["op"]]
+    elif groups.get("opafter"):
+        op = tables["op_after"][groups["opafter"]]
+    hedge = groups.get("hedge") or groups.get("hedgemid") or groups.get("hedgeafter") or None
+    return Quantity(canonical(value), unit, op, hedge)
+
+
+def resolve_quantity(label: str, text: str) -> Quantity | None:
+    """The whole of `text` as a quantity of type `label`, or None when it is not one."""
+    folded = fold_width(text).replace(" ", "")
+    for pattern in compiled_patterns()[label]:
+        match = pattern.fullmatch(folded)
+        if match:
+            try:
+                return quantity_from_match(label, match)
+            except NotANumber:
+                return None
+    return None
