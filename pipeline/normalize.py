@@ -3,8 +3,8 @@
 Three edits, all chosen so that every normalised character is a source character
 (folded 1:1) or the source character itself; only deletions change positions:
 - full-width ASCII (`３０万元`, `（一）`, `，`) and the ideographic space fold to ASCII;
-- spaces inside quantities and between Chinese characters (`30 万元`, `2023 年 7 月`,
-  `项目支出 绩效`) are removed; spaces between two Latin words or numbers stay;
+- spaces beside a Chinese character or symbol (`30 万元`, `2023 年 7 月`, `项目支出 绩效`,
+  `≥ 15`) are removed; spaces between two ASCII characters stay (`ISO 9001`, `1. 2023年`);
 - line breaks that a PDF conversion put inside a sentence or number are removed
   (the line before is long and ends mid-sentence, the next is not a heading or table row).
 """
@@ -20,7 +20,8 @@ _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
 
 _SPACES = regex.compile(r"(?<=(?P<before>\S))[ ]+(?=(?P<after>\S))")
-_ASCII_WORD = regex.compile(r"[A-Za-z0-9]")
+# Spaces between two ASCII characters are kept (`ISO 9001`, `1. 2023年`), except before %.
+_ASCII = regex.compile(r"[\x21-\x7e]")
 _CR = regex.compile(r"\r(?=\n)")
 _LINE_BREAK = regex.compile(
     r"(?<=\S)(?<![。！？；：:;!?…][”’)）》】]?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])"
@@ -75,7 +76,7 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
 def _deletions(text: str) -> list[tuple[int, int]]:
     cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
     for m in _SPACES.finditer(text):
-        if _ASCII_WORD.match(m.group("before")) and _ASCII_WORD.match(m.group("after")):
+        if _ASCII.match(m.group("before")) and _ASCII.match(m.group("after")) and m.group("after") != "%":
             continue
         cuts.append((m.start(), m.end()))
     cuts.extend((m.start(), m.end()) for m in _LINE_BREAK.finditer(text) if _line_join_allowed(text, m))

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Callable, Iterator
 
 import jieba
+import jieba.posseg
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
@@ -34,6 +35,12 @@ def jieba_tokenizer() -> jieba.Tokenizer:
     finally:
         logger.setLevel(level)
     return tokenizer
+
+
+@lru_cache(maxsize=1)
+def pos_tagger() -> jieba.posseg.POSTokenizer:
+    """Part-of-speech tagging over jixiao's tokenizer, for the name rules' short windows."""
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())
 
 
 def tokens(text: str) -> Iterator[tuple[str, int, int]]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 import regex
 
 from ..resources import lookup
+from ..segment import pos_tagger
 from .mention import Mention
 from .patterns import alternation
 
@@ -33,8 +34,9 @@ class NameRules:
     level_chars: frozenset[str]
     place_endings: tuple[str, ...]
     not_places: frozenset[str]
+    place_not_first: frozenset[str]
     not_before: frozenset[str]
-    strong: frozenset[str]
+    strong: tuple[str, ...]
     departmental: "regex.Pattern[str]"
     company_stop: "regex.Pattern[str]"
     programmes: "regex.Pattern[str]"
@@ -42,6 +44,9 @@ class NameRules:
     facility_ends: "regex.Pattern[str]"
     budget_ends: "regex.Pattern[str]"
     drop_xiangmu_before: tuple[str, ...]
+    not_followed_by: tuple[str, ...]
+    stop_tags: frozenset[str]
+    name_words: frozenset[str]
     stop_words: frozenset[str]
     generic_parts: "regex.Pattern[str]"
     generic_whole: frozenset[str]
@@ -60,14 +65,17 @@ def rules() -> NameRules:
         org_core=regex.compile(
             rf"(?P<body>{functions}(?:[和与]?{functions}){{0,6}})(?P<form>{forms})(?!{not_followed})"
         ),
-        org_alone=regex.compile(rf"(?P<level>{levels})(?P<form>{alternation(org['level_alone'])})(?:办公厅|办公室)?(?!{not_followed})"),
+        org_alone=regex.compile(
+            rf"(?P<level>{levels})(?P<form>{alternation(org['level_alone'])})(?:办公厅|办公室|办)?(?!{not_followed})"
+        ),
         company=regex.compile(alternation(org["company_forms"])),
         levels=frozenset(org["levels"]),
         level_chars=frozenset(w for w in org["levels"] if len(w) == 1),
         place_endings=tuple(org["place_endings"]),
         not_places=frozenset(org["not_places"]),
+        place_not_first=frozenset(org["place_not_first"]),
         not_before=frozenset(org["not_before"]),
-        strong=frozenset(org["strong"]),
+        strong=tuple(org["strong"]),
         departmental=regex.compile(alternation(org["functions"])),
         company_stop=regex.compile(rf".*(?:{alternation(org['company_not_in'])})"),
         programmes=ends_all(project["programmes"]),
@@ -75,6 +83,9 @@ def rules() -> NameRules:
         facility_ends=ends_all(project["facility_ends"]),
         budget_ends=ends_all(project["budget_ends"]),
         drop_xiangmu_before=tuple(project["drop_xiangmu_before"]),
+        not_followed_by=tuple(project["not_followed_by"]),
+        stop_tags=frozenset(project["stop_tags"]),
+        name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
         generic_parts=regex.compile(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
@@ -103,23 +114,28 @@ class Tokens:
 
 
 def _is_place(word: str, r: NameRules) -> bool:
-    return len(word) >= 2 and word.endswith(r.place_endings) and word not in r.not_places and word[-2:] not in r.not_places
+    return (
+        len(word) >= 2
+        and word.endswith(r.place_endings)
+        and word not in r.not_places
+        and word[-2:] not in r.not_places
+        and not (len(word) == 2 and word[0] in r.place_not_first)
+    )
 
 
 def _extend_with_place(text: str, start: int, tokens: Tokens, r: NameRules) -> tuple[int, bool]:
-    """Grow an organisation leftwards over a level (市) and places (甘肃省, 张掖市)."""
+    """Grow an organisation leftwards over places (甘肃省, 张掖市) or a bare level (市)."""
     s, prefixed = start, False
-    if s > 0 and text[s - 1] in r.level_chars and tokens.ending_at(s) is None:
-        s, prefixed = s - 1, True
     for _ in range(3):
         t = tokens.ending_at(s)
-        if t is None:
-            break
-        word = text[t:s]
+        word = text[t:s] if t is not None else ""
         if word in r.levels or _is_place(word, r):
             s, prefixed = t, True
-            continue
-        break
+        elif not prefixed and s > 0 and text[s - 1] in r.level_chars:
+            s, prefixed = s - 1, True
+            break
+        else:
+            break
     return s, prefixed
 
 
@@ -131,7 +147,8 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
         s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not r.departmental.search(body):
             continue
-        if not prefixed and (form not in r.strong or (s > 0 and text[s - 1] in r.not_before)):
+        strong = m.group().endswith(r.strong)
+        if not prefixed and (not strong or (s > 0 and text[s - 1] in r.not_before)):
             continue
         found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
     for m in r.org_alone.finditer(text):
@@ -159,26 +176,49 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     return found
 
 
-def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, blockers: list[tuple[int, int]],
-                r: NameRules) -> int:
-    """Walk left token by token from a name's end word to where the name begins."""
-    s = end_word_start
+def _name_start(text: str, end_word_start: int, limit: int, blockers: list[tuple[int, int]], r: NameRules) -> int:
+    """Walk left word by word (jieba, with part-of-speech tags) from a name's end word
+    to where the name begins: at punctuation, a mention, a stop word or a word whose
+    tag cannot stand inside a name (a verb other than those of works, a preposition…)."""
     floor = max(0, end_word_start - limit)
-    while s > floor:
-        if any(bs < s <= be for bs, be in blockers):
+    for bs, be in blockers:
+        if floor < be <= end_word_start:
+            floor = be
+    window = text[floor:end_word_start]
+    cut = max((m.end() for m in _BOUNDARY.finditer(window)), default=0)
+    s = end_word_start
+    for word, tag in reversed(pos_tagger().lcut(window[cut:])):
+        if word in r.stop_words or (tag in r.stop_tags and word not in r.name_words):
             break
-        t = tokens.ending_at(s)
-        if t is None:
-            t = s - 1
-        word = text[t:s]
-        if word in r.stop_words or _BOUNDARY.search(word):
-            break
-        s = t
+        s -= len(word)
     return s
 
 
+_NUMBERING = regex.compile(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
+_HAN = regex.compile(r"\p{Han}")
+
+
+def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
+    """`交通运输行业` + `工作经费` is a name; `公用` + `经费` and `同类` + `项目` are not:
+    a qualified fund (…工作经费, …监管经费) may be named with generic words alone."""
+    if _non_generic(part, r):
+        return True
+    return len(part) >= 4 and end_word.endswith("经费") and end_word != "经费"
+
+
 def _non_generic(part: str, r: NameRules) -> bool:
-    return len(r.generic_parts.sub("", part)) >= 2
+    return len(_HAN.findall(r.generic_parts.sub("", part))) >= 2
+
+
+def _strip_numbering(text: str, s: int, end: int) -> int:
+    m = _NUMBERING.match(text, s, end)
+    return m.end() if m else s
+
+
+def _in_title_quotes(text: str, pos: int) -> bool:
+    """Inside 《…》 on the same line: a document title, not a mention of a project."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.rfind("《", line_start, pos) > text.rfind("》", line_start, pos)
 
 
 def _road_project(text: str, road: Mention, tokens: Tokens, r: NameRules) -> Mention | None:
@@ -213,19 +253,24 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
     blockers = [(m.start, m.end) for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO")]
     blockers.sort()
     for m in r.facility_ends.finditer(text):
-        s = _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r)
-        if _non_generic(text[s:m.start()], r):
+        s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, blockers, r), m.start())
+        if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
     for m in r.budget_ends.finditer(text):
         end = m.end()
+        if text.startswith(r.not_followed_by, end):
+            continue
         if m.group().endswith("项目"):
             head = text[m.start():end - 2]
-            following = text[end:end + 4]
-            if following.startswith(r.drop_xiangmu_before) or (not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())):
+            if text.startswith(r.drop_xiangmu_before, end) or (
+                not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())
+            ):
                 end -= 2
-        s = _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r)
+        s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, blockers, r), m.start())
         name = text[s:end]
-        if end <= s or name in r.generic_whole or not _non_generic(text[s:m.start()], r):
+        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group(), r):
+            continue
+        if _in_title_quotes(text, s):
             continue
         found.append(Mention("PROJECT", s, end, name))
     return found

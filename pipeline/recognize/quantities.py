@@ -31,7 +31,9 @@ def _is_length(text: str, match: "regex.Match[str]") -> bool:
 
 
 def _is_duration(text: str, match: "regex.Match[str]") -> bool:
-    """`2023年`, `23年` are years, not spans of time, unless a duration cue says so."""
+    """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration cue says so."""
+    if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
+        return False
     if match.groupdict().get("unit") != "年" or not _ARABIC_YEAR.fullmatch(match.group("num")):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
