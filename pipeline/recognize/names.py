@@ -7,7 +7,7 @@ facility, a named budget item (…工作经费, …控制规划, …建设项目
 """
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,6 +104,10 @@ class Tokens:
     def ending_at(self, pos: int) -> int | None:
         return self.by_end.get(pos)
 
+    def containing(self, pos: int) -> tuple[int, int] | None:
+        k = bisect_right(self.starts, pos) - 1
+        return self.spans[k] if k >= 0 and self.spans[k][0] <= pos < self.spans[k][1] else None
+
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_left(self.starts, start)
         out = []
@@ -114,6 +118,9 @@ class Tokens:
 
 
 def _is_place(word: str, r: NameRules) -> bool:
+    """张掖市, 甘肃省 (a place ending) or 郑州 (a place in jieba's dictionary, tag ns)."""
+    if len(word) >= 2 and pos_tagger().word_tag_tab.get(word) == "ns":
+        return True
     return (
         len(word) >= 2
         and word.endswith(r.place_endings)
@@ -156,10 +163,10 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
         if s > 0 and text[s - 1] in r.not_before:
             continue
         if s not in tokens.start_set:
-            t = tokens.ending_at(s + 1)  # 张掖市 + 委: the level ends a place token
-            if t is None or not _is_place(text[t:s + 1], r):
+            token = tokens.containing(s)  # 张掖市 + 委: the level ends a place inside a token
+            if token is None or not _is_place(text[token[0]:s + 1], r):
                 continue
-            s = t
+            s = token[0]
         else:
             s, _ = _extend_with_place(text, s, tokens, r)
         found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
