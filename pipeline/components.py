@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -27,6 +28,7 @@ from .recognize.references import ReferenceYears, find_references
 from .segment import create_tokenizer  # noqa: F401  (registers jixiao.JiebaTokenizer.v1)
 
 SPANS_KEY = "jixiao"
+TEXT_KEY = "jixiao_text"
 TOKENIZER_CONFIG = {"nlp": {"tokenizer": {"@tokenizers": "jixiao.JiebaTokenizer.v1"}}}
 PIPES = ("jixiao_quantities", "jixiao_references", "jixiao_names")
 
@@ -38,60 +40,76 @@ for _name in ("jixiao_mentions", "reference_years", "text_offset"):
         Doc.set_extension(_name, default=None)
 
 
-def _add(doc: Doc, mentions: list[Mention]) -> Doc:
+def doc_text(doc: Doc) -> str:
+    """`doc.text` joins every token anew on each call; keep it once per Doc
+    (the caller that made the Doc may have put its text there already)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def doc_tokens(doc: Doc) -> Tokens:
+    """Token boundaries read from the Doc's arrays, without making Token objects."""
+    array = doc.to_array([IDX, LENGTH])
+    return Tokens(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+
+
+def _add(doc: Doc, mentions: list[Mention], set_spans: bool) -> Doc:
     doc._.jixiao_mentions = select((doc._.jixiao_mentions or []) + mentions)
-    spans = []
-    for m in doc._.jixiao_mentions:
-        span = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand")
-        if span is not None:
-            span._.value, span._.unit, span._.op = m.value, m.unit, m.op
-            spans.append(span)
-    doc.spans[SPANS_KEY] = spans
+    if set_spans:
+        spans = []
+        for m in doc._.jixiao_mentions:
+            span = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand")
+            if span is not None:
+                span._.value, span._.unit, span._.op = m.value, m.unit, m.op
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
     return doc
 
 
-class QuantityRecognizer:
-    def __init__(self, nlp: Language, name: str):
+class _Recognizer:
+    """Common settings: `set_spans=False` leaves doc.spans alone and keeps only
+    doc._.jixiao_mentions, for callers (such as pipeline.extract) that read those."""
+
+    def __init__(self, nlp: Language, name: str, *, set_spans: bool = True):
         self.name = name
+        self.set_spans = set_spans
 
+
+class QuantityRecognizer(_Recognizer):
     def __call__(self, doc: Doc) -> Doc:
-        return _add(doc, find_quantities(doc.text))
+        return _add(doc, find_quantities(doc_text(doc)), self.set_spans)
 
 
-class ReferenceRecognizer:
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-
+class ReferenceRecognizer(_Recognizer):
     def __call__(self, doc: Doc) -> Doc:
-        years = doc._.reference_years or ReferenceYears(doc.text)
+        text = doc_text(doc)
+        years = doc._.reference_years or ReferenceYears(text)
         offset = doc._.text_offset or 0
-        return _add(doc, find_references(doc.text, years.shifted(offset)))
+        return _add(doc, find_references(text, years.shifted(offset)), self.set_spans)
 
 
-class NameRecognizer:
-    def __init__(self, nlp: Language, name: str):
-        self.name = name
-
+class NameRecognizer(_Recognizer):
     def __call__(self, doc: Doc) -> Doc:
-        tokens = Tokens([(t.idx, t.idx + len(t.text)) for t in doc])
-        orgs = find_orgs(doc.text, tokens)
-        doc = _add(doc, orgs)
-        return _add(doc, find_projects(doc.text, tokens, doc._.jixiao_mentions))
+        text, tokens = doc_text(doc), doc_tokens(doc)
+        doc = _add(doc, find_orgs(text, tokens), False)
+        return _add(doc, find_projects(text, tokens, doc._.jixiao_mentions), self.set_spans)
 
 
-@Language.factory("jixiao_quantities")
-def make_quantities(nlp: Language, name: str) -> QuantityRecognizer:
-    return QuantityRecognizer(nlp, name)
+@Language.factory("jixiao_quantities", default_config={"set_spans": True})
+def make_quantities(nlp: Language, name: str, set_spans: bool) -> QuantityRecognizer:
+    return QuantityRecognizer(nlp, name, set_spans=set_spans)
 
 
-@Language.factory("jixiao_references")
-def make_references(nlp: Language, name: str) -> ReferenceRecognizer:
-    return ReferenceRecognizer(nlp, name)
+@Language.factory("jixiao_references", default_config={"set_spans": True})
+def make_references(nlp: Language, name: str, set_spans: bool) -> ReferenceRecognizer:
+    return ReferenceRecognizer(nlp, name, set_spans=set_spans)
 
 
-@Language.factory("jixiao_names")
-def make_names(nlp: Language, name: str) -> NameRecognizer:
-    return NameRecognizer(nlp, name)
+@Language.factory("jixiao_names", default_config={"set_spans": True})
+def make_names(nlp: Language, name: str, set_spans: bool) -> NameRecognizer:
+    return NameRecognizer(nlp, name, set_spans=set_spans)
 
 
 def blank() -> Language:
@@ -99,10 +117,10 @@ def blank() -> Language:
     return spacy.blank("zh", config=TOKENIZER_CONFIG)
 
 
-@lru_cache(maxsize=1)
-def load_nlp() -> Language:
+@lru_cache(maxsize=2)
+def load_nlp(set_spans: bool = True) -> Language:
     """The full recogniser pipeline, built once per process."""
     nlp = blank()
     for pipe in PIPES:
-        nlp.add_pipe(pipe)
+        nlp.add_pipe(pipe, config={"set_spans": set_spans})
     return nlp

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-from .components import load_nlp
+from .components import TEXT_KEY, load_nlp
 from .errors import InputError
 from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
 from .normalize import normalize
@@ -38,11 +38,12 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 def extract(text: str) -> list[Mention]:
     """Every mention in `text`, offsets into `text` itself (before any normalisation)."""
     norm = normalize(text)
-    nlp = load_nlp()
+    nlp = load_nlp(set_spans=False)
     years = ReferenceYears(norm.text)
     mentions: list[Mention] = []
     for offset, chunk in _chunks(norm.text):
         doc = nlp.make_doc(chunk)
+        doc.user_data[TEXT_KEY] = chunk
         doc._.reference_years = years
         doc._.text_offset = offset
         for _name, pipe in nlp.pipeline:

@@ -10,12 +10,16 @@ PRIORITY = {t: i for i, t in enumerate(("DOCNO", "DATE", "MONEY", "PERCENT", "LE
 def select(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping spans; names (ORG, PROJECT) may overlap other types."""
     kept: list[Mention] = []
-    for group in (lambda m: m.type not in NAME_TYPES, lambda m: m.type in NAME_TYPES):
-        taken: list[tuple[int, int]] = []
-        candidates = sorted((m for m in mentions if group(m)), key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start))
+    size = max((m.end for m in mentions), default=0)
+    for names in (False, True):
+        taken = bytearray(size)  # 1 where a kept span of this group lies
+        candidates = sorted(
+            (m for m in mentions if (m.type in NAME_TYPES) == names),
+            key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start),
+        )
         for m in candidates:
-            if m.end > m.start and not any(s < m.end and m.start < e for s, e in taken):
-                taken.append((m.start, m.end))
+            if m.end > m.start and taken.find(1, m.start, m.end) < 0:
+                taken[m.start:m.end] = b"\x01" * (m.end - m.start)
                 kept.append(m)
     kept.sort(key=lambda m: (m.start, m.end, PRIORITY[m.type]))
     return kept

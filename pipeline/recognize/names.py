@@ -95,24 +95,24 @@ def rules() -> NameRules:
 class Tokens:
     """Token boundaries of a text: which positions start and end a word."""
 
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = spans
-        self.starts = [s for s, _ in spans]
-        self.by_end = {e: s for s, e in spans}
-        self.start_set = set(self.starts)
+    def __init__(self, starts: list[int], ends: list[int]):
+        self.starts = starts
+        self.ends = ends
+        self.by_end = dict(zip(ends, starts))
+        self.start_set = set(starts)
 
     def ending_at(self, pos: int) -> int | None:
         return self.by_end.get(pos)
 
     def containing(self, pos: int) -> tuple[int, int] | None:
         k = bisect_right(self.starts, pos) - 1
-        return self.spans[k] if k >= 0 and self.spans[k][0] <= pos < self.spans[k][1] else None
+        return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_left(self.starts, start)
         out = []
-        while k < len(self.spans) and self.spans[k][0] < end:
-            out.append(self.spans[k])
+        while k < len(self.starts) and self.starts[k] < end:
+            out.append((self.starts[k], self.ends[k]))
             k += 1
         return out
 
@@ -183,21 +183,31 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     return found
 
 
-def _name_start(text: str, end_word_start: int, limit: int, blockers: list[tuple[int, int]], r: NameRules) -> int:
-    """Walk left word by word (jieba, with part-of-speech tags) from a name's end word
-    to where the name begins: at punctuation, a mention, a stop word or a word whose
-    tag cannot stand inside a name (a verb other than those of works, a preposition…)."""
+def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, blockers: list[int],
+                r: NameRules) -> int:
+    """Walk left word by word from a name's end word to where the name begins: at
+    punctuation, a mention, a stop word or a word whose dictionary part-of-speech
+    cannot stand inside a name (a verb other than those of works, a preposition…).
+    Words jieba does not know (often the proper names themselves) are kept."""
     floor = max(0, end_word_start - limit)
-    for bs, be in blockers:
-        if floor < be <= end_word_start:
-            floor = be
-    window = text[floor:end_word_start]
-    cut = max((m.end() for m in _BOUNDARY.finditer(window)), default=0)
+    k = bisect_right(blockers, end_word_start) - 1  # blockers: sorted mention ends
+    if k >= 0 and blockers[k] > floor:
+        floor = blockers[k]
+    tags = pos_tagger().word_tag_tab
     s = end_word_start
-    for word, tag in reversed(pos_tagger().lcut(window[cut:])):
-        if word in r.stop_words or (tag in r.stop_tags and word not in r.name_words):
+    inside = tokens.containing(s)
+    if inside and inside[0] < s:
+        s = max(inside[0], floor)  # the end word is the tail of a longer word (监管经费)
+    while s > floor:
+        t = tokens.ending_at(s)
+        if t is None or t < floor:
             break
-        s -= len(word)
+        word = text[t:s]
+        if _BOUNDARY.search(word) or word in r.stop_words:
+            break
+        if tags.get(word, "x") in r.stop_tags and word not in r.name_words:
+            break
+        s = t
     return s
 
 
@@ -257,10 +267,9 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
         project = _road_project(text, road, tokens, r)
         if project:
             found.append(project)
-    blockers = [(m.start, m.end) for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO")]
-    blockers.sort()
+    blockers = sorted(m.end for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO"))
     for m in r.facility_ends.finditer(text):
-        s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, blockers, r), m.start())
+        s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r), m.start())
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
     for m in r.budget_ends.finditer(text):
@@ -273,9 +282,11 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
                 not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())
             ):
                 end -= 2
-        s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, blockers, r), m.start())
+        s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r), m.start())
         name = text[s:end]
         if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group(), r):
+            continue
+        if end < m.end() and len(name) < 4:  # 现将(项目支出): too short to name a project without 项目
             continue
         if _in_title_quotes(text, s):
             continue

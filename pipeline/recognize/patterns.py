@@ -68,3 +68,24 @@ def compiled_patterns() -> dict[str, list["regex.Pattern[str]"]]:
 
 def reference_pattern(name: str) -> "regex.Pattern[str]":
     return compile_pattern("{" + name + "}")
+
+
+@lru_cache(maxsize=None)
+def scanner(labels: tuple[str, ...]) -> tuple["regex.Pattern[str]", list[tuple[str, str]]]:
+    """One pattern that finds the mentions of all `labels` in a single pass over the text.
+
+    Each type's patterns become alternatives named `alt0`, `alt1`… in the order given
+    (at one position the first alternative that matches wins); returns the pattern and
+    [(alternative name, label)]. Inner groups share names, as the `regex` module allows.
+    """
+    spec = load_yaml(PATTERN_FILE).get("patterns") or {}
+    alternatives, names = [], []
+    for label in labels:
+        for pattern in spec[label]:
+            name = f"alt{len(names)}"
+            alternatives.append(f"(?P<{name}>{expand(pattern)})")
+            names.append((name, label))
+    try:
+        return regex.compile("|".join(alternatives)), names
+    except regex.error as exc:
+        raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc

@@ -12,7 +12,7 @@ from ..resolve.numbers import NotANumber
 from ..resolve.quantities import QUANTITY_TYPES, quantity_from_match
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .mention import Mention
-from .patterns import compiled_patterns
+from .patterns import compiled_patterns, scanner
 
 _ARABIC_YEAR = regex.compile(r"\d{2}|\d{4}")
 
@@ -54,26 +54,53 @@ def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int
     return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
 
 
+def _accepted(label: str, text: str, match: "regex.Match[str]", blocked_counts: list[tuple[int, int]]) -> bool:
+    if label == "MONEY":
+        return _is_money(text, match)
+    if label == "LENGTH":
+        return _is_length(text, match)
+    if label == "DURATION":
+        return _is_duration(text, match)
+    if label == "COUNT":
+        return _is_count(text, match, blocked_counts)
+    return True
+
+
+def _resolved(label: str, text: str, match: "regex.Match[str]") -> Mention | None:
+    try:
+        q = quantity_from_match(label, match)
+    except NotANumber:
+        return None
+    extra = {"hedge": q.hedge} if q.hedge else {}
+    s, e = match.span("q")
+    return Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra)
+
+
 def find_quantities(text: str) -> list[Mention]:
+    """One pass of the combined quantity pattern; where the first type that matches is
+    rejected by its context rule, the other types are tried at the same position."""
+    combined, alternatives = scanner(QUANTITY_TYPES)
     patterns = compiled_patterns()
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
-    for label in QUANTITY_TYPES:
-        for pattern in patterns[label]:
-            for match in pattern.finditer(text):
-                if label == "MONEY" and not _is_money(text, match):
-                    continue
-                if label == "LENGTH" and not _is_length(text, match):
-                    continue
-                if label == "DURATION" and not _is_duration(text, match):
-                    continue
-                if label == "COUNT" and not _is_count(text, match, blocked_counts):
-                    continue
-                try:
-                    q = quantity_from_match(label, match)
-                except NotANumber:
-                    continue
-                extra = {"hedge": q.hedge} if q.hedge else {}
-                s, e = match.span("q")
-                found.append(Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra))
+    for match in combined.finditer(text):
+        label = next(lab for name, lab in alternatives if match.start(name) >= 0)
+        if not _accepted(label, text, match, blocked_counts):
+            match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
+            if match is None:
+                continue
+        mention = _resolved(label, text, match)
+        if mention:
+            found.append(mention)
     return found
+
+
+def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> tuple["regex.Match[str] | None", str]:
+    for label in QUANTITY_TYPES:
+        if label == rejected:
+            continue
+        for pattern in patterns[label]:
+            match = pattern.match(text, pos)
+            if match and _accepted(label, text, match, blocked_counts):
+                return match, label
+    return None, rejected
