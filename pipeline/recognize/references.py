@@ -10,7 +10,7 @@ from bisect import bisect_right
 import regex
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
-from .context import cue_words, line_after
+from .context import cue_pattern, cue_words, line_after
 from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue
@@ -19,7 +19,6 @@ _TITLE_YEAR = regex.compile(
     r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]*$"
 )
 _ANY_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s?年")
-_DOCNO_STOP = regex.compile(r".*[的于据照按和及与为在了将由经对从根即见附《》“”、,，:：;；()（）]")
 
 
 class ReferenceYears:
@@ -48,9 +47,9 @@ class ReferenceYears:
 
 
 def _trim_docno_prefix(text: str, start: int, bracket: int) -> int:
-    """Cut a document number's prefix after the last word that cannot be part of it."""
-    stop = _DOCNO_STOP.match(text, start, bracket)
-    return stop.end() if stop else start
+    """Cut a document number's issuer code after the last word that cannot be part of it."""
+    stop = regex.match(rf".*{cue_pattern('docno_prefix_stops').pattern}", text[start:bracket])
+    return start + stop.end() if stop else start
 
 
 def find_references(text: str, years: ReferenceYears | None = None) -> list[Mention]:
@@ -65,8 +64,8 @@ def find_references(text: str, years: ReferenceYears | None = None) -> list[Ment
             found.append(Mention("DATE", s, e, text[s:e], date_from_match(match, years.at(s))))
     for pattern in patterns["DOCNO"]:
         for match in pattern.finditer(text):
-            s, e = match.span("q")
-            s = _trim_docno_prefix(text, s, match.start("y"))
+            s, e = match.start("prefix"), match.end("q")
+            s = _trim_docno_prefix(text, s, match.start("q"))
             if not regex.match(r"[\p{Han}A-Za-z]", text[s:s + 1]):
                 continue
             found.append(Mention("DOCNO", s, e, text[s:e], resolve_docno(text[s:e])))
