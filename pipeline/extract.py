@@ -15,7 +15,7 @@ import pandas as pd
 from .components import TEXT_KEY, load_nlp
 from .errors import InputError
 from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
-from .normalize import normalize
+from .normalize import Normalized, normalize
 from .recognize.mention import Mention
 from .recognize.references import ReferenceYears
 
@@ -35,8 +35,23 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
         start = end
 
 
-def extract(text: str) -> list[Mention]:
-    """Every mention in `text`, offsets into `text` itself (before any normalisation)."""
+@dataclass(frozen=True)
+class Analysis:
+    """A text after recognition: its normalised form and the mentions found in it,
+    with offsets into the normalised text (`source_mentions` maps them to the source)."""
+
+    norm: Normalized
+    mentions: list[Mention]
+
+    def source_mentions(self) -> list[Mention]:
+        out = []
+        for m in self.mentions:
+            s, e = self.norm.to_source(m.start, m.end)
+            out.append(replace(m, start=s, end=e, text=self.norm.source[s:e]))
+        return out
+
+
+def analyse(text: str) -> Analysis:
     norm = normalize(text)
     nlp = load_nlp(set_spans=False)
     years = ReferenceYears(norm.text)
@@ -48,10 +63,13 @@ def extract(text: str) -> list[Mention]:
         doc._.text_offset = offset
         for _name, pipe in nlp.pipeline:
             doc = pipe(doc)
-        for m in doc._.jixiao_mentions or []:
-            s, e = norm.to_source(offset + m.start, offset + m.end)
-            mentions.append(replace(m, start=s, end=e, text=text[s:e]))
-    return mentions
+        mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in doc._.jixiao_mentions or [])
+    return Analysis(norm, mentions)
+
+
+def extract(text: str) -> list[Mention]:
+    """Every mention in `text`, offsets into `text` itself (before any normalisation)."""
+    return analyse(text).source_mentions()
 
 
 @dataclass
