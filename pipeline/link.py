@@ -20,7 +20,8 @@ import regex
 from .extract import Analysis
 from .recognize.mention import Mention, json_value
 from .recognize.names import rules as name_rules
-from .recognize.patterns import alternation
+from .recognize.patterns import alternation, compiled_patterns
+from .resolve.references import road_from_match
 from .resources import lookup
 from .segment import pos_tagger
 
@@ -30,7 +31,6 @@ REPORT_LEVEL_TYPES = ("MONEY", "PERCENT")
 # Counts and lengths are written before what they measure (3座危桥, 280公里自然村通硬化路).
 MEASURE_FIRST_TYPES = ("COUNT", "LENGTH")
 _WHITESPACE = regex.compile(r"\s+")
-_ROAD_CODE = regex.compile(r"(?<![A-Za-z0-9])[GSXYCZ]\d{1,4}(?![0-9A-Za-z])")
 
 
 class ReportInfo(Protocol):
@@ -240,12 +240,23 @@ def _link_sentence(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo
                 continue
         else:
             previous = (q.end, subject)
-        road = _ROAD_CODE.search(subject)
+        road = _road_in(subject)
         mention = Mention(q.type, source_q[0], source_q[1], analysis.norm.source[source_q[0]:source_q[1]],
                           q.value, q.unit, q.op, q.extra)
-        facts.append(Fact(doc_id, report.report if report else None, _squash(subject), road.group() if road else None,
+        facts.append(Fact(doc_id, report.report if report else None, _squash(subject), road,
                           predicate, mention, report.org if report else None, report.year if report else None, sentence))
     return facts
+
+
+def _road_in(subject: str) -> str | None:
+    """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318)."""
+    squashed = _squash(subject)
+    for pattern in compiled_patterns()["ROAD"]:
+        for match in pattern.finditer(squashed):
+            road = road_from_match(match)
+            if road:
+                return road.code
+    return None
 
 
 def _masked(text: str, start: int, end: int, masks: list[Mention]) -> str:
