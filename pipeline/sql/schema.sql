@@ -1,0 +1,66 @@
+-- jixiao's embedded store: one SQLite file holding the knowledge table and its provenance.
+-- Every row hangs off a document; deleting a document removes all that was extracted from it.
+PRAGMA foreign_keys = ON;
+
+CREATE TABLE IF NOT EXISTS documents (
+    id          INTEGER PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,      -- as given to ingest, resolved
+    doc         TEXT NOT NULL,             -- the schema's document id (file name)
+    sha256      TEXT NOT NULL,             -- of the file's bytes: unchanged files are skipped
+    encoding    TEXT,
+    source      TEXT NOT NULL,             -- the decoded text every offset indexes
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+
+CREATE TABLE IF NOT EXISTS reports (
+    id             INTEGER PRIMARY KEY,
+    document_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    report         INTEGER NOT NULL,
+    start          INTEGER, "end" INTEGER,
+    title TEXT, org TEXT, year INTEGER, project TEXT,
+    budget REAL, received REAL, spent REAL, execution_rate REAL, self_score REAL, signed TEXT,
+    UNIQUE (document_id, report)
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    id          INTEGER PRIMARY KEY,
+    report_id   INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    number TEXT, heading TEXT, start INTEGER, "end" INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS mentions (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    type TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    value_num REAL, value_text TEXT, unit TEXT, op TEXT, extra TEXT
+);
+
+CREATE TABLE IF NOT EXISTS indicators (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    report      INTEGER,
+    level1 TEXT, level2 TEXT, name TEXT,
+    target_op TEXT, target TEXT, target_num REAL, target_unit TEXT,
+    actual TEXT, actual_num REAL, actual_unit TEXT,
+    weight REAL, score REAL, reason TEXT, met INTEGER, extra TEXT
+);
+
+CREATE TABLE IF NOT EXISTS facts (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    report      INTEGER,
+    type TEXT, subject TEXT, road TEXT, predicate TEXT,
+    value REAL, unit TEXT, mention_start INTEGER, mention_end INTEGER,
+    org TEXT, year INTEGER, sentence TEXT
+);
+
+CREATE INDEX IF NOT EXISTS mentions_document ON mentions(document_id);
+CREATE INDEX IF NOT EXISTS mentions_type ON mentions(type);
+CREATE INDEX IF NOT EXISTS indicators_document ON indicators(document_id, report);
+CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id, report);
+CREATE INDEX IF NOT EXISTS facts_road ON facts(road);
+CREATE INDEX IF NOT EXISTS facts_year ON facts(year);
+CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
+
+-- Full-text index of facts over jieba words (space-joined), so 武仙公路, 危桥, G569 match whole words.
+CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');

@@ -1,0 +1,169 @@
+"""The embedded store: a SQLite file with documents, reports, sections, mentions,
+indicators and facts, keyed to each other and to the source text.
+
+Each document is written in one transaction: an interrupted run leaves every
+document either wholly stored or absent. Re-ingesting a changed file replaces its
+rows; an unchanged one (same path, same bytes) is skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .segment import jieba_tokenizer
+
+DEFAULT_DB = "jixiao.db"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    path: str
+    doc: str
+    sha256: str
+    encoding: str
+    source: str
+    records: list[dict[str, Any]]  # schema records of every kind
+
+
+def fts_words(*parts: str | None) -> str:
+    """Text as space-separated jieba words (search mode, so long words also index their parts)."""
+    out: list[str] = []
+    for part in parts:
+        if part:
+            out.extend(w for w in jieba_tokenizer().cut_for_search(part) if w.strip())
+    return " ".join(out)
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB):
+        self.path = str(path)
+        self.conn = sqlite3.connect(self.path)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.executescript(resources.files("pipeline").joinpath("sql/schema.sql").read_text(encoding="utf-8"))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def is_current(self, path: str, sha256: str) -> bool:
+        row = self.conn.execute("SELECT sha256 FROM documents WHERE path = ?", (path,)).fetchone()
+        return row is not None and row["sha256"] == sha256
+
+    def put(self, document: StoredDocument) -> int:
+        """Replace whatever the store held for this path with this document's rows."""
+        with self.conn:  # one transaction per document
+            self._delete(document.path)
+            cur = self.conn.execute(
+                "INSERT INTO documents (path, doc, sha256, encoding, source) VALUES (?, ?, ?, ?, ?)",
+                (document.path, document.doc, document.sha256, document.encoding, document.source),
+            )
+            doc_id = cur.lastrowid
+            by_kind: dict[str, list[dict[str, Any]]] = {}
+            for record in document.records:
+                by_kind.setdefault(record["kind"], []).append(record)
+            self._put_reports(doc_id, by_kind.get("report", []))
+            self._put_mentions(doc_id, by_kind.get("mention", []))
+            self._put_indicators(doc_id, by_kind.get("indicator", []))
+            self._put_facts(doc_id, by_kind.get("fact", []))
+        return doc_id
+
+    def _delete(self, path: str) -> None:
+        row = self.conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return
+        self.conn.execute("DELETE FROM facts_fts WHERE rowid IN (SELECT id FROM facts WHERE document_id = ?)", (row["id"],))
+        self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
+
+    def _put_reports(self, doc_id: int, reports: list[dict[str, Any]]) -> None:
+        for r in reports:
+            cur = self.conn.execute(
+                'INSERT INTO reports (document_id, report, start, "end", title, org, year, project, budget, received,'
+                " spent, execution_rate, self_score, signed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, r["report"], r.get("start"), r.get("end"), r.get("title"), r.get("org"), r.get("year"),
+                 r.get("project"), r.get("budget"), r.get("received"), r.get("spent"), r.get("execution_rate"),
+                 r.get("self_score"), r.get("signed")),
+            )
+            self.conn.executemany(
+                'INSERT INTO sections (report_id, number, heading, start, "end") VALUES (?,?,?,?,?)',
+                [(cur.lastrowid, s.get("number"), s.get("heading"), s.get("start"), s.get("end"))
+                 for s in r.get("sections") or []],
+            )
+
+    def _put_mentions(self, doc_id: int, mentions: list[dict[str, Any]]) -> None:
+        core = {"kind", "doc", "type", "text", "start", "end", "value", "unit", "op"}
+        self.conn.executemany(
+            'INSERT INTO mentions (document_id, type, text, start, "end", value_num, value_text, unit, op, extra)'
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, m["type"], m["text"], m["start"], m["end"], _number(m.get("value")), _text(m.get("value")),
+              m.get("unit"), m.get("op"), _extra(m, core)) for m in mentions],
+        )
+
+    def _put_indicators(self, doc_id: int, indicators: list[dict[str, Any]]) -> None:
+        core = {"kind", "doc", "report", "level1", "level2", "name", "target_op", "target", "target_unit", "actual",
+                "actual_unit", "weight", "score", "reason", "met"}
+        self.conn.executemany(
+            "INSERT INTO indicators (document_id, report, level1, level2, name, target_op, target, target_num,"
+            " target_unit, actual, actual_num, actual_unit, weight, score, reason, met, extra)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(doc_id, i.get("report"), i.get("level1"), i.get("level2"), i.get("name"), i.get("target_op"),
+              _text_or_number(i.get("target")), _number(i.get("target")), i.get("target_unit"),
+              _text_or_number(i.get("actual")), _number(i.get("actual")), i.get("actual_unit"), i.get("weight"),
+              i.get("score"), i.get("reason"), None if i.get("met") is None else int(i["met"]), _extra(i, core))
+             for i in indicators],
+        )
+
+    def _put_facts(self, doc_id: int, facts: list[dict[str, Any]]) -> None:
+        for f in facts:
+            start, end = (f.get("mention") or [None, None])[:2]
+            cur = self.conn.execute(
+                "INSERT INTO facts (document_id, report, type, subject, road, predicate, value, unit, mention_start,"
+                " mention_end, org, year, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
+                 _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence")),
+            )
+            self.conn.execute(
+                "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",
+                (cur.lastrowid, fts_words(f.get("subject"), f.get("road"), f.get("predicate"), f.get("org"),
+                                          f.get("sentence"))),
+            )
+
+    def table(self, name: str) -> list[sqlite3.Row]:
+        if name not in TABLES:
+            raise ValueError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
+        return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
+
+
+TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts")
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _text_or_number(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _extra(record: dict[str, Any], core: Iterable[str]) -> str | None:
+    extra = {k: v for k, v in record.items() if k not in core}
+    return json.dumps(extra, ensure_ascii=False) if extra else None
