@@ -1,0 +1,12 @@
+"""Report structure: reports with their title block, money trail and section tree
+(schema section 2), and performance-indicator tables (schema section 3).
+
+    parse_reports(text, doc_id) -> list[Report]
+    parse_indicators(text, doc_id, reports) -> list[Indicator]
+
+Both give `.record()` dicts in the output schema, offsets into the original text.
+"""
+from .reports import Report, parse_reports
+from .sections import Section, parse_sections
+
+__all__ = ["Report", "Section", "parse_reports", "parse_sections"]

@@ -1,0 +1,45 @@
+"""Helpers shared by the structure modules: configuration, lines, JSON numbers."""
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Iterator
+
+import regex
+
+from ..normalize import fold_width
+from ..resources import lookup
+
+_WS = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=None)
+def config(section: str) -> dict[str, Any]:
+    return lookup(f"structure.{section}")
+
+
+def squash(text: str) -> str:
+    """Fold width and drop all whitespace: the form used to compare words."""
+    return _WS.sub("", fold_width(text))
+
+
+def lines(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:
+    """(start, end, line) for every line of `text`, offsets shifted by `offset`."""
+    pos = 0
+    for line in text.split("\n"):
+        yield offset + pos, offset + pos + len(line), line
+        pos += len(line) + 1
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """Numbers at the JSON edge: int when whole, else float."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))

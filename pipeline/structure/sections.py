@@ -1,0 +1,99 @@
+"""Numbered heading tree: 一、 (一)/（一） 1. (1), with the composite number as a path.
+
+Works on normalised text (full-width folded, PDF line breaks inside sentences
+joined) and reports offsets in the source through the Normalized map.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import regex
+
+from ..normalize import Normalized
+from ._common import config, lines
+
+_CN_DIGITS = "一二三四五六七八九十"
+
+
+@dataclass
+class Section:
+    number: str  # composite: 二、(一)1.(1)
+    heading: str
+    start: int  # source offsets
+    end: int
+    level: int = 0
+
+    def record(self) -> dict[str, Any]:
+        return {"number": self.number, "heading": self.heading, "start": self.start, "end": self.end}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[list["regex.Pattern[str]"], "regex.Pattern[str]", int]:
+    cfg = config("sections")
+    levels = [regex.compile(r"^\s*(" + p + r")\s*") for p in cfg["levels"]]
+    return levels, regex.compile(cfg["heading_end"]), int(cfg["max_heading_chars"])
+
+
+def _canonical(level: int, number: str) -> str:
+    core = regex.sub(r"[()（）、.．\s]", "", number)
+    if level == 0:
+        return core + "、"
+    if level == 1 or level == 3:
+        return f"({core})"
+    return core + "."
+
+
+def heading_at(line: str) -> tuple[int, str, int] | None:
+    """(level, canonical number, length of the number prefix) when the line opens with a heading number."""
+    if "\t" in line or "|" in line:
+        return None
+    levels, _, _ = _patterns()
+    for level, pattern in enumerate(levels):
+        m = pattern.match(line)
+        if m and m.end() < len(line.rstrip()):
+            return level, _canonical(level, m.group(1)), m.end()
+    return None
+
+
+def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
+    """Sections of the normalised span [start, end); offsets returned in the source."""
+    _, heading_end, max_chars = _patterns()
+    found: list[tuple[int, int, str, str]] = []  # (level, norm start, number, heading)
+    stack: list[tuple[int, str]] = []
+    source = norm.source
+    for ls, le, line in lines(norm.text[start:end], start):
+        hit = heading_at(line)
+        if not hit:
+            continue
+        level, number, prefix = hit
+        body_start = ls + prefix
+        m = heading_end.search(norm.text, body_start, le)
+        h_end = m.start() if m else le
+        if not m and regex.search(r"[，,]", norm.text[body_start:le]):
+            # a sentence-like heading broken over lines: run on to the end of the sentence
+            m = heading_end.search(norm.text, le, min(len(norm.text), le + max_chars))
+            nxt = norm.text[le:m.start()] if m else ""
+            if m and not any(heading_at(x) for x in nxt.split("\n") if x.strip()):
+                h_end = m.start()
+        if h_end - body_start > max_chars:
+            h_end = body_start + max_chars
+        s, e = norm.to_source(body_start, h_end)
+        heading = regex.sub(r"\s+", "", source[s:e])
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, number))
+        found.append((level, ls, "".join(n for _, n in stack), heading))
+    sections: list[Section] = []
+    src_end = norm.to_source(end, end)[0] if end < len(norm.text) else len(source)
+    for i, (level, ns, number, heading) in enumerate(found):
+        ne = None
+        for level2, ns2, _, _ in found[i + 1:]:
+            if level2 <= level:
+                ne = ns2
+                break
+        s = norm.to_source(ns, ns + 1)[0]
+        e = norm.to_source(ne, ne + 1)[0] if ne is not None else src_end
+        sections.append(Section(number, heading, s, e, level))
+    return sections
