@@ -8,5 +8,6 @@ Both give `.record()` dicts in the output schema, offsets into the original text
 """
 from .reports import Report, parse_reports
 from .sections import Section, parse_sections
+from .tables import Indicator, parse_indicators, parse_target
 
-__all__ = ["Report", "Section", "parse_reports", "parse_sections"]
+__all__ = ["Indicator", "Report", "Section", "parse_indicators", "parse_reports", "parse_sections", "parse_target"]
