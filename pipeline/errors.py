@@ -29,3 +29,11 @@ UNDECODABLE = "cannot decode the text (tried UTF-8, UTF-16, GB18030 and detectio
 UNSUPPORTED = "unsupported file type {suffix!r}; expected .txt or .md"
 TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} (raise it with --max-bytes)"
 UNREADABLE = "cannot read the file: {reason}"
+NO_DOCUMENTS = "no .txt or .md files in this folder"
+NOT_JSON = "line {line}: not JSON: {reason}"
+NO_GOLD = "no gold files (*.jsonl) in this folder"
+NO_DEFAULT_GOLD = "no gold folder given and corpus/gold not found here; pass --gold DIR"
+
+# Problems found while scoring: reported beside the scores, they do not stop it.
+UNKNOWN_RECORD = "record without a known kind/doc: {record}"
+BAD_OFFSETS = "{doc}: offsets [{start},{end}) do not hold {text!r}"
