@@ -73,7 +73,7 @@ def _report_rules() -> dict[str, Any]:
         "suffixes": sorted(cfg["title_suffixes"], key=len, reverse=True),
         "max_title": int(cfg["max_title_chars"]),
         "headers": [regex.compile(p) for p in cfg["header_line_patterns"]],
-        "org": regex.compile(r"^[\p{Han}()（）A-Za-z0-9]{2,%d}(?:%s)$"
+        "org": regex.compile(r"^[\p{Han}()（）A-Za-z0-9]{1,%d}(?:%s)$"
                              % (int(cfg["max_org_chars"]), alternation(cfg["org_suffixes"]))),
         "year": regex.compile(cfg["year_pattern"]),
     }

@@ -30,7 +30,7 @@ Value = Decimal | str | None
 
 _ROLE_ORDER = ("level1", "level2", "name", "reason", "op", "unit", "actual", "target", "score", "weight")
 _VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
-_DASHES = regex.compile(r"^[-—–_=:：|/\\\s]*$")
+_DASHES = regex.compile(r"^[-—–_:：|\s]*$")
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
 _NUMBER = regex.compile(r"^([+-]?\d+(?:\.\d+)?)(.*)$")
 _SENTENCE_END = regex.compile(r"[。！？!?]$")

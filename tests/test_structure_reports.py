@@ -1,0 +1,143 @@
+"""Reports: splitting a document, the title block, money trail, score, signature and sections."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.structure import parse_reports
+
+
+def doc(*lines: str) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+CASES = [
+    (
+        "org line above, title with spaces, money trail in 资金投入 section",
+        doc(
+            "甘州区交通运输局",
+            "甘州区交通运输局 2023年度农村公路日常养护 项目支出绩效自评报告",
+            "一、项目基本情况",
+            "（一）项目概况。全区农村公路总里程1200公里。",
+            "二、绩效目标完成情况分析",
+            "（一）资金投入情况分析",
+            "1. 项目资金到位情况分析。当年预算资金 120 万元，到位 120 万元，资金到位率 100%。",
+            "2. 项目资金执行情况分析。至 2023 年底使用 118.5 万元，预算执行率 98.75%。",
+            "三、偏离绩效目标的原因和下一步改进措施",
+            "项目自评得分 96.5 分。",
+            "甘州区交通运输局",
+            "2024年1月15日",
+        ),
+        dict(title="甘州区交通运输局2023年度农村公路日常养护项目支出绩效自评报告", org="甘州区交通运输局", year=2023,
+             project="农村公路日常养护", budget=1200000, received=1200000, spent=1185000, execution_rate=98.75,
+             self_score=96.5, signed="2024-01-15"),
+    ),
+    (
+        "文件 header, document number and 签发人 above the title; 拨付/执行数 predicates",
+        doc(
+            "酒泉市邮政管理局文件",
+            "酒邮管发〔2024〕3号",
+            "签发人：张三",
+            "酒泉市邮政管理局 2023年度快递末端网点监管经费项目支出绩效 自评报告",
+            "酒泉市财政局：",
+            "一、项目基本情况",
+            "市财政局安排预算经费8万元，实际拨付8万元，全年执行数7.6万元，项目经费执行率95%，自评分值92分。",
+            "二、其他需要说明的问题",
+            "无",
+            "酒泉市邮政管理局",
+            "2024年2月6日",
+        ),
+        dict(title="酒泉市邮政管理局2023年度快递末端网点监管经费项目支出绩效自评报告", org="酒泉市邮政管理局",
+             project="快递末端网点监管经费", budget=80000, received=80000, spent=76000, execution_rate=95,
+             self_score=92, signed="2024-02-06"),
+    ),
+    (
+        "title without organisation (org from the line above), spent in full without a figure",
+        doc(
+            "某市交通运输综合行政执法支队",
+            "2023年度治超站运行经费 项目支出绩效自评报告",
+            "一、项目基本情况",
+            "（一）项目概况",
+            "涉及项目总资金12万元。",
+            "二、绩效目标完成情况分析",
+            "（一）资金投入情况",
+            "1. 2023年项目资金足额到位，共收到12万元财政专项资金。",
+            "2. 截止2023年12月31日，全额完成专项资金的使用。",
+        ),
+        dict(title="2023年度治超站运行经费项目支出绩效自评报告", org="某市交通运输综合行政执法支队", year=2023,
+             project="治超站运行经费", budget=120000, received=120000, spent=120000, execution_rate=None,
+             self_score=None, signed=None),
+    ),
+    (
+        "title broken over two lines",
+        doc(
+            "陇南市公路事业发展中心2023年度国省干线公路",
+            "预防性养护工程项目支出绩效自评报告",
+            "一、项目基本情况",
+            "项目预算资金 3,600 万元。",
+        ),
+        dict(title="陇南市公路事业发展中心2023年度国省干线公路预防性养护工程项目支出绩效自评报告",
+             org="陇南市公路事业发展中心", project="国省干线公路预防性养护工程", budget=36000000, received=None),
+    ),
+]
+
+
+@pytest.mark.parametrize("case_id, text, expected", CASES, ids=[c[0] for c in CASES])
+def test_report_fields(case_id: str, text: str, expected: dict) -> None:
+    reports = parse_reports(text, "case.txt")
+    assert len(reports) == 1
+    rec = reports[0].record()
+    for key, value in expected.items():
+        assert rec[key] == value, (key, rec[key], value)
+    assert rec["kind"] == "report" and rec["report"] == 0
+
+
+def test_several_reports_split_at_title_blocks_with_source_offsets() -> None:
+    a = doc("甲局", "甲局 2023年度项目一项目支出绩效自评报告", "一、项目基本情况", "预算 10 万元。", "甲局", "2024年1月2日")
+    b = doc("乙局文件", "乙发〔2024〕1号", "乙局2022年度项目二项目支出绩效自评报告", "一、项目基本情况", "无")
+    text = "\n\n" + a + "\n\n" + b
+    reports = parse_reports(text, "two.txt")
+    assert [r.report for r in reports] == [0, 1]
+    assert [r.year for r in reports] == [2023, 2022]
+    assert reports[0].start == text.index("甲局")
+    assert reports[0].end == reports[1].start == text.index("乙局文件")
+    assert reports[1].end == len(text)
+    assert reports[0].signed == "2024-01-02" and reports[1].signed is None
+
+
+def test_one_report_without_a_title_gives_one_record() -> None:
+    text = doc("一、项目基本情况", "当年预算资金 5 万元，到位 5 万元。")
+    reports = parse_reports(text, "plain.txt")
+    assert len(reports) == 1
+    r = reports[0].record()
+    assert r["title"] is None and r["budget"] == 50000 and r["received"] == 50000
+    assert r["start"] == 0 and r["end"] == len(text)
+
+
+def test_section_tree_numbers_headings_and_offsets() -> None:
+    text = doc(
+        "某局2023年度某项目项目支出绩效自评报告",
+        "一、项目基本情况",
+        "(一) 项目概况",
+        "正文。",
+        "二、绩效目标完成情况分析",
+        "（三）绩效目标完成情况分析",
+        "1. 产出指标完成情况分析。",
+        "（1）数量指标。完成 3 座。",
+        "(2) 质量指标。合格。",
+        "2. 效益指标完成情况分析",
+        "三、其他需要说明的问题",
+    )
+    sections = parse_reports(text, "s.txt")[0].sections
+    got = [(s.number, s.heading) for s in sections]
+    assert got == [
+        ("一、", "项目基本情况"), ("一、(一)", "项目概况"), ("二、", "绩效目标完成情况分析"),
+        ("二、(三)", "绩效目标完成情况分析"), ("二、(三)1.", "产出指标完成情况分析"),
+        ("二、(三)1.(1)", "数量指标"), ("二、(三)1.(2)", "质量指标"), ("二、(三)2.", "效益指标完成情况分析"),
+        ("三、", "其他需要说明的问题"),
+    ]
+    for s in sections:
+        assert text[s.start:].startswith(s.number[-2:] if s.number.endswith("、") else text[s.start])
+    one = sections[0]
+    assert one.end == sections[2].start  # 一、 runs to 二、
+    assert sections[4].end == sections[7].start  # 1. runs over (1) (2) to 2.
+    assert sections[-1].end == len(text)

@@ -1,0 +1,251 @@
+"""Indicator tables in every layout: case tables of small tables and the rows they give.
+
+Each case is (id, table text, expected rows); an expected row lists only the fields
+it checks. Tables are written as the converters write them: `\t` between cells for
+PDF conversions, `|` for HTML/Word, plain spaces for flattened text.
+"""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.structure import parse_indicators, parse_target
+
+T = "\t"
+
+
+def rows(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+CASES = [
+    (
+        "tab: empty leading cells inherit level1/level2, shifted cells, total row",
+        rows(
+            f"{T}一级指标{T}二级指标{T}三级指标{T}年度指标值{T}实际完成值{T}分值{T}得分{T}未完成原因{T}",
+            f"绩效指标{T}产出指标{T}数量指标{T}检查企业次数{T}≥15{T}19{T}6{T}6{T}{T}",
+            f"{T}{T}{T}发布统计信息数量{T}≥12{T}12{T}6{T}5{T}{T}",
+            f"{T}{T}成本指标{T}人均培训成本{T}≤450元{T}550{T}5{T}3{T}超支{T}",
+            f"{T}{T}效益指标{T}社会效益指标{T}通邮率{T}≥100%{T}100%{T}5{T}5{T}",
+            f"{T}{T}{T}{T}见报率{T}≥16%{T}16%{T}5{T}5{T}",
+            f"维权事件发生{T}≤0{T}{T}{T}0{T}5{T}5{T}{T}{T}",
+            f"满意 度指 标{T}服务 对象 满意 度指 标{T}综合满意度{T}≥97%{T}97.50%{T}4{T}4{T}",
+            f"总分（预算执行率得分+绩效指标得分）{T}{T}{T}{T}{T}100分{T}100{T}",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="检查企业次数", target_op=">=", target=15,
+                 target_unit=None, actual=19, weight=6, score=6, reason="", met=True),
+            dict(level1="产出指标", level2="数量指标", name="发布统计信息数量", target=12, actual=12, score=5, met=True),
+            dict(level1="产出指标", level2="成本指标", name="人均培训成本", target_op="<=", target=450,
+                 target_unit="元", actual=550, actual_unit="元", reason="超支", met=False),
+            dict(level1="效益指标", level2="社会效益指标", name="通邮率", target=100, target_unit="%", met=True),
+            dict(level1="效益指标", level2="社会效益指标", name="见报率", target=16, actual=16, weight=5),
+            dict(level1="效益指标", level2="社会效益指标", name="维权事件发生", target_op="<=", target=0,
+                 actual=0, weight=5, score=5, met=True),
+            dict(level1="满意度指标", level2="服务对象满意度指标", name="综合满意度", actual=97.5, met=True),
+        ],
+    ),
+    (
+        "tab: no level1 column, `指标 n:` prefixes, units in cells, text targets, a row broken over lines",
+        rows(
+            f"二级指标{T}三级指标{T}年度指标值{T}实际完成值",
+            f"数量指标{T}指标 1: 系统维护套数{T}1 套{T}1 套",
+            f"{T}指标 2: 开展执法业务培训{T}12 次{T}10 次",
+            "",
+            f"{T}指标 3: 监督检查覆盖率{T}100%{T}97%",
+            f"时效指标{T}指标 1: 维护需求响应及时性{T}及时{T}及时",
+            f"成本指标{T}指标 1: 系统运维年费{T}30 万{T}30 万",
+            f"{T}指标 2: 培训考试人均成本{T}≤100 元{T}87 元",
+            f"社会效益指标{T}指标 1: 开展安全监管执法、三项制度、",
+            f"邮政市场监管检查次数{T}6 次{T}6 次",
+            f"{T}指标 2: 信息安全事件发生数{T}0 次{T}0",
+        ),
+        [
+            dict(level1=None, level2="数量指标", name="系统维护套数", target=1, target_unit="套", actual=1,
+                 actual_unit="套", weight=None, score=None, met=True),
+            dict(level2="数量指标", name="开展执法业务培训", target=12, actual=10, met=False),
+            dict(level2="数量指标", name="监督检查覆盖率", target=100, target_unit="%", actual=97, met=False),
+            dict(level2="时效指标", name="维护需求响应及时性", target_op=None, target="及时", actual="及时", met=None),
+            dict(level2="成本指标", name="系统运维年费", target=30, target_unit="万", actual=30, met=True),
+            dict(level2="成本指标", name="培训考试人均成本", target_op="<=", target=100, actual=87, met=True),
+            dict(level2="社会效益指标", name="开展安全监管执法、三项制度、邮政市场监管检查次数", target=6, actual=6),
+            dict(level2="社会效益指标", name="信息安全事件发生数", target=0, actual=0, actual_unit="次", met=True),
+        ],
+    ),
+    (
+        "tab: two tables for one indicator set (targets, then scores and reasons) merge",
+        rows(
+            f"一级指标{T}二级指标{T}三级指标{T}年度指标值{T}实际完成值",
+            f"产出指标 (50分){T}数量指标{T}夜间执法装备配备数量{T}≥50{T}30",
+            f"{T}成本指标{T}项目总支出{T}等于5万{T}等于5万",
+            f"满意度指标 (10分){T}服务对象满意度指标{T}公众满意度提高{T}≥95{T}96%",
+            "",
+            "三、偏离绩效目标的原因和下一步改进措施",
+            "",
+            f"一级指标{T}二级指标{T}三级指标{T}分值{T}得分{T}未完成原因及改进措施",
+            f"产出指标 (50分){T}数量指标{T}夜间执法装备配备数量{T}10{T}6{T}为节约成本，维修使用老旧设备。",
+            f"{T}成本指标{T}项目总支出{T}15{T}15{T}",
+            f"满意度指标 (10分){T}服务对象满意度指标{T}公众满意度提高{T}10{T}10{T}",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="夜间执法装备配备数量", target_op=">=", target=50,
+                 actual=30, weight=10, score=6, reason="为节约成本，维修使用老旧设备。", met=False),
+            dict(level1="产出指标", level2="成本指标", name="项目总支出", target_op="=", target=5, target_unit="万",
+                 actual=5, actual_unit="万", weight=15, score=15, met=True),
+            dict(level1="满意度指标", level2="服务对象满意度指标", name="公众满意度提高", target=95, target_unit=None,
+                 actual=96, actual_unit="%", weight=10, score=10, met=True),
+        ],
+    ),
+    (
+        "pipe: HTML/Word conversion with separator row, levels repeated or left empty",
+        rows(
+            "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |",
+            "|---|---|---|---|---|---|---|---|",
+            "| 产出指标 | 数量指标 | 改造农村公路里程 | ≥120公里 | 126公里 | 10 | 10 | |",
+            "| | | 危桥改造座数 | 8座 | 6座 | 10 | 7.5 | 两座桥梁设计变更，顺延至次年 |",
+            "| | 质量指标 | 交工验收合格率 | 100% | 100% | 10 | 10 | |",
+            "| | 成本指标 | 每公里改造成本 | ≤80万元 | 76.5万元 | 10 | 10 | |",
+            "| 效益指标 | 社会效益指标 | 群众出行条件 | 明显改善 | 明显改善 | 20 | 20 | |",
+            "| 满意度指标 | 服务对象满意度指标 | 沿线群众满意度 | ≥90% | 93% | 10 | 10 | |",
+            "| 合计 | | | | | 100 | 97.5 | |",
+            "",
+            "四、绩效自评结果拟应用和公开情况",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="改造农村公路里程", target_op=">=", target=120,
+                 target_unit="公里", actual=126, actual_unit="公里", weight=10, score=10, met=True),
+            dict(level1="产出指标", level2="数量指标", name="危桥改造座数", target=8, target_unit="座", actual=6,
+                 score=7.5, reason="两座桥梁设计变更，顺延至次年", met=False),
+            dict(level1="产出指标", level2="质量指标", name="交工验收合格率", target=100, met=True),
+            dict(level1="产出指标", level2="成本指标", name="每公里改造成本", target_op="<=", target=80,
+                 target_unit="万元", actual=76.5, met=True),
+            dict(level1="效益指标", level2="社会效益指标", name="群众出行条件", target="明显改善", met=None),
+            dict(level1="满意度指标", level2="服务对象满意度指标", name="沿线群众满意度", target=90, actual=93, met=True),
+        ],
+    ),
+    (
+        "pipe: 指标性质 and 度量单位 in their own columns, no 分值/得分",
+        rows(
+            "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            "| 产出指标 | 数量指标 | 培训人次 | ≥ | 500 | 人次 | 520 |",
+            "| 产出指标 | 时效指标 | 完成时限 | ≤ | 12 | 月 | 11 |",
+            "| 产出指标 | 成本指标 | 项目预算控制数 | ≤ | 30 | 万元 | 31.2 |",
+            "| 效益指标 | 可持续影响指标 | 长效机制 | = | 1 | 套 | 1 |",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="培训人次", target_op=">=", target=500, target_unit="人次",
+                 actual=520, actual_unit="人次", weight=None, score=None, met=True),
+            dict(level2="时效指标", name="完成时限", target_op="<=", target=12, target_unit="月", actual=11, met=True),
+            dict(level2="成本指标", name="项目预算控制数", target_op="<=", target=30, actual=31.2, met=False),
+            dict(level1="效益指标", level2="可持续影响指标", name="长效机制", target_op="=", target=1, met=True),
+        ],
+    ),
+    (
+        "flattened: cells separated only by spaces, with 分值/得分 and a reason",
+        rows(
+            "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+            "产出指标 数量指标 新建充电桩数量 ≥ 20 个 22 个 10 10",
+            "质量指标 设备验收合格率 100% 98% 10 9 个别设备返修 已督促整改",
+            "时效指标 完成及时率 及时 及时 10 10",
+            "效益指标 社会效益指标 新能源车辆出行便利度 有效提升 有效提升 20 20",
+            "满意度指标 服务对象满意度指标 车主满意度 ≥95% 96% 10 10",
+            "总分 100 98",
+            "",
+            "三、偏离绩效目标的原因和下一步改进措施",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="新建充电桩数量", target_op=">=", target=20, target_unit="个",
+                 actual=22, weight=10, score=10, met=True),
+            dict(level1="产出指标", level2="质量指标", name="设备验收合格率", target=100, actual=98, weight=10, score=9,
+                 reason="个别设备返修 已督促整改", met=False),
+            dict(level2="时效指标", name="完成及时率", target="及时", actual="及时", met=None),
+            dict(level1="效益指标", level2="社会效益指标", name="新能源车辆出行便利度", target="有效提升", weight=20),
+            dict(level1="满意度指标", name="车主满意度", target_op=">=", target=95, actual=96, met=True),
+        ],
+    ),
+    (
+        "flattened: no 分值/得分 columns",
+        rows(
+            "二级指标 三级指标 年度指标值 实际完成值",
+            "数量指标 宣传活动次数 4次 5次",
+            "质量指标 资料归档率 100% 100%",
+        ),
+        [
+            dict(level1=None, level2="数量指标", name="宣传活动次数", target=4, target_unit="次", actual=5, met=True,
+                 weight=None, score=None),
+            dict(level2="质量指标", name="资料归档率", target=100, actual=100, met=True),
+        ],
+    ),
+    (
+        "tab: 2021 template where 成本指标 is a first level with its own second levels",
+        rows(
+            f"一级指标{T}二级指标{T}三级指标{T}年度指标值{T}实际完成值{T}分值{T}得分",
+            f"产出指标{T}数量指标{T}养护里程{T}≥300公里{T}310公里{T}20{T}20",
+            f"成本指标{T}经济成本指标{T}每公里养护成本{T}≤1.2万元{T}1.1万元{T}10{T}10",
+            f"{T}社会成本指标{T}对周边居民出行影响{T}影响较小{T}影响较小{T}10{T}10",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="养护里程", target=300, target_unit="公里", met=True),
+            dict(level1="成本指标", level2="经济成本指标", name="每公里养护成本", target_op="<=", target=1.2,
+                 target_unit="万元", actual=1.1, actual_unit="万元", met=True),
+            dict(level1="成本指标", level2="社会成本指标", name="对周边居民出行影响", target="影响较小", met=None),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("case_id, text, expected", CASES, ids=[c[0] for c in CASES])
+def test_table_layouts(case_id: str, text: str, expected: list[dict]) -> None:
+    records = [i.record() for i in parse_indicators(text, "case.txt", [])]
+    names = [r["name"] for r in records]
+    assert names == [e["name"] for e in expected], names
+    for got, want in zip(records, expected):
+        for key, value in want.items():
+            assert got[key] == value, (want["name"], key, got[key], value)
+        assert got["kind"] == "indicator"
+        assert text[got["start"]:got["end"]].strip()
+
+
+TARGETS = [
+    ("≥15", (">=", 15, None)),
+    ("≤0.6万元", ("<=", 0.6, "万元")),
+    ("100%", (None, 100, "%")),
+    ("等于5万", ("=", 5, "万")),
+    ("≥100百分比", (">=", 100, "%")),
+    ("≥ 95 %", (">=", 95, "%")),
+    ("30 万", (None, 30, "万")),
+    ("不低于90%", (">=", 90, "%")),
+    ("95%以上", (">=", 95, "%")),
+    ("3天以内", ("<=", 3, "天")),
+    ("＞＝９８％", (">=", 98, "%")),
+    ("及时", (None, "及时", None)),
+    ("成效明显", (None, "成效明显", None)),
+    ("12月下旬前完成", (None, "12月下旬前完成", None)),
+    ("", (None, None, None)),
+]
+
+
+@pytest.mark.parametrize("cell, expected", TARGETS, ids=[t[0] or "empty" for t in TARGETS])
+def test_parse_target(cell: str, expected: tuple) -> None:
+    op, value, unit = parse_target(cell)
+    assert (op, float(value) if value is not None and not isinstance(value, str) else value, unit) == expected
+
+
+def test_rows_inside_reports_are_assigned_to_their_report() -> None:
+    text = rows(
+        "甲市交通运输局2023年度农村公路养护项目支出绩效自评报告",
+        "一、项目基本情况",
+        f"二级指标{T}三级指标{T}年度指标值{T}实际完成值",
+        f"数量指标{T}养护里程{T}100公里{T}100公里",
+        "",
+        "乙市交通运输局2023年度客运站运营补贴项目支出绩效自评报告",
+        "一、项目基本情况",
+        f"二级指标{T}三级指标{T}年度指标值{T}实际完成值",
+        f"数量指标{T}补贴客运站数量{T}3个{T}3个",
+    )
+    from pipeline.structure import parse_reports
+
+    reports = parse_reports(text, "two.txt")
+    assert [r.project for r in reports] == ["农村公路养护", "客运站运营补贴"]
+    inds = parse_indicators(text, "two.txt", reports)
+    assert [(i.report, i.name) for i in inds] == [(0, "养护里程"), (1, "补贴客运站数量")]
