@@ -141,3 +141,14 @@ def test_section_tree_numbers_headings_and_offsets() -> None:
     assert one.end == sections[2].start  # 一、 runs to 二、
     assert sections[4].end == sections[7].start  # 1. runs over (1) (2) to 2.
     assert sections[-1].end == len(text)
+
+
+def test_self_score_falls_back_to_the_total_row_of_the_indicator_table() -> None:
+    text = doc(
+        "某市公路事业发展中心2023年度危桥改造项目支出绩效自评报告",
+        "一、绩效目标完成情况分析",
+        "\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t未完成原因",
+        "\t产出指标\t数量指标\t危桥改造数量\t≥25座\t25座\t10\t10\t",
+        "总分\t\t\t\t\t\t100\t97\t",
+    )
+    assert parse_reports(text, "t.txt")[0].self_score == 97

@@ -21,6 +21,7 @@ from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
 from ._common import alternation, config, json_number, lines, squash
 from .sections import Section, heading_at, parse_sections
+from .tables import total_score
 
 
 @dataclass
@@ -252,7 +253,7 @@ def _read_money(report: Report, norm: Normalized) -> None:
     m = rules["exec_rate"].search(funds) or rules["exec_rate"].search(body)
     report.execution_rate = Decimal(m.group(1)) if m else None
     m = rules["score"].search(body)
-    report.self_score = Decimal(m.group(1)) if m else None
+    report.self_score = Decimal(m.group(1)) if m else total_score(norm.source, report.start, report.end)
 
 
 def _signature(norm: Normalized, start: int, end: int) -> tuple[str | None, str | None]:

@@ -522,6 +522,20 @@ def table_indicators(source: str, start: int, end: int, doc: str, report: int | 
     return out
 
 
+def total_score(source: str, start: int, end: int) -> Decimal | None:
+    """The 得分 of a table's total row (总分/合计): the last number on it."""
+    for table in find_tables(source, start, end):
+        if "score" not in table.roles:
+            continue
+        for row in table.rows:
+            present = [c for c in row.cells if not _blank(c)]
+            if present and squash(present[0]).startswith(_rules()["total"]):
+                numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
+                if numbers:
+                    return numbers[-1]
+    return None
+
+
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None) -> list[Indicator]:
     """Indicator rows of every report of the document (reports from parse_reports)."""
     if reports is None:
