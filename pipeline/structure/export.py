@@ -1,0 +1,86 @@
+"""Structure records for the CLI: report and indicator records of a document, and
+the indicator rows as a spreadsheet (one row per indicator with its report's
+title, organisation and year), written as CSV or XLSX."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import IO, Any, Iterable, Sequence
+
+from .reports import parse_reports
+from .tables import parse_indicators
+
+STRUCTURE_KINDS = ("report", "indicator")
+
+TABLE_COLUMNS = ("doc", "report", "title", "org", "year", "level1", "level2", "name", "target_op", "target",
+                 "target_unit", "actual", "actual_unit", "weight", "score", "met", "reason")
+# Column headings in the spreadsheet, as users of the 自评表 name them.
+TABLE_HEADINGS = {
+    "doc": "文件", "report": "报告序号", "title": "报告标题", "org": "单位", "year": "年度", "level1": "一级指标",
+    "level2": "二级指标", "name": "三级指标", "target_op": "指标性质", "target": "年度指标值", "target_unit": "指标值单位",
+    "actual": "实际完成值", "actual_unit": "完成值单位", "weight": "分值", "score": "得分", "met": "是否达成",
+    "reason": "未完成原因",
+}
+
+
+def structure_records(text: str, doc_id: str, kinds: Iterable[str] = STRUCTURE_KINDS) -> list[dict[str, Any]]:
+    """`report` then `indicator` records of one document (only the kinds asked for)."""
+    kinds = set(kinds)
+    if not kinds & set(STRUCTURE_KINDS):
+        return []
+    reports = parse_reports(text, doc_id)
+    out = [r.record() for r in reports] if "report" in kinds else []
+    if "indicator" in kinds:
+        out.extend(i.record() for i in parse_indicators(text, doc_id, reports))
+    return out
+
+
+def indicator_rows(text: str, doc_id: str) -> list[dict[str, Any]]:
+    """Indicator rows with their report's title, organisation and year."""
+    reports = parse_reports(text, doc_id)
+    by_index = {r.report: r for r in reports}
+    rows = []
+    for ind in parse_indicators(text, doc_id, reports):
+        rec = ind.record()
+        rep = by_index.get(ind.report)
+        rec.update(title=rep.title if rep else None, org=rep.org if rep else None, year=rep.year if rep else None)
+        rows.append({c: rec.get(c) for c in TABLE_COLUMNS})
+    return rows
+
+
+def write_csv(rows: Sequence[dict[str, Any]], out: IO[str]) -> None:
+    writer = csv.writer(out)
+    writer.writerow([TABLE_HEADINGS[c] for c in TABLE_COLUMNS])
+    for row in rows:
+        writer.writerow(["" if row[c] is None else row[c] for c in TABLE_COLUMNS])
+
+
+def write_xlsx(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "绩效指标"
+    ws.append([TABLE_HEADINGS[c] for c in TABLE_COLUMNS])
+    for row in rows:
+        ws.append([row[c] for c in TABLE_COLUMNS])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    widths = {"title": 40, "org": 24, "name": 36, "reason": 40, "level2": 16}
+    for k, c in enumerate(TABLE_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(k)].width = widths.get(c, 11)
+    wb.save(path)
+
+
+def write_table(rows: Sequence[dict[str, Any]], path: str | Path | None, out: IO[str] | None = None) -> None:
+    """XLSX when `path` ends in .xlsx, else CSV (to `path`, or to `out` when no path is given)."""
+    if path is not None and str(path).lower().endswith(".xlsx"):
+        write_xlsx(rows, path)
+    elif path is not None:
+        with open(path, "w", encoding="utf-8-sig", newline="") as f:
+            write_csv(rows, f)
+    elif out is not None:
+        write_csv(rows, out)
+    else:
+        raise ValueError("write_table needs a path or a stream")
