@@ -1,0 +1,122 @@
+"""Resolver cases: the pure functions that turn a mention's text into its value.
+
+The tables live in tests/cases/resolve_*.tsv, one case a line; this layer runs
+without the recognisers, so a failure here is a resolver bug, not a boundary bug.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.resolve.numbers import NotANumber, parse_number
+from pipeline.resolve.quantities import resolve_quantity
+from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
+
+CASES = Path(__file__).parent / "cases"
+_ESCAPE = regex.compile(r"\\([tn\\])")
+
+
+def read_table(name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated case table: `#` lines are comments, the first other
+    line is the header; `\\t`, `\\n` and `\\\\` in a cell stand for tab, line break, backslash."""
+    header: list[str] | None = None
+    rows = []
+    for lineno, line in enumerate((CASES / name).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = [_ESCAPE.sub(lambda m: {"t": "\t", "n": "\n", "\\": "\\"}[m.group(1)], c) for c in line.split("\t")]
+        if header is None:
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise ValueError(f"{name}:{lineno}: {len(cells)} cells, the header has {len(header)}")
+        rows.append(dict(zip(header, cells)))
+    return rows
+
+
+def params(rows: list[dict[str, str]]) -> list:
+    seen: set[str] = set()
+    out = []
+    for row in rows:
+        if row["id"] in seen:
+            raise ValueError(f"duplicate case id {row['id']!r}")
+        seen.add(row["id"])
+        marks = [pytest.mark.xfail(strict=True, reason=row["xfail"])] if row.get("xfail") else []
+        out.append(pytest.param(row, id=row["id"], marks=marks))
+    return out
+
+
+def _or_none(cell: str) -> str | None:
+    return cell or None
+
+
+QUANTITY_ROWS = read_table("resolve_quantity.tsv")
+REFERENCE_ROWS = read_table("resolve_reference.tsv")
+
+
+@pytest.mark.parametrize("case", params(QUANTITY_ROWS))
+def test_resolve_quantity(case):
+    got = resolve_quantity(case["label"], case["text"])
+    if not case["value"]:
+        assert got is None, f"{case['text']!r} is not a {case['label']}, got {got}"
+        return
+    assert got is not None, f"{case['text']!r} not resolved as {case['label']}"
+    assert isinstance(got.value, Decimal)
+    assert (got.value, got.unit, got.op, got.hedge) == (
+        Decimal(case["value"]),
+        case["unit"],
+        _or_none(case["op"]),
+        _or_none(case["hedge"]),
+    )
+
+
+@pytest.mark.parametrize("case", params([r for r in REFERENCE_ROWS if r["kind"] == "DATE"]))
+def test_resolve_date(case):
+    year = int(case["reference_year"]) if case["reference_year"] else None
+    assert resolve_date(case["text"], year) == _or_none(case["value"])
+
+
+@pytest.mark.parametrize("case", params([r for r in REFERENCE_ROWS if r["kind"] == "ROAD"]))
+def test_resolve_road(case):
+    got = resolve_road(case["text"])
+    if not case["value"]:
+        assert got is None, f"{case['text']!r} is not a route, got {got}"
+        return
+    assert got is not None, f"{case['text']!r} not resolved as a route"
+    assert (got.code, got.road_class) == (case["value"], case["unit"])
+
+
+@pytest.mark.parametrize("case", params([r for r in REFERENCE_ROWS if r["kind"] == "DOCNO"]))
+def test_resolve_docno(case):
+    assert resolve_docno(case["text"]) == case["value"]
+
+
+def test_reference_tables_name_known_kinds():
+    assert {r["kind"] for r in REFERENCE_ROWS} <= {"DATE", "ROAD", "DOCNO"}
+    assert {r["label"] for r in QUANTITY_ROWS} <= {"MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT"}
+
+
+# parse_number is the numeric core shared by every quantity resolver.
+NUMBERS = [
+    ("1,234.56", "1234.56"),
+    ("3.56亿", "356000000"),
+    ("30万", "300000"),
+    ("九十八点五", "98.5"),
+    ("叁拾", "30"),
+    ("１２．５", "12.5"),
+    ("两千", "2000"),
+]
+
+
+@pytest.mark.parametrize("text,value", NUMBERS, ids=[f"number-{i}" for i in range(len(NUMBERS))])
+def test_parse_number(text, value):
+    assert parse_number(text) == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["", "  ", "abc", "万"], ids=["empty", "spaces", "latin", "wan-alone"])
+def test_parse_number_rejects(text):
+    with pytest.raises(NotANumber):
+        parse_number(text)
