@@ -1,6 +1,7 @@
 """The `jixiao` command, a thin layer over the library API.
 
-    jixiao extract PATH… [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
+    jixiao extract PATH… [--kinds mention,report,indicator] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
+    jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
     jixiao eval [--gold DIR] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
 
@@ -26,10 +27,12 @@ from . import __version__, errors
 from .errors import InputError, JixiaoError
 from .evaluate import format_scores, score
 from .extract import DocumentResult, extract_paths
-from .load import DEFAULT_MAX_BYTES, expand_paths
+from .load import DEFAULT_MAX_BYTES, expand_paths, load_document
 from .recognize.mention import Mention
+from .structure.export import STRUCTURE_KINDS, indicator_rows, structure_records, write_table
 
 FORMATS = ("jsonl", "csv")
+KINDS = ("mention", *STRUCTURE_KINDS)
 DEFAULT_GOLD = Path("corpus/gold")
 # Up to this many files a progress bar is more noise than help.
 FEW_FILES = 3
@@ -83,13 +86,29 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                 return
 
 
-def write_jsonl(results: Iterable[DocumentResult], out: IO[str]) -> None:
+@dataclass
+class Selected:
+    """A document's records of the chosen kinds: its mentions, then its reports and indicators."""
+
+    result: DocumentResult
+    kinds: tuple[str, ...]
+    max_bytes: int
+
+    def records(self) -> list[dict]:
+        out = self.result.records() if "mention" in self.kinds else []
+        if set(self.kinds) & set(STRUCTURE_KINDS):
+            text = load_document(self.result.path, self.max_bytes).text
+            out += structure_records(text, self.result.doc_id, self.kinds)
+        return out
+
+
+def write_jsonl(results: Iterable[DocumentResult | Selected], out: IO[str]) -> None:
     for result in results:
         for record in result.records():
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def write_csv(results: Iterable[DocumentResult], out: IO[str]) -> None:
+def write_csv(results: Iterable[DocumentResult | Selected], out: IO[str]) -> None:
     rows = [record for result in results for record in result.records()]
     fields = dict.fromkeys(MENTION_FIELDS)
     for row in rows:  # fields a recogniser adds beyond the schema follow the schema's own
@@ -118,8 +137,32 @@ def _output(path: str | None, fmt: str) -> Iterator[IO[str]]:
 def run_extract(args: argparse.Namespace) -> int:
     tally = Tally()
     with _output(args.output, args.format) as out:
-        WRITERS[args.format](extract_batch(args.paths, args.max_bytes, args.strict, tally), out)
+        results = extract_batch(args.paths, args.max_bytes, args.strict, tally)
+        WRITERS[args.format]((Selected(r, args.kinds, args.max_bytes) for r in results), out)
     print(tally, file=sys.stderr)
+    return 1 if tally.failed else 0
+
+
+def run_tables(args: argparse.Namespace) -> int:
+    tally = Tally()
+    rows = []
+    for item in _inputs(args.paths):
+        tally.documents += 1
+        try:
+            if isinstance(item, InputError):
+                raise item
+            document = load_document(item, args.max_bytes)
+        except InputError as exc:
+            tally.failed += 1
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        rows += indicator_rows(document.text, document.doc_id)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        write_table(rows, args.output)
+    else:
+        write_table(rows, None, sys.stdout)
+    print(f"{tally}, {len(rows)} indicators", file=sys.stderr)
     return 1 if tally.failed else 0
 
 
@@ -141,6 +184,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _kinds(text: str) -> tuple[str, ...]:
+    kinds = tuple(k.strip() for k in text.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(KINDS)}, got {text!r}")
+    return kinds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jixiao", description="Information extraction for Chinese budget-performance reports.")
     parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
@@ -155,7 +206,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     extract.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     extract.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    extract.add_argument("--kinds", type=_kinds, default=KINDS, metavar="KINDS",
+                         help=f"record kinds to emit, comma-separated (default: {','.join(KINDS)})")
     extract.set_defaults(run=run_extract)
+
+    tables = commands.add_parser("tables", parents=[reading], help="performance-indicator rows as a spreadsheet",
+                                 description="One row per indicator with its report's title, organisation and year.")
+    tables.add_argument("paths", nargs="+", metavar="PATH")
+    tables.add_argument("-o", "--output", metavar="FILE", help="write FILE.xlsx or FILE.csv (default: CSV to stdout)")
+    tables.set_defaults(run=run_tables)
 
     evaluate = commands.add_parser("eval", parents=[reading], help="score mentions against gold files",
                                    description="Per-type strict and lenient precision, recall and F1 of mentions.")
