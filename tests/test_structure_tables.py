@@ -177,6 +177,24 @@ CASES = [
         ],
     ),
     (
+        "pipe: 序号 column, merged cells omitted (rowspan) rather than left empty, an empty actual",
+        rows(
+            "| 序号 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因 |",
+            "| :-: | :-- | :-- | :-- | --: | --: | --: | --: | :-- |",
+            "| 1 | 产出指标 | 数量指标 | 客运站改造数量 | 3个 | 3个 | 20 | 20 | |",
+            "| 2 | 质量指标 | 验收合格率 | 100% | 100% | 20 | 20 | |",
+            "| 3 | 班线通达率 | ≥95% | 97% | 10 | 10 | |",
+            "| 4 | 效益指标 | 社会效益指标 | 群众出行满意度 | ≥90% | | 10 | 0 | 未开展调查 |",
+        ),
+        [
+            dict(level1="产出指标", level2="数量指标", name="客运站改造数量", target=3, target_unit="个", weight=20),
+            dict(level1="产出指标", level2="质量指标", name="验收合格率", target=100, actual=100, weight=20, met=True),
+            dict(level1="产出指标", level2="质量指标", name="班线通达率", target_op=">=", target=95, actual=97, score=10),
+            dict(level1="效益指标", level2="社会效益指标", name="群众出行满意度", target=90, actual=None, weight=10,
+                 score=0, reason="未开展调查", met=None),
+        ],
+    ),
+    (
         "tab: 2021 template where 成本指标 is a first level with its own second levels",
         rows(
             f"一级指标{T}二级指标{T}三级指标{T}年度指标值{T}实际完成值{T}分值{T}得分",

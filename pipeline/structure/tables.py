@@ -34,6 +34,7 @@ _DASHES = regex.compile(r"^[-—–_:：|\s]*$")
 _PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
 _NUMBER = regex.compile(r"^([+-]?\d+(?:\.\d+)?)(.*)$")
 _SENTENCE_END = regex.compile(r"[。！？!?]$")
+_ROW_NUMBER = regex.compile(r"^\s*\d{1,3}\s*$")
 
 
 @dataclass
@@ -438,25 +439,33 @@ def _row_indicator(table: _Table, row: _Row, carry: _Carry, doc: str, report: in
         values = _space_values(tokens, table.value_roles)
         name = values.pop("name", "")
     else:
-        p = 0
-        level_cells = []
-        while has_levels and p < len(present) - 1 and _is_level(cells[present[p]]):
-            level_cells.append((present[p], cells[present[p]]))
-            p += 1
-        if p == len(present) - 1 and has_levels and _is_level(cells[present[p]]) and len(present) == p + 1:
-            level_cells.append((present[p], cells[present[p]]))
-            _levels(table, carry, level_cells)
-            return None
-        _levels(table, carry, level_cells)
-        name_at = present[p]
-        name = cells[name_at]
-        rest = present[p + 1:]
-        if len(cells) == len(table.roles) and table.roles[name_at] == "name":
-            for k in rest:
-                role = table.roles[k]
-                if role in _VALUE_ROLES:
-                    values[role] = cells[k]
+        name_col = table.roles.index("name") if "name" in table.roles else None
+        aligned = (len(cells) == len(table.roles) and name_col is not None
+                   and not _blank(cells[name_col]) and not _is_level(cells[name_col]))
+        if aligned:
+            # the row lines up with the header: every cell is in its column (序号 columns included)
+            _levels(table, carry, [(k, cells[k]) for k in present
+                                   if table.roles[k] in ("level1", "level2") and _is_level(cells[k])])
+            name = cells[name_col]
+            for k in present:
+                if k > name_col and table.roles[k] in _VALUE_ROLES:
+                    values[table.roles[k]] = cells[k]
         else:
+            # shifted or merged cells: levels from the left, then the name, then values in header order
+            while len(present) > 2 and _ROW_NUMBER.match(cells[present[0]]):
+                present = present[1:]
+            p = 0
+            level_cells = []
+            while has_levels and p < len(present) - 1 and _is_level(cells[present[p]]):
+                level_cells.append((present[p], cells[present[p]]))
+                p += 1
+            if has_levels and p == len(present) - 1 and _is_level(cells[present[p]]):
+                level_cells.append((present[p], cells[present[p]]))
+                _levels(table, carry, level_cells)
+                return None
+            _levels(table, carry, level_cells)
+            name = cells[present[p]]
+            rest = present[p + 1:]
             for role, k in zip(table.value_roles, rest):
                 values[role] = cells[k]
             extra = rest[len(table.value_roles):]
