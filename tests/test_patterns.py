@@ -1,0 +1,108 @@
+"""models/patterns.yaml: every pattern compiles, every hole is known, and the
+loader rejects what it cannot fill."""
+from __future__ import annotations
+
+import pytest
+import regex
+
+from pipeline.errors import ModelError
+from pipeline.recognize.mention import MENTION_TYPES
+from pipeline.recognize.patterns import (
+    PATTERN_FILE,
+    _HOLE,
+    alternation,
+    compiled_patterns,
+    expand,
+    references,
+    scanner,
+)
+from pipeline.resolve.quantities import QUANTITY_TYPES
+from pipeline.resources import load_yaml
+
+SPEC = load_yaml(PATTERN_FILE)
+PATTERNS = [(label, i, p) for label, pats in SPEC["patterns"].items() for i, p in enumerate(pats)]
+
+
+def test_every_pattern_compiles():
+    compiled = compiled_patterns()
+    assert set(compiled) == set(SPEC["patterns"])
+    for label, pats in compiled.items():
+        assert len(pats) == len(SPEC["patterns"][label])
+        assert all(isinstance(p, regex.Pattern) for p in pats)
+
+
+@pytest.mark.parametrize("label,index,pattern", PATTERNS, ids=[f"{lab}-{i}" for lab, i, _ in PATTERNS])
+def test_pattern_expands_fully_and_names_its_span(label, index, pattern):
+    expanded = expand(pattern)
+    assert not _HOLE.search(expanded), f"a hole is left in {label}[{index}]"
+    compiled = regex.compile(expanded)
+    assert "q" in compiled.groupindex, f"{label}[{index}] has no group `q` for the mention's span"
+
+
+def test_labels_are_mention_types():
+    assert set(SPEC["patterns"]) <= set(MENTION_TYPES)
+
+
+@pytest.mark.parametrize("name", sorted(references()), ids=sorted(references()))
+def test_every_reference_compiles(name):
+    regex.compile(expand("{" + name + "}"))
+
+
+def test_every_reference_is_used():
+    used: set[str] = set()
+    for _label, _i, pattern in PATTERNS:
+        used.update(_HOLE.findall(pattern))
+    for body in references().values():
+        used.update(_HOLE.findall(body))
+    assert set(references()) - used == set()
+
+
+def test_combined_scanner_compiles():
+    pattern, names = scanner(QUANTITY_TYPES)
+    assert [label for _name, label in names] == [lab for lab in QUANTITY_TYPES for _ in SPEC["patterns"][lab]]
+    assert pattern.search("预算30万元")
+
+
+# expand() with a fake table: holes filled recursively, unknown ones rejected.
+
+FAKE = {"Digit": r"\d", "Number": r"{Digit}+", "Money": r"{Number}元", "Loop": r"{Loop}"}
+
+
+def test_expand_fills_nested_holes():
+    assert expand("{Money}", FAKE) == r"\d+元"
+
+
+def test_expand_leaves_quantifiers_and_properties_alone():
+    assert expand(r"\p{Han}{Digit}{2,4}", FAKE) == r"\p{Han}\d{2,4}"
+
+
+def test_unknown_hole_raises_model_error():
+    with pytest.raises(ModelError, match=r"unknown reference \{Missing\}"):
+        expand("{Number}{Missing}", FAKE)
+
+
+def test_unknown_hole_inside_a_reference_raises_model_error():
+    with pytest.raises(ModelError, match="Nowhere"):
+        expand("{Outer}", {"Outer": "a{Nowhere}b"})
+
+
+def test_error_names_the_file():
+    with pytest.raises(ModelError, match=r"models/patterns\.yaml"):
+        expand("{Missing}", FAKE)
+
+
+def test_self_reference_raises_model_error():
+    with pytest.raises(ModelError, match="nest too deep"):
+        expand("{Loop}", FAKE)
+
+
+def test_alternation_longest_first_and_escaped():
+    alt = alternation(["元", "万元", "万亿元", "a.b"])
+    assert alt.index("万亿元") < alt.index("万元") < alt.index("|元")
+    assert regex.match(alt, "万亿元整").group() == "万亿元"
+    assert regex.fullmatch(alt, "a.b") and not regex.fullmatch(alt, "axb")
+
+
+def test_empty_lexicon_raises_model_error():
+    with pytest.raises(ModelError):
+        alternation([])
