@@ -59,7 +59,7 @@ def same_value(a: Any, b: Any) -> bool:
     return squash(a) == squash(b)
 
 
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
@@ -104,7 +104,8 @@ def mention_matcher(strict: bool) -> Matcher:
         if g["type"] != p.get("type"):
             return False
         gold_span, pred_span = (g["start"], g["end"]), _span(p)
-        if (gold_span != pred_span) if strict else not overlap(gold_span, pred_span):
+        in_place = gold_span == pred_span if strict else overlap(gold_span, pred_span) > 0
+        if not in_place:
             return False
         if g["type"] in VALUED_TYPES:
             same_unit = g["type"] not in QUANTITY_TYPES or squash(g.get("unit")) == squash(p.get("unit"))
