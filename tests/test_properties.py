@@ -1,0 +1,203 @@
+"""Properties of `pipeline.extract` on generated text (hypothesis).
+
+1. On text that mixes the schema's forms with noise (random Chinese characters,
+   spaces inside numbers, full-width digits, line breaks, tabs), every mention's
+   offsets hold its text, its type is a schema type, quantity spans do not overlap,
+   and the mention's text resolves to the same value through the resolver layer.
+2. A known form set between two sentence ends is found with its value, whatever
+   noise surrounds it.
+3. `extract` never raises on arbitrary Unicode text.
+4. Long digit runs, nested brackets and a 10,000-character line finish without error.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pipeline
+from pipeline.normalize import fold_width
+from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES
+from pipeline.resolve.quantities import QUANTITY_TYPES, resolve_quantity
+from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# (type, text, value, unit): forms whose value does not depend on context
+FORMS = [
+    ("MONEY", "30万元", Decimal(300000), "元"),
+    ("MONEY", "12.53亿元", Decimal(1253000000), "元"),
+    ("MONEY", "1,234.56万元", Decimal(12345600), "元"),
+    ("MONEY", "叁拾万元整", Decimal(300000), "元"),
+    ("MONEY", "4230万元", Decimal(42300000), "元"),
+    ("MONEY", "450元", Decimal(450), "元"),
+    ("PERCENT", "98.50%", Decimal("98.5"), "%"),
+    ("PERCENT", "100%", Decimal(100), "%"),
+    ("PERCENT", "百分之九十八点五", Decimal("98.5"), "%"),
+    ("LENGTH", "280公里", Decimal(280), "km"),
+    ("LENGTH", "1.5千米", Decimal("1.5"), "km"),
+    ("LENGTH", "800米", Decimal("0.8"), "km"),
+    ("LENGTH", "3.2万公里", Decimal(32000), "km"),
+    ("ROAD", "G0611", "G0611", "国家高速"),
+    ("ROAD", "G569", "G569", "国道"),
+    ("ROAD", "S301", "S301", "省道"),
+    ("ROAD", "X205", "X205", "县道"),
+    ("ROAD", "国道324线", "G324", "国道"),
+    ("DATE", "2023年7月", "2023-07", None),
+    ("DATE", "2024年2月4日", "2024-02-04", None),
+    ("DATE", "2023-2025年", "2023/2025", None),
+    ("DATE", "2023年底", "2023-12", None),
+    ("DOCNO", "张财预〔2023〕57号", "张财预〔2023〕57号", None),
+    ("DOCNO", "交规划函〔2018〕423号", "交规划函〔2018〕423号", None),
+    ("COUNT", "59条", Decimal(59), "条"),
+    ("COUNT", "338家", Decimal(338), "家"),
+    ("DURATION", "60天", Decimal(60), "天"),
+    ("ORG", "张掖市交通运输局", None, None),
+    ("ORG", "四川省交通运输厅", None, None),
+    ("ORG", "苏交科集团股份有限公司", None, None),
+]
+# words a report puts before a form of each type, so the form reads as meant
+LEAD = {
+    "MONEY": "预算资金", "PERCENT": "执行率", "LENGTH": "完成", "ROAD": "改造", "DATE": "于",
+    "DOCNO": "根据", "COUNT": "建成", "DURATION": "提前", "ORG": "由",
+}
+# words after it
+TAIL = {"ROAD": "段", "DURATION": "完工", "ORG": "负责"}
+
+HAN = "的一是在了有和人这中大为上个国我以要时来用们生到作地于出就分对成会可发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反明看原又么利比或但质气第向道命此变条只没结解问意建月公无系很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严"
+FULL = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+def _spaced(text: str) -> str:
+    """`30万元` -> `30 万元`: a space between the number and what follows it."""
+    for i in range(len(text) - 1):
+        if text[i].isdigit() and not (text[i + 1].isdigit() or text[i + 1] in ".,"):
+            return text[: i + 1] + " " + text[i + 1 :]
+    return text
+
+
+noise = st.one_of(
+    st.text(alphabet=HAN, min_size=1, max_size=8),
+    st.sampled_from([" ", "\t", "\n", "\n\n", "\u3000", "，", "。", "、", "（", "）", "\r\n"]),
+    st.text(alphabet="0123456789０１２３４５６７８９ .,，", min_size=1, max_size=6),
+)
+
+
+@st.composite
+def form_text(draw) -> str:
+    kind, text, _value, _unit = draw(st.sampled_from(FORMS))
+    if kind not in NAME_TYPES and kind not in ("ROAD", "DOCNO"):
+        if draw(st.booleans()):
+            text = _spaced(text)
+    if draw(st.booleans()):
+        text = text.translate(FULL)
+    return draw(st.sampled_from(["", LEAD[kind]])) + text
+
+
+mixed_text = st.lists(st.one_of(form_text(), noise), min_size=1, max_size=25).map("".join)
+
+
+@SETTINGS
+@given(mixed_text)
+def test_offsets_hold_on_mixed_text(source):
+    mentions = pipeline.extract(source)
+    quantities = []
+    for m in mentions:
+        assert m.type in MENTION_TYPES
+        assert 0 <= m.start < m.end <= len(source)
+        assert source[m.start:m.end] == m.text
+        assert m.text == m.text.strip(), f"{m} starts or ends with whitespace"
+        if m.type not in NAME_TYPES:
+            quantities.append(m)
+    for a, b in zip(quantities, quantities[1:]):
+        assert a.end <= b.start, f"{a} and {b} overlap"
+
+
+@SETTINGS
+@given(mixed_text)
+def test_mentions_resolve_to_their_value(source):
+    """The recogniser's value is the resolver's value of the mention's own text
+    (whitespace removed: a mention may span a PDF line break the normaliser joined)."""
+    for m in pipeline.extract(source):
+        text = "".join(m.text.split())
+        if m.type in QUANTITY_TYPES:
+            q = resolve_quantity(m.type, text)
+            assert q is not None and (q.value, q.unit) == (m.value, m.unit), m
+        elif m.type == "ROAD":
+            road = resolve_road(text)
+            assert road is not None and (road.code, road.road_class) == (m.value, m.unit), m
+        elif m.type == "DOCNO":
+            assert fold_width(resolve_docno(text)) == m.value, m
+        elif m.type == "DATE":
+            assert resolve_date(text, 2023) is not None, m
+
+
+@SETTINGS
+@given(st.lists(noise, max_size=6).map("".join), st.sampled_from(FORMS), st.booleans(),
+       st.lists(noise, max_size=6).map("".join))
+def test_form_between_sentence_ends_is_found(before, form, full_width, after):
+    kind, text, value, unit = form
+    if full_width and kind not in ("ORG", "DOCNO"):
+        text = text.translate(FULL)
+    body = LEAD[kind] + text + TAIL.get(kind, "")
+    source = before + "。" + body + "。" + after
+    start = len(before) + 1 + len(LEAD[kind])
+    found = [m for m in pipeline.extract(source) if m.type == kind and (m.start, m.end) == (start, start + len(text))]
+    assert found, f"{kind} {text!r} not found in {source!r}"
+    assert (found[0].value, found[0].unit) == (value, unit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_never_raises_on_any_text(source):
+    for m in pipeline.extract(source):
+        assert source[m.start:m.end] == m.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+def test_never_raises_on_any_text_with_lines(source):
+    source = source.replace("a", "\n").replace("b", "\t")
+    for m in pipeline.extract(source):
+        assert source[m.start:m.end] == m.text
+
+
+LONG_DIGITS = "extract raises decimal.InvalidOperation on a long digit run: canonical() quantizes a Decimal beyond the 28-digit context precision"
+
+STRESS = [
+    ("digits-plain", "1" * 5000),
+    ("digits-dots", "1." * 3000 + "5万元"),
+    ("digits-money", pytest.param("预算" + "1" * 5000 + "万元", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("digits-money-30", pytest.param("预算" + "1" * 30 + "元", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("digits-wanyuan-25", pytest.param("1" * 25 + "万元", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("digits-percent", pytest.param("9" * 40 + "%", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("digits-count", pytest.param("9" * 40 + "个", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("digits-commas", pytest.param("1" + ",000" * 2000 + "万元", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("cn-digits-money", pytest.param("九" * 3000 + "万元", marks=pytest.mark.xfail(strict=True, reason=LONG_DIGITS))),
+    ("fullwidth-digits", "１" * 5000),
+    ("spaced-digits", "3 " * 5000 + "万元"),
+    ("brackets-deep", "〔" * 2000 + "2023" + "〕" * 2000 + "57号"),
+    ("brackets-nested", "（" * 1000 + "张财预〔2023〕57号" + "）" * 1000),
+    ("brackets-mixed", "（〔[【" * 1000 + "】]〕）" * 1000),
+    ("long-line-mixed", ("预算资金30万元，张掖市交通运输局G30改造完成280公里。" * 400)[:10_000]),
+    ("long-line-han", ("交通运输局" * 2000)[:10_000]),
+    ("long-line-project", "公路" * 5000 + "工程"),
+    ("long-line-company", "测" * 10_000 + "有限公司"),
+    ("long-line-docno-prefix", "张" * 10_000 + "〔2023〕57号"),
+    ("long-line-roads", "G1" * 5000),
+    ("long-line-percent-words", "百分之" * 3333 + "九十"),
+    ("many-lines", "资金\n" * 5000),
+]
+
+
+@pytest.mark.parametrize("source", [s for _, s in STRESS], ids=[name for name, _ in STRESS])
+def test_stress_inputs_finish(source):
+    mentions = pipeline.extract(source)
+    for m in mentions:
+        assert source[m.start:m.end] == m.text
+
+
+def test_long_line_is_ten_thousand_characters():
+    assert len(dict(STRESS)["long-line-mixed"]) == 10_000
