@@ -1,16 +1,20 @@
 """jixiao (绩效): information extraction for Chinese public-sector reports."""
 from __future__ import annotations
 
-from .extract import DocumentResult, extract, extract_document, extract_frame, extract_paths
+from .document import KINDS, DocumentResult, extract_frame, extract_paths, process_document, process_text
+from .extract import analyse, extract
 from .recognize.mention import MENTION_TYPES, Mention
 
 __version__ = "0.1.0"
 __all__ = [
     "MENTION_TYPES",
+    "KINDS",
     "DocumentResult",
     "Mention",
+    "analyse",
     "extract",
-    "extract_document",
     "extract_frame",
     "extract_paths",
+    "process_document",
+    "process_text",
 ]

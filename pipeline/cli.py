@@ -1,9 +1,13 @@
 """The `jixiao` command, a thin layer over the library API.
 
-    jixiao extract PATH… [--kinds mention,report,indicator] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
+    jixiao extract PATH… [--kinds mention,report,indicator,fact] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
     jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
     jixiao eval [--gold DIR] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
+    jixiao ingest PATH… [--db FILE]
+    jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
+    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
+    jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
 
 Records go to stdout (or -o FILE); errors, the progress bar and the closing
 `N documents, M failed` go to stderr. A bad input file is reported on one line and
@@ -26,13 +30,17 @@ from tqdm import tqdm
 from . import __version__, errors
 from .errors import InputError, JixiaoError
 from .evaluate import format_scores, score
-from .extract import DocumentResult, extract_paths
-from .load import DEFAULT_MAX_BYTES, expand_paths, load_document
+from .document import KINDS, DocumentResult, extract_paths
+from .ingest import ingest
+from .knowledge import EXPORT_FORMATS, KnowledgeBase
+from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
-from .structure.export import STRUCTURE_KINDS, indicator_rows, structure_records, write_table
+from .search import SearchFilters, search
+from .store import DEFAULT_DB, Store
+from .structure.export import write_table
+from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
 
 FORMATS = ("jsonl", "csv")
-KINDS = ("mention", *STRUCTURE_KINDS)
 DEFAULT_GOLD = Path("corpus/gold")
 # Up to this many files a progress bar is more noise than help.
 FEW_FILES = 3
@@ -60,20 +68,21 @@ def _inputs(paths: Sequence[str]) -> list[Path | InputError]:
     return items
 
 
-def _results(items: list[Path | InputError], max_bytes: int) -> Iterator[DocumentResult]:
+def _results(items: list[Path | InputError], max_bytes: int, kinds: Sequence[str]) -> Iterator[DocumentResult]:
     for item in items:
         if isinstance(item, InputError):
             yield DocumentResult(item.path, Path(item.path).name, error=item)
         else:
-            yield from extract_paths([item], max_bytes)
+            yield from extract_paths([item], max_bytes, kinds)
 
 
-def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tally) -> Iterator[DocumentResult]:
+def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tally,
+                  kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
     """The documents that were extracted, in order. Each failure is told on stderr as
     it happens and counted in `tally`; `strict` ends the batch at the first."""
     items = _inputs(paths)
     show_bar = sys.stderr.isatty() and len(items) > FEW_FILES
-    with tqdm(_results(items, max_bytes), total=len(items), unit="doc", file=sys.stderr,
+    with tqdm(_results(items, max_bytes, kinds), total=len(items), unit="doc", file=sys.stderr,
               disable=not show_bar) as results:
         for result in results:
             tally.documents += 1
@@ -86,30 +95,13 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                 return
 
 
-@dataclass
-class Selected:
-    """A document's records of the chosen kinds: its mentions, then its reports and indicators."""
-
-    result: DocumentResult
-    kinds: tuple[str, ...]
-    max_bytes: int
-
-    def records(self) -> list[dict]:
-        out = self.result.records() if "mention" in self.kinds else []
-        if set(self.kinds) & set(STRUCTURE_KINDS):
-            text = load_document(self.result.path, self.max_bytes).text
-            out += structure_records(text, self.result.doc_id, self.kinds)
-        return out
+def write_jsonl(records: Iterable[dict], out: IO[str]) -> None:
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def write_jsonl(results: Iterable[DocumentResult | Selected], out: IO[str]) -> None:
-    for result in results:
-        for record in result.records():
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def write_csv(results: Iterable[DocumentResult | Selected], out: IO[str]) -> None:
-    rows = [record for result in results for record in result.records()]
+def write_csv(records: Iterable[dict], out: IO[str]) -> None:
+    rows = list(records)
     fields = dict.fromkeys(MENTION_FIELDS)
     for row in rows:  # fields a recogniser adds beyond the schema follow the schema's own
         fields.update(dict.fromkeys(row))
@@ -137,26 +129,17 @@ def _output(path: str | None, fmt: str) -> Iterator[IO[str]]:
 def run_extract(args: argparse.Namespace) -> int:
     tally = Tally()
     with _output(args.output, args.format) as out:
-        results = extract_batch(args.paths, args.max_bytes, args.strict, tally)
-        WRITERS[args.format]((Selected(r, args.kinds, args.max_bytes) for r in results), out)
+        results = extract_batch(args.paths, args.max_bytes, args.strict, tally, args.kinds)
+        WRITERS[args.format]((record for r in results for record in r.records(args.kinds)), out)
     print(tally, file=sys.stderr)
     return 1 if tally.failed else 0
 
 
 def run_tables(args: argparse.Namespace) -> int:
     tally = Tally()
-    rows = []
-    for item in _inputs(args.paths):
-        tally.documents += 1
-        try:
-            if isinstance(item, InputError):
-                raise item
-            document = load_document(item, args.max_bytes)
-        except InputError as exc:
-            tally.failed += 1
-            print(f"error: {exc}", file=sys.stderr)
-            continue
-        rows += indicator_rows(document.text, document.doc_id)
+    kinds = ("report", "indicator")
+    rows = [row for result in extract_batch(args.paths, args.max_bytes, False, tally, kinds)
+            for row in result.indicator_rows()]
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         write_table(rows, args.output)
@@ -175,6 +158,72 @@ def run_eval(args: argparse.Namespace) -> int:
         predictions = args.pred
     print(format_scores(score(args.gold, predictions)))
     return 1 if tally.failed else 0
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    with Store(args.db) as store:
+        tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
+                       on_error=lambda error: print(f"error: {error}", file=sys.stderr))
+    print(f"{tally} -> {args.db}", file=sys.stderr)
+    return 1 if tally.failed else 0
+
+
+SEARCH_COLUMNS = ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
+                  "mention_end")
+SENTENCE_WIDTH = 60
+
+
+def run_search(args: argparse.Namespace) -> int:
+    with Store(_existing_db(args.db)) as store:
+        filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
+        rows = [{c: row.get(c) for c in SEARCH_COLUMNS} for row in search(store, args.query, filters)]
+    if args.format == "json":
+        write_jsonl(rows, sys.stdout)
+    elif args.format == "csv":
+        write_csv(rows, sys.stdout)
+    else:
+        for row in rows:
+            sentence = row["sentence"] or ""
+            if len(sentence) > SENTENCE_WIDTH:
+                sentence = sentence[:SENTENCE_WIDTH] + "…"
+            who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
+            print(f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
+                  f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
+    print(f"{len(rows)} facts", file=sys.stderr)
+    return 0
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    with Store(_existing_db(args.db)) as store:
+        if args.list:
+            for row in list_reports(store):
+                print(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}")
+            return 0
+        request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
+        title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
+        sections = summarise(store, request)
+    text = (render_html if args.format == "html" else render_markdown)(f"jixiao 摘要：{title}", sections)
+    with _output(args.output, args.format) as out:
+        out.write(text + "\n")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    target = args.output or ("jixiao.xlsx" if args.format == "xlsx" else f"jixiao-{args.format}")
+    kb = KnowledgeBase(_existing_db(args.db))
+    try:
+        written = kb.export(target, args.format)
+    finally:
+        kb.close()
+    for path in written:
+        print(path, file=sys.stderr)
+    return 0
+
+
+def _existing_db(path: str) -> str:
+    if not Path(path).is_file():
+        raise JixiaoError(errors.NO_STORE.format(path=path))
+    return path
 
 
 def _positive_int(text: str) -> int:
@@ -223,6 +272,47 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("pred", nargs="?", metavar="PRED.jsonl", help="predictions, as written by `jixiao extract`")
     source.add_argument("--extract", nargs="+", metavar="PATH", help="extract these files and folders, then score")
     evaluate.set_defaults(run=run_eval)
+
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--db", default=DEFAULT_DB, metavar="FILE", help=f"the SQLite store (default: {DEFAULT_DB})")
+
+    ingest_cmd = commands.add_parser("ingest", parents=[reading, store], help="extract files into the store",
+                                     description="Extract and store every file; unchanged files are skipped, "
+                                                 "changed ones replaced, one transaction per document.")
+    ingest_cmd.add_argument("paths", nargs="+", metavar="PATH")
+    ingest_cmd.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    ingest_cmd.set_defaults(run=run_ingest)
+
+    search_cmd = commands.add_parser("search", parents=[store], help="search the facts of the store",
+                                     description="Facts ranked by relevance; the query is plain text (words, "
+                                                 "route codes), never query syntax.")
+    search_cmd.add_argument("query", metavar="QUERY", help="words to look for, e.g. 武仙公路, 危桥, G569 (\"\" for all)")
+    search_cmd.add_argument("--road", help="only facts about this route code")
+    search_cmd.add_argument("--org", help="only facts of organisations whose name contains this")
+    search_cmd.add_argument("--year", type=int, help="only facts of this fiscal year")
+    search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY, LENGTH, PERCENT, COUNT, DURATION)")
+    search_cmd.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
+    search_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    search_cmd.set_defaults(run=run_search)
+
+    summary_cmd = commands.add_parser("summary", parents=[store], help="a readable summary of achievements",
+                                      description="Per road or project: what was invested, built and completed, "
+                                                  "each figure with its sentence; per report: money and missed targets.")
+    chosen = summary_cmd.add_mutually_exclusive_group()
+    chosen.add_argument("--road", help="a route code, e.g. G569")
+    chosen.add_argument("--project", help="text in the project's name")
+    chosen.add_argument("--org", help="text in the organisation's name")
+    chosen.add_argument("--report", type=int, metavar="N", help="a report's number, as `--list` shows it")
+    chosen.add_argument("--list", action="store_true", help="list the stored reports with their numbers")
+    summary_cmd.add_argument("--format", choices=("md", "html"), default="md")
+    summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    summary_cmd.set_defaults(run=run_summary)
+
+    export_cmd = commands.add_parser("export", parents=[store], help="the whole store as CSV, Parquet or XLSX",
+                                     description="csv/parquet: one file per table in a folder; xlsx: one workbook.")
+    export_cmd.add_argument("--format", choices=EXPORT_FORMATS, required=True)
+    export_cmd.add_argument("-o", "--output", metavar="PATH", help="folder (csv, parquet) or file (xlsx) to write")
+    export_cmd.set_defaults(run=run_export)
     return parser
 
 

@@ -37,3 +37,4 @@ NO_DEFAULT_GOLD = "no gold folder given and corpus/gold not found here; pass --g
 # Problems found while scoring: reported beside the scores, they do not stop it.
 UNKNOWN_RECORD = "record without a known kind/doc: {record}"
 BAD_OFFSETS = "{doc}: offsets [{start},{end}) do not hold {text!r}"
+NO_STORE = "{path}: no such store; create it with `jixiao ingest PATH… --db {path}`"

@@ -1,20 +1,14 @@
-"""The library API: text or files in, mentions with source offsets out.
+"""Text in, mentions out: normalise, segment and recognise, offsets into the source.
 
     import pipeline
     pipeline.extract("G569 武仙公路肃南段完成投资 12.53 亿元")   # -> [Mention, ...]
-    pipeline.extract_frame(["corpus/"])                          # -> pandas.DataFrame
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Iterable, Iterator
-
-import pandas as pd
+from dataclasses import dataclass, replace
+from typing import Iterator
 
 from .components import TEXT_KEY, load_nlp
-from .errors import InputError
-from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
 from .normalize import Normalized, normalize
 from .recognize.mention import Mention
 from .recognize.references import ReferenceYears
@@ -70,49 +64,3 @@ def analyse(text: str) -> Analysis:
 def extract(text: str) -> list[Mention]:
     """Every mention in `text`, offsets into `text` itself (before any normalisation)."""
     return analyse(text).source_mentions()
-
-
-@dataclass
-class DocumentResult:
-    """What extraction gives for one input: its mentions, or the error that stopped it."""
-
-    path: str
-    doc_id: str
-    mentions: list[Mention] = field(default_factory=list)
-    error: InputError | None = None
-
-    def records(self) -> list[dict]:
-        return [m.record(self.doc_id) for m in self.mentions]
-
-
-def extract_document(document: Document) -> DocumentResult:
-    return DocumentResult(document.path, document.doc_id, extract(document.text))
-
-
-def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[DocumentResult]:
-    """One result per input file, in order; a bad file gives a result with `error` set."""
-    for item in expand_paths(list(paths)):
-        if isinstance(item, InputError):
-            yield DocumentResult(item.path, Path(item.path).name, error=item)
-            continue
-        try:
-            document = load_document(item, max_bytes)
-        except InputError as exc:
-            yield DocumentResult(str(item), item.name, error=exc)
-            continue
-        yield extract_document(document)
-
-
-def extract_frame(source: str | Path | Iterable[str | Path], *, is_text: bool = False) -> pd.DataFrame:
-    """Mentions as a DataFrame, one row per mention, columns as the schema's fields.
-
-    `source` is a path, a list of paths, or (with is_text=True) a string of text.
-    """
-    if is_text:
-        rows = [m.record(text_document(str(source)).doc_id) for m in extract(str(source))]
-    else:
-        paths = [source] if isinstance(source, (str, Path)) else list(source)
-        rows = [r for result in extract_paths(paths) for r in result.records()]
-    columns = ["kind", "doc", "type", "text", "start", "end", "value", "unit", "op"]
-    frame = pd.DataFrame(rows)
-    return frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])

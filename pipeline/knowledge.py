@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import errors
 from .store import DEFAULT_DB, TABLES, Store
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
@@ -17,7 +18,7 @@ EXPORT_FORMATS = ("csv", "parquet", "xlsx")
 class KnowledgeBase:
     def __init__(self, path: str | Path = DEFAULT_DB):
         if not Path(path).exists():
-            raise FileNotFoundError(f"{path}: no such store; create it with `jixiao ingest PATH… --db {path}`")
+            raise FileNotFoundError(errors.NO_STORE.format(path=path))
         self.store = Store(path)
 
     def table(self, name: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ UTF-16; charset-normalizer decides when the bytes do not say so themselves.
 from __future__ import annotations
 
 import codecs
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -26,6 +27,7 @@ class Document:
     path: str
     text: str
     encoding: str
+    sha256: str = ""  # of the bytes read: the store skips a file whose bytes it already holds
 
 
 def expand_paths(paths: list[str | Path]) -> Iterator[Path | InputError]:
@@ -90,7 +92,7 @@ def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docum
     except OSError as exc:
         raise InputError(name, errors.UNREADABLE.format(reason=exc.strerror or exc)) from exc
     text, encoding = decode(data, name)
-    return Document(path.name, name, text, encoding)
+    return Document(path.name, name, text, encoding, hashlib.sha256(data).hexdigest())
 
 
 def text_document(text: str, doc_id: str = "<text>") -> Document:

@@ -7,21 +7,19 @@ rows; an unchanged one (same path, same bytes) is skipped.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .segment import jieba_tokenizer
 
+if TYPE_CHECKING:
+    from .document import DocumentResult
+
 DEFAULT_DB = "jixiao.db"
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -32,6 +30,12 @@ class StoredDocument:
     encoding: str
     source: str
     records: list[dict[str, Any]]  # schema records of every kind
+
+    @classmethod
+    def of(cls, result: "DocumentResult") -> "StoredDocument":
+        document = result.document
+        return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
+                   document.text, result.records())
 
 
 def fts_words(*parts: str | None) -> str:

@@ -23,7 +23,7 @@ class SummaryRequest:
     road: str | None = None
     project: str | None = None
     org: str | None = None
-    report: int | None = None  # the report's row id in the store (see `jixiao summary --list`)
+    report: int | None = None  # the report's number in the store, as list_reports gives it
 
 
 @dataclass
@@ -138,6 +138,13 @@ def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
                                  f"{i['target_unit'] or ''}，实际 {i['actual']}{i['actual_unit'] or ''}）{reason}")
         sections.append(section)
     return sections
+
+
+def list_reports(store: Store) -> list[dict[str, Any]]:
+    """Stored reports with the number `SummaryRequest.report` takes."""
+    return [dict(r) for r in store.conn.execute(
+        "SELECT reports.id, documents.doc, reports.org, reports.year, reports.title FROM reports"
+        " JOIN documents ON documents.id = reports.document_id ORDER BY reports.id")]
 
 
 def summarise(store: Store, request: SummaryRequest) -> list[Section]:

@@ -9,7 +9,9 @@ from pipeline.extract import analyse
 from pipeline.knowledge import KnowledgeBase
 from pipeline.link import link
 from pipeline.search import SearchFilters, search
-from pipeline.store import Store, StoredDocument, sha256_of
+import hashlib
+
+from pipeline.store import Store, StoredDocument
 from pipeline.summary import SummaryRequest, render_html, render_markdown, summarise
 
 TEXT = (
@@ -29,7 +31,7 @@ def _document(text: str = TEXT, path: str = "/data/a.txt") -> StoredDocument:
     analysis = analyse(text)
     facts = link(analysis, "a.txt", [SimpleNamespace(**REPORT)])
     records = [m.record("a.txt") for m in analysis.source_mentions()] + [REPORT] + [f.record() for f in facts]
-    return StoredDocument(path, "a.txt", sha256_of(text.encode()), "utf-8", text, records)
+    return StoredDocument(path, "a.txt", hashlib.sha256(text.encode()).hexdigest(), "utf-8", text, records)
 
 
 @pytest.fixture()
@@ -57,8 +59,8 @@ def test_changed_document_replaces_its_rows(store):
 
 
 def test_is_current_by_content(store):
-    assert store.is_current("/data/a.txt", sha256_of(TEXT.encode()))
-    assert not store.is_current("/data/a.txt", sha256_of(b"other"))
+    assert store.is_current("/data/a.txt", hashlib.sha256(TEXT.encode()).hexdigest())
+    assert not store.is_current("/data/a.txt", hashlib.sha256(b"other").hexdigest())
 
 
 @pytest.mark.parametrize("query,subject", [("G569", "G569武仙公路肃南段"), ("武仙公路", "G569武仙公路肃南段"),

@@ -1,4 +1,4 @@
-"""Structure records for the CLI and the indicator spreadsheet (CSV and XLSX)."""
+"""Records by kind and the indicator spreadsheet (CSV and XLSX)."""
 from __future__ import annotations
 
 import csv
@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from pipeline.structure.export import (TABLE_COLUMNS, indicator_rows, structure_records, write_table)
+from pipeline.document import process_text
+from pipeline.structure.export import TABLE_COLUMNS, write_table
 
 TEXT = "\n\n".join([
     "某市交通运输局2023年度农村公路养护项目支出绩效自评报告",
@@ -22,14 +23,13 @@ TEXT = "\n\n".join([
     (("report", "indicator"), ["report", "indicator", "indicator"]),
     (("report",), ["report"]),
     (("indicator",), ["indicator", "indicator"]),
-    (("mention",), []),
 ])
 def test_structure_records_by_kind(kinds, expected) -> None:
-    assert [r["kind"] for r in structure_records(TEXT, "a.txt", kinds)] == expected
+    assert [r["kind"] for r in process_text(TEXT, "a.txt", kinds).records(kinds)] == expected
 
 
 def test_indicator_rows_carry_the_report_title_org_and_year() -> None:
-    rows = indicator_rows(TEXT, "a.txt")
+    rows = process_text(TEXT, "a.txt").indicator_rows()
     assert [r["name"] for r in rows] == ["养护里程", "路况优良率"]
     assert rows[0]["org"] == "某市交通运输局" and rows[0]["year"] == 2023
     assert rows[0]["title"] == "某市交通运输局2023年度农村公路养护项目支出绩效自评报告"
@@ -38,7 +38,7 @@ def test_indicator_rows_carry_the_report_title_org_and_year() -> None:
 
 
 def test_csv_and_xlsx_have_one_row_per_indicator(tmp_path) -> None:
-    rows = indicator_rows(TEXT, "a.txt")
+    rows = process_text(TEXT, "a.txt").indicator_rows()
     buf = io.StringIO()
     write_table(rows, None, buf)
     lines = list(csv.reader(io.StringIO(buf.getvalue())))

@@ -1,16 +1,10 @@
-"""Structure records for the CLI: report and indicator records of a document, and
-the indicator rows as a spreadsheet (one row per indicator with its report's
+"""The indicator rows as a spreadsheet (one row per indicator with its report's
 title, organisation and year), written as CSV or XLSX."""
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 from typing import IO, Any, Iterable, Sequence
-
-from .reports import parse_reports
-from .tables import parse_indicators
-
-STRUCTURE_KINDS = ("report", "indicator")
 
 TABLE_COLUMNS = ("doc", "report", "title", "org", "year", "level1", "level2", "name", "target_op", "target",
                  "target_unit", "actual", "actual_unit", "weight", "score", "met", "reason")
@@ -21,31 +15,6 @@ TABLE_HEADINGS = {
     "actual": "实际完成值", "actual_unit": "完成值单位", "weight": "分值", "score": "得分", "met": "是否达成",
     "reason": "未完成原因",
 }
-
-
-def structure_records(text: str, doc_id: str, kinds: Iterable[str] = STRUCTURE_KINDS) -> list[dict[str, Any]]:
-    """`report` then `indicator` records of one document (only the kinds asked for)."""
-    kinds = set(kinds)
-    if not kinds & set(STRUCTURE_KINDS):
-        return []
-    reports = parse_reports(text, doc_id)
-    out = [r.record() for r in reports] if "report" in kinds else []
-    if "indicator" in kinds:
-        out.extend(i.record() for i in parse_indicators(text, doc_id, reports))
-    return out
-
-
-def indicator_rows(text: str, doc_id: str) -> list[dict[str, Any]]:
-    """Indicator rows with their report's title, organisation and year."""
-    reports = parse_reports(text, doc_id)
-    by_index = {r.report: r for r in reports}
-    rows = []
-    for ind in parse_indicators(text, doc_id, reports):
-        rec = ind.record()
-        rep = by_index.get(ind.report)
-        rec.update(title=rep.title if rep else None, org=rep.org if rep else None, year=rep.year if rep else None)
-        rows.append({c: rec.get(c) for c in TABLE_COLUMNS})
-    return rows
 
 
 def write_csv(rows: Sequence[dict[str, Any]], out: IO[str]) -> None:

@@ -1,0 +1,112 @@
+"""One document through the whole flow: load -> analyse (normalise, segment,
+recognise) -> structure (reports, sections, tables) -> link (facts).
+
+    result = process_document(load_document("report.txt"))
+    result.records(("mention", "fact"))
+    pipeline.extract_frame(["corpus/"])        # mentions as a pandas DataFrame
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from .errors import InputError
+import pandas as pd
+
+from .extract import analyse, extract
+from .link import Fact, link
+from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
+from .recognize.mention import Mention
+from .structure import Indicator, Report, parse_indicators, parse_reports
+from .structure.export import TABLE_COLUMNS
+
+KINDS = ("mention", "report", "indicator", "fact")
+
+
+@dataclass
+class DocumentResult:
+    """What one input gives: its records of every kind, or the error that stopped it."""
+
+    path: str
+    doc_id: str
+    document: Document | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    error: InputError | None = None
+
+    def records(self, kinds: Sequence[str] = KINDS) -> list[dict[str, Any]]:
+        """Schema records of the kinds asked for: mentions, reports, indicators, facts."""
+        out: list[dict[str, Any]] = []
+        if "mention" in kinds:
+            out += [m.record(self.doc_id) for m in self.mentions]
+        if "report" in kinds:
+            out += [r.record() for r in self.reports]
+        if "indicator" in kinds:
+            out += [i.record() for i in self.indicators]
+        if "fact" in kinds:
+            out += [f.record() for f in self.facts]
+        return out
+
+    def indicator_rows(self) -> list[dict[str, Any]]:
+        """Indicator records with their report's title, organisation and year (the spreadsheet view)."""
+        by_index = {r.report: r for r in self.reports}
+        rows = []
+        for indicator in self.indicators:
+            row = indicator.record()
+            report = by_index.get(indicator.report)
+            row.update(title=report.title if report else None, org=report.org if report else None,
+                       year=report.year if report else None)
+            rows.append({column: row.get(column) for column in TABLE_COLUMNS})
+        return rows
+
+
+def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> DocumentResult:
+    """Extract the kinds asked for (and what they rest on: facts and indicators need reports)."""
+    analysis = analyse(text)
+    result = DocumentResult(doc_id, doc_id, mentions=analysis.source_mentions())
+    if set(kinds) & {"report", "indicator", "fact"}:
+        result.reports = parse_reports(text, doc_id, analysis.norm)
+    if "indicator" in kinds:
+        result.indicators = parse_indicators(text, doc_id, result.reports)
+    if "fact" in kinds:
+        result.facts = link(analysis, doc_id, result.reports)
+    return result
+
+
+def process_document(document: Document, kinds: Sequence[str] = KINDS) -> DocumentResult:
+    result = process_text(document.text, document.doc_id, kinds)
+    result.path, result.document = document.path, document
+    return result
+
+
+def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                  kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
+    """One result per input file, in order; a bad file gives a result with `error` set."""
+    for item in expand_paths(list(paths)):
+        if isinstance(item, InputError):
+            yield DocumentResult(item.path, Path(item.path).name, error=item)
+            continue
+        try:
+            document = load_document(item, max_bytes)
+        except InputError as exc:
+            yield DocumentResult(str(item), item.name, error=exc)
+            continue
+        yield process_document(document, kinds)
+
+
+def extract_frame(source: str | Path | Iterable[str | Path], *, is_text: bool = False) -> pd.DataFrame:
+    """Mentions as a DataFrame, one row per mention, columns as the schema's fields.
+
+    `source` is a path, a list of paths, or (with is_text=True) a string of text.
+    """
+    if is_text:
+        rows = [m.record(text_document(str(source)).doc_id) for m in extract(str(source))]
+    else:
+        paths = [source] if isinstance(source, (str, Path)) else list(source)
+        rows = [r for result in extract_paths(paths, kinds=("mention",)) for r in result.records(("mention",))]
+    columns = ["kind", "doc", "type", "text", "start", "end", "value", "unit", "op"]
+    frame = pd.DataFrame(rows)
+    return frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])
