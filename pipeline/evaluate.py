@@ -7,8 +7,7 @@ The gold folder holds `<stem>.<kind>s.jsonl` files in the schema of
 shared/spec/schema.md; only documents that have gold are scored. Mentions are
 scored per type, strict (same offsets) and lenient (overlapping spans), each gold
 record matched greedily to at most one prediction. Every kind of record is one
-`Section` (how it is scored, how it is shown): reports, indicators and facts join
-by adding theirs to SECTIONS.
+`Section` (how it is scored, how it is shown): mentions, facts, indicators, reports.
 """
 from __future__ import annotations
 
@@ -157,7 +156,109 @@ class Section:
     lines: Callable[[Any], list[str]]
 
 
-SECTIONS = (Section("mentions", score_mentions, mention_lines),)
+def fact_matches(g: Record, p: Record) -> bool:
+    """Same value and unit, overlapping mention, the gold's road, and a subject that
+    contains, is contained in, or shares half its characters with the gold's."""
+    if not (same_value(g.get("value"), p.get("value")) and squash(g.get("unit")) == squash(p.get("unit"))):
+        return False
+    gm, pm = g.get("mention"), p.get("mention")
+    if gm and pm and not overlap(tuple(gm), tuple(pm)):
+        return False
+    if g.get("road") and squash(g["road"]) != squash(p.get("road")):
+        return False
+    gs, ps = squash(g.get("subject")), squash(p.get("subject"))
+    return bool(ps) and (gs in ps or ps in gs or jaccard(gs, ps) >= NAME_JACCARD)
+
+
+def score_facts(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, Any]:
+    total, agreeing = Counts(), 0
+    for d in docs:
+        if d not in gold["fact"]:
+            continue
+        g, p = gold["fact"][d], pred["fact"].get(d, [])
+        pairs = greedy_pairs(g, p, fact_matches)
+        total += Counts(len(pairs), len(p), len(g))
+        agreeing += sum(1 for a, b in pairs if _contains_either(a.get("predicate"), b.get("predicate")))
+    if not total.gold:
+        return {}
+    return {**total.as_dict(), "predicate_agreement": agreeing / total.tp if total.tp else 0.0}
+
+
+def _contains_either(a: Any, b: Any) -> bool:
+    a, b = squash(a), squash(b)
+    return a in b or b in a
+
+
+def fact_lines(f: dict[str, Any]) -> list[str]:
+    return [f"facts      P {f['p']:.3f}  R {f['r']:.3f}  F1 {f['f']:.3f}  (gold {f['gold']}, pred {f['pred']}, "
+            f"predicate agreement {f['predicate_agreement']:.3f})"]
+
+
+INDICATOR_FIELDS = ("level1", "level2", "target_op", "target", "target_unit", "actual", "weight", "score", "met")
+# An indicator row matches a gold row of the same report whose name shares this much (Jaccard).
+INDICATOR_JACCARD = 0.6
+
+
+def score_indicators(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, Any]:
+    total, right = Counts(), defaultdict(int)
+    for d in docs:
+        if d not in gold["indicator"]:
+            continue
+        g, p = gold["indicator"][d], pred["indicator"].get(d, [])
+        pairs = greedy_pairs(g, p, lambda a, b: a.get("report") == b.get("report")
+                             and jaccard(a.get("name"), b.get("name")) >= INDICATOR_JACCARD)
+        total += Counts(len(pairs), len(p), len(g))
+        for a, b in pairs:
+            for f in INDICATOR_FIELDS:
+                right[f] += same_value(a.get(f), b.get(f))
+    if not total.gold:
+        return {}
+    return {**total.as_dict(), "fields": {f: right[f] / total.tp if total.tp else 0.0 for f in INDICATOR_FIELDS}}
+
+
+def indicator_lines(f: dict[str, Any]) -> list[str]:
+    fields = "  ".join(f"{k} {v:.2f}" for k, v in f["fields"].items())
+    return [f"indicators P {f['p']:.3f}  R {f['r']:.3f}  F1 {f['f']:.3f}  (gold {f['gold']}, pred {f['pred']})  "
+            f"fields: {fields}"]
+
+
+REPORT_FIELDS = ("title", "org", "year", "project", "budget", "received", "spent", "execution_rate", "self_score",
+                 "signed")
+
+
+def score_reports(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, Any]:
+    """Reports pair by index; each field's accuracy is over all gold reports."""
+    n_gold = found = n_pred = 0
+    right = defaultdict(int)
+    for d in docs:
+        if d not in gold["report"]:
+            continue
+        by_index = {r.get("report"): r for r in pred["report"].get(d, [])}
+        n_pred += len(pred["report"].get(d, []))
+        for g in gold["report"][d]:
+            n_gold += 1
+            p = by_index.get(g["report"])
+            if p is None:
+                continue
+            found += 1
+            for f in REPORT_FIELDS:
+                right[f] += same_value(g.get(f), p.get(f))
+    if not n_gold:
+        return {}
+    return {"gold": n_gold, "pred": n_pred, "found": found, "fields": {f: right[f] / n_gold for f in REPORT_FIELDS}}
+
+
+def report_lines(f: dict[str, Any]) -> list[str]:
+    fields = "  ".join(f"{k} {v:.2f}" for k, v in f["fields"].items())
+    return [f"reports    gold {f['gold']}  pred {f['pred']}  found {f['found']}  fields: {fields}"]
+
+
+SECTIONS = (
+    Section("mentions", score_mentions, mention_lines),
+    Section("facts", score_facts, fact_lines),
+    Section("indicators", score_indicators, indicator_lines),
+    Section("reports", score_reports, report_lines),
+)
 
 
 def read_jsonl(path: str | Path) -> list[Record]:

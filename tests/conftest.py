@@ -48,7 +48,7 @@ def sample_text() -> str:
 
 @pytest.fixture(scope="session")
 def sample_records() -> list[dict]:
-    """The sample document's mention records, as `jixiao extract` writes them."""
+    """The sample document's records of every kind, as `jixiao extract` writes them."""
     from pipeline import extract_paths
 
     return [record for result in extract_paths([SAMPLE]) for record in result.records()]
