@@ -55,6 +55,9 @@ class Indicator:
     met: bool | None = None
     start: int = 0  # source offsets of the row (first table it appears in)
     end: int = 0
+    # rows of later tables merged into this one (scores and reasons), each with its own
+    # offsets and values as that table gives them; not part of the record
+    merged: list["Indicator"] = field(default_factory=list, repr=False, compare=False)
 
     def record(self) -> dict[str, Any]:
         def edge(v: Value) -> Any:
@@ -497,6 +500,7 @@ _MERGE_FIELDS = ("level1", "level2", "target_op", "target", "target_unit", "actu
 
 
 def _merge(into: Indicator, other: Indicator) -> None:
+    into.merged.append(other)
     for f in _MERGE_FIELDS:
         if getattr(into, f) is None and getattr(other, f) is not None:
             setattr(into, f, getattr(other, f))
@@ -543,6 +547,35 @@ def total_score(source: str, start: int, end: int) -> Decimal | None:
                 if numbers:
                     return numbers[-1]
     return None
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    """A table's total row (总分/合计): its source offsets, its words and its numbers."""
+
+    start: int
+    end: int
+    label: str  # the first cell, whitespace removed: 总分（预算执行率得分+绩效指标得分）
+    weight: Decimal | None  # the 分值 total, where the row gives one
+    score: Decimal | None  # the 得分 total: the last number on the row
+
+
+def total_rows(source: str, start: int, end: int) -> list[TotalRow]:
+    """The total rows of the tables with a 得分 column in source[start:end]."""
+    out = []
+    for table in find_tables(source, start, end):
+        if "score" not in table.roles:
+            continue
+        for row in table.rows:
+            present = [c for c in row.cells if not _blank(c)]
+            if not present or not squash(present[0]).startswith(_rules()["total"]):
+                continue
+            numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
+            if not numbers:
+                continue
+            weight = numbers[-2] if len(numbers) >= 2 and "weight" in table.roles else None
+            out.append(TotalRow(row.start, row.end, squash(present[0]), weight, numbers[-1]))
+    return out
 
 
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None) -> list[Indicator]:
