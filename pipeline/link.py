@@ -11,6 +11,7 @@ For a quantity in a sentence, by clause (rules and words in models/predicates.ya
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol, Sequence
@@ -106,10 +107,14 @@ def link_rules() -> LinkRules:
 
 
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
+_NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\d]")
 
 
-def _words(text: str) -> list[str]:
-    """jieba words, with a short bracketed part kept as one word (自然村(组)通硬化路)."""
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    """jieba words, with a short bracketed part kept as one word (自然村(组)通硬化路).
+    The windows are short and recur (the same clause heads, the same measures), so
+    their segmentation is kept."""
     out: list[str] = []
     pos = 0
     for m in _BRACKETED.finditer(text):
@@ -117,13 +122,14 @@ def _words(text: str) -> list[str]:
         out.append(m.group())
         pos = m.end()
     out.extend(pos_tagger().tokenizer.lcut(text[pos:]))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=16384)
 def _word_ok(word: str) -> bool:
     if _BRACKETED.fullmatch(word):
         return True
-    if regex.search(r"[\s\p{P}\d]", word):
+    if _NOT_IN_PHRASE.search(word):
         return False
     tag = pos_tagger().word_tag_tab.get(word, "x")
     return word in name_rules().name_words or tag not in link_rules().phrase_stop_tags
@@ -163,19 +169,48 @@ def _squash(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
 
-def _report_at(reports: Sequence[ReportInfo], pos: int) -> ReportInfo | None:
-    for report in reports:
-        if report.start <= pos < report.end:
-            return report
-    return None
+class _Reports:
+    """The report at a source position, by bisection (reports are in order and do not overlap)."""
+
+    def __init__(self, reports: Sequence[ReportInfo]):
+        self.reports = list(reports)
+        self.starts = [r.start for r in self.reports]
+
+    def at(self, pos: int) -> ReportInfo | None:
+        k = bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.reports[k].start <= pos < self.reports[k].end:
+            return self.reports[k]
+        # reports are expected in order; fall back to a scan if they are not
+        for report in self.reports:
+            if report.start <= pos < report.end:
+                return report
+        return None
+
+
+def _masked_text(text: str, masks: list[Mention]) -> str:
+    """`text` with every character of the masks (dates, organisations, document numbers)
+    turned into a comma, made once per document."""
+    pieces: list[str] = []
+    pos = 0
+    for start, end in sorted((m.start, m.end) for m in masks):
+        start = max(start, pos)
+        if end <= start:
+            continue
+        pieces.append(text[pos:start])
+        pieces.append("," * (end - start))
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = ()) -> list[Fact]:
     rules = link_rules()
     text = analysis.norm.text
     quantities = [m for m in analysis.mentions if m.type in FACT_TYPES]
-    projects = [m for m in analysis.mentions if m.type == "PROJECT"]
-    masks = [m for m in analysis.mentions if m.type in ("DATE", "ORG", "DOCNO")]
+    projects = sorted((m for m in analysis.mentions if m.type == "PROJECT"), key=lambda m: m.start)
+    project_starts = [p.start for p in projects]
+    masked = _masked_text(text, [m for m in analysis.mentions if m.type in ("DATE", "ORG", "DOCNO")])
+    report_index = _Reports(reports)
     facts: list[Fact] = []
     qi = 0
     for sent in rules.sentence.finditer(text):
@@ -194,17 +229,18 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = ()) ->
         line = text[line_start:line_end if line_end >= 0 else len(text)]
         if "\t" in line or line.lstrip().startswith("|"):
             continue  # table rows are indicators, not narrative
-        facts.extend(_link_sentence(analysis, doc_id, reports, (ss, se), in_sentence, projects, masks, rules))
+        sentence_projects = projects[bisect_left(project_starts, ss):bisect_left(project_starts, se)]
+        facts.extend(_link_sentence(analysis, doc_id, report_index, (ss, se), in_sentence, sentence_projects,
+                                    masked, rules))
     return facts
 
 
-def _link_sentence(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo], span: tuple[int, int],
-                   quantities: list[Mention], projects: list[Mention], masks: list[Mention],
+def _link_sentence(analysis: Analysis, doc_id: str, reports: _Reports, span: tuple[int, int],
+                   quantities: list[Mention], sentence_projects: list[Mention], masked: str,
                    rules: LinkRules) -> list[Fact]:
     text = analysis.norm.text
     ss, se = span
     cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)] + [se]
-    sentence_projects = [p for p in projects if ss <= p.start < se]
     source_span = analysis.norm.to_source(ss, se)
     sentence = _squash(analysis.norm.source[source_span[0]:source_span[1]])
     last_predicate: str | None = None
@@ -213,7 +249,7 @@ def _link_sentence(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo
     for q in quantities:
         cs = max(c for c in cuts if c <= q.start)
         ce = min(c for c in cuts if c > q.start)
-        before = _masked(text, cs, q.start, masks + [p for p in quantities if p.end <= q.start])
+        before = _masked(masked, cs, q.start, [p for p in quantities if p.end <= q.start])
         after = text[q.end:ce]
 
         predicate = None
@@ -228,10 +264,9 @@ def _link_sentence(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo
             predicate = verb_after.group() if verb_after else None
         last_predicate = predicate or last_predicate
 
-        subject = _subject(text, q, cs, ce, before, after, verb_before, match, previous, sentence_projects,
-                           projects, rules)
+        subject = _subject(text, q, cs, ce, before, after, verb_before, match, previous, sentence_projects, rules)
         source_q = analysis.norm.to_source(q.start, q.end)
-        report = _report_at(reports, source_q[0])
+        report = reports.at(source_q[0])
         if subject is None:
             if q.type not in REPORT_LEVEL_TYPES and not match:
                 continue
@@ -260,7 +295,9 @@ def _road_in(subject: str) -> str | None:
 
 
 def _masked(text: str, start: int, end: int, masks: list[Mention]) -> str:
-    """text[start:end] with dates, organisations and earlier quantities blanked to commas."""
+    """text[start:end] with `masks` blanked to commas (`text` comes with dates,
+    organisations and document numbers blanked already; the masks are the earlier
+    quantities of the sentence)."""
     chars = list(text[start:end])
     for m in masks:
         for i in range(max(m.start, start), min(m.end, end)):
@@ -278,13 +315,12 @@ def _governing_verb(before: str, rules: LinkRules) -> "regex.Match[str] | None":
 
 
 def _subject(text: str, q: Mention, cs: int, ce: int, before: str, after: str, verb_before, attribute,
-             previous, sentence_projects: list[Mention], projects: list[Mention],
-             rules: LinkRules) -> str | None:
+             previous, sentence_projects: list[Mention], rules: LinkRules) -> str | None:
     forward = after.lstrip()
     for verb in rules.forward:
         if forward.startswith(verb):
             at = q.end + (len(after) - len(forward)) + len(verb)
-            ahead = [p for p in projects if at <= p.start < ce]
+            ahead = [p for p in sentence_projects if at <= p.start < ce]  # [at, ce) lies in the sentence
             if ahead:
                 return ahead[0].text
             phrase = noun_phrase_after(text[at:ce], rules)

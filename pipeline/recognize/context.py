@@ -11,7 +11,8 @@ from .patterns import alternation
 
 def line_before(text: str, pos: int, window: int) -> str:
     """Up to `window` characters before `pos`, not reaching back past a line break."""
-    start = max(text.rfind("\n", 0, pos) + 1, pos - window)
+    low = max(0, pos - window)  # look back no further than the window: linear on long lines
+    start = max(text.rfind("\n", low, pos) + 1, low)
     return text[start:pos]
 
 

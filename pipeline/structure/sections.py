@@ -87,12 +87,15 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         found.append((level, ls, "".join(n for _, n in stack), heading))
     sections: list[Section] = []
     src_end = norm.to_source(end, end)[0] if end < len(norm.text) else len(source)
+    # a section ends where the next one of its level or above begins (one pass with a stack)
+    ends: list[int | None] = [None] * len(found)
+    open_sections: list[int] = []
+    for j, (level2, ns2, _, _) in enumerate(found):
+        while open_sections and found[open_sections[-1]][0] >= level2:
+            ends[open_sections.pop()] = ns2
+        open_sections.append(j)
     for i, (level, ns, number, heading) in enumerate(found):
-        ne = None
-        for level2, ns2, _, _ in found[i + 1:]:
-            if level2 <= level:
-                ne = ns2
-                break
+        ne = ends[i]
         s = norm.to_source(ns, ns + 1)[0]
         e = norm.to_source(ne, ne + 1)[0] if ne is not None else src_end
         sections.append(Section(number, heading, s, e, level))
