@@ -108,8 +108,9 @@ BAD = [  # file name, the problem stderr must name
     ("missing.txt", "no such file or directory"),
     ("empty.txt", "the file is empty"),
     ("binary.txt", "binary content"),
-    ("notes.docx", "unsupported file type"),
-    ("empty-folder", "no .txt or .md files"),
+    ("notes.docx", "not a readable Word (.docx) file"),
+    ("letter.doc", "unsupported file type"),
+    ("empty-folder", "no .txt, .md, .pdf, .docx, .html or .htm files"),
 ]
 
 
@@ -120,7 +121,8 @@ def batch(tmp_path_factory, sample_text) -> tuple[Path, Run]:
         (folder / name).write_bytes(sample_text.encode(encoding))
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(gzip.compress(sample_text.encode(), mtime=0))  # a gzip saved as .txt
-    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a zip cut off after its signature
+    (folder / "letter.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # the Word 97 format is not read
     (folder / "empty-folder").mkdir()
     paths = [folder / name for name in GOOD] + [folder / name for name, _ in BAD]
     return folder, run("extract", *paths)
@@ -163,12 +165,11 @@ def test_file_over_max_bytes_fails(tmp_path):
     assert "raise it with --max-bytes" in result.errors_naming("big.txt")[0]
 
 
-# Known loader gaps (pipeline/load.py); xfail(strict) so that a fix shows up.
+# Loader edge cases (pipeline/formats/text.py): NUL bytes mean UTF-16 or binary content.
 LOADER_GAPS = [
-    pytest.param("utf-16-le", SENTENCE, None, id="UTF-16 without BOM is text",
-                 marks=pytest.mark.xfail(strict=True, reason="load.py calls BOM-less UTF-16 of Chinese text binary")),
-    pytest.param(None, b"SQLite format 3\x00" + bytes(4080), "binary content", id="NUL-padded binary is binary",
-                 marks=pytest.mark.xfail(strict=True, reason="load.py decodes NUL-heavy binary as UTF-16")),
+    pytest.param("utf-16-le", SENTENCE, None, id="UTF-16 without BOM is text"),
+    pytest.param("utf-16-be", SENTENCE, None, id="big-endian UTF-16 without BOM is text"),
+    pytest.param(None, b"SQLite format 3\x00" + bytes(4080), "binary content", id="NUL-padded binary is binary"),
 ]
 
 

@@ -1,0 +1,46 @@
+"""Word (.docx, python-docx): paragraphs and tables in document order, each table
+row a tab-separated line; a cell spanning columns is followed by empty cells so
+that the row still lines up with the header."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from .. import errors
+from ..errors import InputError
+from .cells import table_row
+
+
+def read(data: bytes, name: str) -> tuple[str, str]:
+    if not data:
+        raise InputError(name, errors.EMPTY)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines = list(_lines(document))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(name, errors.CORRUPT.format(kind="Word (.docx)", reason=str(exc) or type(exc).__name__)) from exc
+    return "\n".join(lines), "docx"
+
+
+def _lines(document: "docx.document.Document"):
+    for block in document.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            yield Paragraph(block, document).text
+        elif block.tag == qn("w:tbl"):
+            for row in Table(block, document).rows:
+                yield table_row(_cells(row))
+
+
+def _cells(row) -> list[str]:
+    cells: list[str] = []
+    for tc in row._tr.tc_lst:
+        # a cell continuing a vertical merge holds no text of its own: left empty, as the parser carries levels down
+        cells.append("\n".join(Paragraph(p, row).text for p in tc.iterchildren(qn("w:p"))))
+        cells.extend([""] * (tc.grid_span - 1))
+    return cells
