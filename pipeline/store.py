@@ -34,8 +34,11 @@ class StoredDocument:
     @classmethod
     def of(cls, result: "DocumentResult") -> "StoredDocument":
         document = result.document
+        from .audit import audit
+
+        findings = [f.record() for f in audit(result, document.text)]
         return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
-                   document.text, result.records())
+                   document.text, result.records() + findings)
 
 
 def fts_words(*parts: str | None) -> str:
@@ -85,6 +88,7 @@ class Store:
             self._put_mentions(doc_id, by_kind.get("mention", []))
             self._put_indicators(doc_id, by_kind.get("indicator", []))
             self._put_facts(doc_id, by_kind.get("fact", []))
+            self._put_findings(doc_id, by_kind.get("finding", []))
         return doc_id
 
     def _delete(self, path: str) -> None:
@@ -92,6 +96,8 @@ class Store:
         if row is None:
             return
         self.conn.execute("DELETE FROM facts_fts WHERE rowid IN (SELECT id FROM facts WHERE document_id = ?)", (row["id"],))
+        self.conn.execute("DELETE FROM findings_fts WHERE rowid IN (SELECT id FROM findings WHERE document_id = ?)",
+                          (row["id"],))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
 
     def _put_reports(self, doc_id: int, reports: list[dict[str, Any]]) -> None:
@@ -147,13 +153,25 @@ class Store:
                                           f.get("sentence"))),
             )
 
+    def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
+        for f in findings:
+            cur = self.conn.execute(
+                'INSERT INTO findings (document_id, report, rule, severity, zh, en, start, "end", text, evidence)'
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, f.get("report"), f["rule"], f["severity"], f.get("zh"), f.get("en"), f.get("start"),
+                 f.get("end"), f.get("text"), json.dumps(f.get("evidence") or [], ensure_ascii=False)),
+            )
+            self.conn.execute("INSERT INTO findings_fts (rowid, words) VALUES (?, ?)",
+                              (cur.lastrowid, fts_words(f["rule"].replace("-", " "), f.get("zh"), f.get("en"),
+                                                        f.get("text"))))
+
     def table(self, name: str) -> list[sqlite3.Row]:
         if name not in TABLES:
             raise ValueError(f"unknown table {name!r}; expected one of {', '.join(TABLES)}")
         return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
 
 
-TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts")
+TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
 
 
 def _number(value: Any) -> float | None:

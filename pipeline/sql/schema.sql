@@ -54,7 +54,18 @@ CREATE TABLE IF NOT EXISTS facts (
     org TEXT, year INTEGER, sentence TEXT
 );
 
+-- What `jixiao audit` finds in a report: rule, severity, a line in Chinese and English, and the
+-- evidence as source spans (start/end/text of the main one; `evidence` a JSON list of all).
+CREATE TABLE IF NOT EXISTS findings (
+    id          INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    report      INTEGER,
+    rule TEXT NOT NULL, severity TEXT NOT NULL, zh TEXT, en TEXT,
+    start INTEGER, "end" INTEGER, text TEXT, evidence TEXT
+);
+
 CREATE INDEX IF NOT EXISTS mentions_document ON mentions(document_id);
+CREATE INDEX IF NOT EXISTS findings_document ON findings(document_id, report);
 CREATE INDEX IF NOT EXISTS mentions_type ON mentions(type);
 CREATE INDEX IF NOT EXISTS indicators_document ON indicators(document_id, report);
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id, report);
@@ -64,3 +75,6 @@ CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
 -- Full-text index of facts over jieba words (space-joined), so 武仙公路, 危桥, G569 match whole words.
 CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+
+-- Full-text index of findings (rule, explanations and cited text), searched as `jixiao search --findings`.
+CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
