@@ -15,6 +15,7 @@ merged into one record per indicator.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -137,13 +138,24 @@ def _kind(line: str) -> str:
     return "space"
 
 
+@lru_cache(maxsize=1)
+def _role_patterns() -> list[tuple[str, "regex.Pattern[str]"]]:
+    header = _rules()["header"]
+    return [(role, regex.compile("|".join(regex.escape(w) for w in header[role]))) for role in _ROLE_ORDER
+            if header.get(role)]
+
+
 def _role(cell: str) -> str | None:
     s = squash(cell)
     if not s or len(s) > 16:
         return None
-    header = _rules()["header"]
-    for role in _ROLE_ORDER:
-        if any(w in s for w in header[role]):
+    return _role_of(s)
+
+
+@lru_cache(maxsize=16384)
+def _role_of(s: str) -> str | None:
+    for role, pattern in _role_patterns():
+        if pattern.search(s):
             return role
     return None
 
@@ -285,7 +297,22 @@ def _join_cells(prev: _Row, cells: list[str], end: int) -> None:
     prev.end = end
 
 
+# The tables of the last document read, by span: parse_reports (total scores),
+# parse_indicators and the audit read the same report spans of the same document;
+# only the first read parses. One document per thread is kept (memory follows the document).
+_memo = threading.local()
+
+
 def find_tables(source: str, start: int, end: int) -> list[_Table]:
+    if getattr(_memo, "source", None) is not source:
+        _memo.source, _memo.spans = source, {}
+    spans = _memo.spans
+    if (start, end) not in spans:
+        spans[(start, end)] = _find_tables(source, start, end)
+    return spans[(start, end)]
+
+
+def _find_tables(source: str, start: int, end: int) -> list[_Table]:
     all_lines = list(lines(source[start:end], start))
     tables: list[_Table] = []
     i = 0
