@@ -29,6 +29,8 @@ _LINE_BREAK = regex.compile(
 _HEADING = regex.compile(
     r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[(（]\d+[)）]|第[一二三四五六七八九十\d]+[章节部分条]"
 )
+# A line ending in one of these is a title, not a sentence wrapped by a PDF converter.
+_TITLE_ENDINGS = ("报告", "总结", "通知", "决定", "意见", "办法", "方案", "说明", "请示", "批复")
 # A wrapped body line is at least this long; shorter lines are titles, headings or signatures.
 MIN_WRAPPED_LINE = 15
 
@@ -65,6 +67,8 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
     if "\t" in line or len(line.strip()) < MIN_WRAPPED_LINE:
         return False
     if _HEADING.match(line.strip()) and "。" not in line:
+        return False
+    if line.rstrip().endswith(_TITLE_ENDINGS):
         return False
     next_end = text.find("\n", match.end())
     next_line = text[match.end():next_end if next_end >= 0 else len(text)]

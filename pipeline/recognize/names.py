@@ -22,7 +22,7 @@ from .patterns import alternation
 _BOUNDARY = regex.compile(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
 MAX_PROJECT_CHARS = 45
 MAX_FACILITY_CHARS = 16
-MAX_COMPANY_NAME = 10
+MAX_COMPANY_NAME = 20
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class NameRules:
     budget_ends: "regex.Pattern[str]"
     drop_xiangmu_before: tuple[str, ...]
     not_followed_by: tuple[str, ...]
+    name_tails: tuple[str, ...]
+    route_place_chars: int
     stop_tags: frozenset[str]
     name_words: frozenset[str]
     stop_words: frozenset[str]
@@ -84,6 +86,8 @@ def rules() -> NameRules:
         budget_ends=ends_all(project["budget_ends"]),
         drop_xiangmu_before=tuple(project["drop_xiangmu_before"]),
         not_followed_by=tuple(project["not_followed_by"]),
+        name_tails=tuple(project["name_tails"]),
+        route_place_chars=int(project["route_place_chars"]),
         stop_tags=frozenset(project["stop_tags"]),
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
@@ -118,16 +122,11 @@ class Tokens:
 
 
 def _is_place(word: str, r: NameRules) -> bool:
-    """张掖市, 甘肃省 (a place ending) or 郑州 (a place in jieba's dictionary, tag ns)."""
-    if len(word) >= 2 and pos_tagger().word_tag_tab.get(word) == "ns":
-        return True
-    return (
-        len(word) >= 2
-        and word.endswith(r.place_endings)
-        and word not in r.not_places
-        and word[-2:] not in r.not_places
-        and not (len(word) == 2 and word[0] in r.place_not_first)
-    )
+    """张掖市, 甘肃省 (a place ending) or 郑州 (a place in jieba's dictionary, tag ns);
+    not 由市, 各县区 (a preposition or quantifier before a level)."""
+    if len(word) < 2 or word[0] in r.place_not_first or word in r.not_places:
+        return False
+    return pos_tagger().word_tag_tab.get(word) == "ns" or word.endswith(r.place_endings)
 
 
 def _extend_with_place(text: str, start: int, tokens: Tokens, r: NameRules) -> tuple[int, bool]:
@@ -146,6 +145,15 @@ def _extend_with_place(text: str, start: int, tokens: Tokens, r: NameRules) -> t
     return s, prefixed
 
 
+def _is_reference(text: str, start: int, tokens: Tokens, r: NameRules) -> bool:
+    """各县区交通运输局, 全市…局, 我局: a quantifier or pronoun before the name (or at the
+    head of the word it starts in) makes a reference to bodies, not a name."""
+    if start > 0 and text[start - 1] in r.not_before:
+        return True
+    word = tokens.containing(start)
+    return word is not None and word[0] < start and text[word[0]] in r.not_before
+
+
 def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
@@ -154,8 +162,9 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
         s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not r.departmental.search(body):
             continue
-        strong = m.group().endswith(r.strong)
-        if not prefixed and (not strong or (s > 0 and text[s - 1] in r.not_before)):
+        if not prefixed and not m.group().endswith(r.strong):
+            continue
+        if _is_reference(text, s, tokens, r):
             continue
         found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
     for m in r.org_alone.finditer(text):
@@ -217,10 +226,11 @@ _HAN = regex.compile(r"\p{Han}")
 
 def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
     """`交通运输行业` + `工作经费` is a name; `公用` + `经费` and `同类` + `项目` are not:
-    a qualified fund (…工作经费, …监管经费) may be named with generic words alone."""
+    a qualified fund (…工作经费) or works (…提质改造工程) may be named with generic words alone."""
     if _non_generic(part, r):
         return True
-    return len(part) >= 4 and end_word.endswith("经费") and end_word != "经费"
+    qualified = (end_word.endswith("经费") and end_word != "经费") or end_word.endswith(r.name_tails)
+    return len(part) >= 4 and qualified
 
 
 def _non_generic(part: str, r: NameRules) -> bool:
@@ -238,8 +248,10 @@ def _in_title_quotes(text: str, pos: int) -> bool:
     return text.rfind("《", line_start, pos) > text.rfind("》", line_start, pos)
 
 
-def _road_project(text: str, road: Mention, tokens: Tokens, r: NameRules) -> Mention | None:
-    pos = road.end
+def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: NameRules) -> Mention | None:
+    """A route's project: from `start` to the last road-name end word (段, 公路, 工程…)
+    after `scan_from`, before punctuation, a digit or a stop word."""
+    pos = scan_from
     while pos < len(text) and text[pos] in " 线":
         pos += 1
     stop = pos
@@ -254,7 +266,20 @@ def _road_project(text: str, road: Mention, tokens: Tokens, r: NameRules) -> Men
         last = m
     if last is None or last.end() <= pos:
         return None
-    return Mention("PROJECT", road.start, last.end(), text[road.start:last.end()])
+    return Mention("PROJECT", start, last.end(), text[start:last.end()])
+
+
+def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
+    """Routes named by their ends without a code: 南充至广安高速公路扩容工程."""
+    found = []
+    for m in regex.finditer(r"(?<=\p{Han})至(?=\p{Han})", text):
+        start = _name_start(text, m.start(), r.route_place_chars, tokens, blockers, r)
+        if m.start() - start < 2:
+            continue
+        project = _section_project(text, start, m.end(), tokens, r)
+        if project and project.end - m.end() >= 2:
+            found.append(project)
+    return found
 
 
 def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Mention]:
@@ -262,12 +287,12 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
     found: list[Mention] = []
     for m in r.programmes.finditer(text):
         found.append(Mention("PROJECT", m.start(), m.end(), m.group()))
-    roads = [m for m in mentions if m.type == "ROAD"]
-    for road in roads:
-        project = _road_project(text, road, tokens, r)
+    for road in (m for m in mentions if m.type == "ROAD"):
+        project = _section_project(text, road.start, road.end, tokens, r)
         if project:
             found.append(project)
     blockers = sorted(m.end for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO"))
+    found += _route_word_projects(text, tokens, blockers, r)
     for m in r.facility_ends.finditer(text):
         s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r), m.start())
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
@@ -282,9 +307,11 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
                 not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())
             ):
                 end -= 2
+        tail = next((t for t in r.name_tails if end == m.end() and text.startswith(t, end)), "")
+        end += len(tail)
         s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r), m.start())
         name = text[s:end]
-        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group(), r):
+        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group() + tail, r):
             continue
         if end < m.end() and len(name) < 4:  # 现将(项目支出): too short to name a project without 项目
             continue

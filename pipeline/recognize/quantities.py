@@ -20,12 +20,18 @@ _ARABIC_YEAR = regex.compile(r"\d{2}|\d{4}")
 def _is_money(text: str, match: "regex.Match[str]") -> bool:
     if not match.groupdict().get("bare"):
         return True
+    if line_before(text, match.start("q"), 6).endswith(cue_words("money_not_before")):
+        return False
     before = line_before(text, match.start(), cue_window("money_before"))
     return bool(cue_pattern("money_before").search(before))
 
 
 def _is_length(text: str, match: "regex.Match[str]") -> bool:
-    before = line_before(text, match.start("q"), 6)
+    before = line_before(text, match.start("q"), 10)
+    for link in cue_words("length_links"):
+        if before.endswith(link):
+            before = before[:-len(link)]
+            break
     after = line_after(text, match.end("q"), 4)
     return not (before.endswith(cue_words("length_not_before")) or after.startswith(cue_words("length_not_after")))
 

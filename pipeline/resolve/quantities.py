@@ -7,7 +7,7 @@ recognisers use (models/patterns.yaml), so one grammar defines both layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import regex
@@ -15,7 +15,7 @@ import regex
 from ..normalize import fold_width
 from ..recognize.patterns import compiled_patterns
 from ..resources import lookup
-from .numbers import NotANumber, parse_number
+from .numbers import MULTIPLIERS, NotANumber, parse_number
 
 QUANTITY_TYPES = ("MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT")
 
@@ -44,29 +44,45 @@ def _tables() -> dict[str, dict]:
 
 def canonical(value: Decimal) -> Decimal:
     """Drop trailing zeros and exponent notation: 98.50 -> 98.5, 3E+5 -> 300000."""
-    value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    try:
+        value = value.normalize()
+        return value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    except InvalidOperation as exc:  # beyond Decimal's precision: not an amount anyone wrote
+        raise NotANumber(str(value)) from exc
+
+
+def _scaled_number(number_text: str, unit_text: str, units: dict[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """(number, factor of the rest of the unit): a unit's leading 万/亿 belongs to a Chinese
+    number before it (壹亿贰仟 + 万元 -> 壹亿贰仟万 x 元; 3亿5千 + 万元 -> 3亿5千万 x 元)."""
+    chinese = any(not ch.isascii() for ch in number_text.rstrip("万亿"))
+    if chinese and unit_text[:1] in MULTIPLIERS and unit_text[1:] in units:
+        try:
+            return parse_number(number_text + unit_text[0]), units[unit_text[1:]]
+        except NotANumber:
+            pass  # 十二点五 + 亿元: the scale stays with the unit
+    return parse_number(number_text), units[unit_text]
 
 
 def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
     """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
     tables = _tables()
     groups = match.groupdict()
-    number = parse_number(groups["num"])
     unit_text = groups.get("unit")
-    if label == "MONEY":
-        if groups.get("bare"):
-            value, unit = number * tables["money_bare"][groups["bare"]], "元"
-        else:
-            value, unit = number * tables["money"][unit_text], "元"
-    elif label == "PERCENT":
-        value, unit = number * tables["percent"].get(unit_text or "%", Decimal(1)), "%"
+    if label == "MONEY" and groups.get("bare"):
+        value, unit = parse_number(groups["num"]) * tables["money_bare"][groups["bare"]], "元"
+    elif label == "MONEY":
+        number, factor = _scaled_number(groups["num"], unit_text, tables["money"])
+        value, unit = number * factor, "元"
     elif label == "LENGTH":
-        value, unit = number * tables["length"][unit_text], "km"
+        number, factor = _scaled_number(groups["num"], unit_text, tables["length"])
+        value, unit = number * factor, "km"
+    elif label == "PERCENT":
+        value, unit = parse_number(groups["num"]) * tables["percent"].get(unit_text or "%", Decimal(1)), "%"
     elif label == "DURATION":
-        value, unit = number, tables["duration"][unit_text]
+        half = Decimal("0.5") if groups.get("half") else Decimal(0)  # 一年半
+        value, unit = parse_number(groups["num"]) + half, tables["duration"][unit_text]
     elif label == "COUNT":
-        value, unit = number, unit_text
+        value, unit = parse_number(groups["num"]), unit_text
     else:
         raise ValueError(f"not a quantity type: {label}")
     op = None

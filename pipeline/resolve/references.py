@@ -44,14 +44,15 @@ def date_from_match(match: "regex.Match[str]", reference_year: int | None = None
     g = {k: v for k, v in match.groupdict().items() if v}
     if "y1" in g:
         return f"{g['y1']}/{g['y2']}"
-    if "cy" in g:
-        year = _chinese_int(g["cy"])
-        if "cm" in g:
-            month = _chinese_int(g["cm"])
-            if "cd" in g:
-                return f"{year:04d}-{month:02d}-{_chinese_int(g['cd']):02d}"
-            return f"{year:04d}-{month:02d}"
-        return f"{year:04d}"
+    if "cy" in g or "cm" in g:
+        year = _chinese_int(g["cy"]) if "cy" in g else reference_year
+        year_text = f"{year:04d}" if year else "-"
+        if "cm" not in g:
+            return year_text
+        month = _chinese_int(g["cm"])
+        if "cd" in g:
+            return f"{year_text}-{month:02d}-{_chinese_int(g['cd']):02d}"
+        return f"{year_text}-{month:02d}"
     if "yy" in g:
         return f"{two_digit_year(int(g['yy']), reference_year):04d}"
     year = int(g["y"]) if "y" in g else reference_year
