@@ -581,3 +581,38 @@ def audit_stored(store: "Store", doc: str) -> list[Finding]:
     if row is None:
         raise KeyError(f"no stored document {doc!r}")
     return audit_text(row["source"], row["doc"])
+
+
+# ---------------------------------------------------------------- rendering
+
+CITE_WIDTH = 40
+
+
+def _cite(text: str | None, width: int = CITE_WIDTH) -> str:
+    s = " ".join((text or "").split())
+    return s if len(s) <= width else s[:width] + "…"
+
+
+def render_table(findings: Sequence[Finding]) -> str:
+    """One line per finding: where, severity, rule, evidence span, the Chinese line, the cited text."""
+    return "\n".join(f"{f.doc}#{f.report}\t{f.severity}\t{f.rule}\t{f.start}-{f.end}\t{f.zh}\t「{_cite(f.text)}」"
+                     for f in findings)
+
+
+def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | None], str] | None = None) -> str:
+    """Findings grouped by report, each with both explanations and its cited evidence."""
+    titles = titles or {}
+    out = ["# jixiao 审计 / audit", ""]
+    if not findings:
+        out.append("（未发现问题 / no findings）")
+    current = None
+    for f in findings:
+        key = (f.doc, f.report)
+        if key != current:
+            current = key
+            title = titles.get(key)
+            out += ["", f"## {f.doc} #{f.report}" + (f" {title}" if title else ""), ""]
+        out.append(f"- **{f.severity}** `{f.rule}` {f.zh}  ")
+        out.append(f"  {f.en}  ")
+        out.append("  " + "；".join(f"「{_cite(e.text, 80)}」({e.start}–{e.end})" for e in f.evidence))
+    return "\n".join(out).replace("\n\n\n", "\n\n")

@@ -6,6 +6,7 @@
     jixiao eval [--gold DIR] --extract PATH…
     jixiao ingest PATH… [--db FILE]
     jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
+    jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
     jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
 
@@ -29,13 +30,14 @@ from tqdm import tqdm
 
 from . import __version__, errors
 from .errors import InputError, JixiaoError
+from .audit import audit, audit_stored, finding_order, render_markdown as render_findings_md, render_table, rule_ids, stored_findings
 from .evaluate import format_scores, score
 from .document import KINDS, DocumentResult, extract_paths
 from .ingest import ingest
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
-from .search import SearchFilters, search
+from .search import SearchFilters, search, search_findings
 from .store import DEFAULT_DB, Store
 from .structure.export import write_table
 from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
@@ -173,7 +175,12 @@ SEARCH_COLUMNS = ("value", "unit", "subject", "road", "predicate", "org", "year"
 SENTENCE_WIDTH = 60
 
 
+FINDING_COLUMNS = ("doc", "report", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text")
+
+
 def run_search(args: argparse.Namespace) -> int:
+    if args.findings:
+        return _search_findings(args)
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
         rows = [{c: row.get(c) for c in SEARCH_COLUMNS} for row in search(store, args.query, filters)]
@@ -191,6 +198,66 @@ def run_search(args: argparse.Namespace) -> int:
                   f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
     print(f"{len(rows)} facts", file=sys.stderr)
     return 0
+
+
+def _search_findings(args: argparse.Namespace) -> int:
+    with Store(_existing_db(args.db)) as store:
+        filters = SearchFilters(org=args.org, year=args.year, type=args.type, limit=args.limit)
+        rows = [{c: row.get(c) for c in FINDING_COLUMNS} for row in search_findings(store, args.query, filters)]
+    if args.format == "json":
+        write_jsonl(rows, sys.stdout)
+    elif args.format == "csv":
+        write_csv(rows, sys.stdout)
+    else:
+        for row in rows:
+            cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
+            print(f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}"
+                  f":{row['start']}-{row['end']}")
+    print(f"{len(rows)} findings", file=sys.stderr)
+    return 0
+
+
+def _rules(text: str) -> tuple[str, ...]:
+    rules = tuple(r.strip() for r in text.split(",") if r.strip())
+    unknown = [r for r in rules if r not in rule_ids()]
+    if unknown or not rules:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated list of {', '.join(rule_ids())}, got {text!r}")
+    return rules
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    if bool(args.paths) == bool(args.db):
+        raise JixiaoError("give files to audit, or --db FILE for a store (not both)")
+    tally = Tally()
+    findings = []
+    titles: dict[tuple[str, int | None], str] = {}
+    if args.db:
+        with Store(_existing_db(args.db)) as store:
+            for row in store.conn.execute("SELECT documents.doc, reports.report, reports.title FROM reports"
+                                          " JOIN documents ON documents.id = reports.document_id"):
+                titles[(row["doc"], row["report"])] = row["title"]
+            if args.recheck:
+                docs = [row["doc"] for row in store.conn.execute("SELECT doc FROM documents ORDER BY id")]
+                findings = [f for doc in docs for f in audit_stored(store, doc)]
+            else:
+                findings = stored_findings(store)
+            tally.documents = store.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    else:
+        for result in extract_batch(args.paths, args.max_bytes, False, tally, KINDS):
+            titles.update({(result.doc_id, r.report): r.title for r in result.reports if r.title})
+            findings += audit(result)
+    if args.rules:
+        findings = [f for f in findings if f.rule in args.rules]
+    if args.db:
+        findings.sort(key=lambda f: (f.doc,) + finding_order(f))
+    if args.format == "json":
+        write_jsonl((f.record() for f in findings), sys.stdout)
+    elif args.format == "md":
+        print(render_findings_md(findings, titles))
+    elif findings:
+        print(render_table(findings))
+    print(f"{tally}, {len(findings)} findings", file=sys.stderr)
+    return 1 if tally.failed else 0
 
 
 def run_summary(args: argparse.Namespace) -> int:
@@ -293,7 +360,22 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY, LENGTH, PERCENT, COUNT, DURATION)")
     search_cmd.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
     search_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    search_cmd.add_argument("--findings", action="store_true",
+                            help="search audit findings instead of facts (--type then takes a rule or severity)")
     search_cmd.set_defaults(run=run_search)
+
+    audit_cmd = commands.add_parser("audit", parents=[reading], help="find what self-evaluation reports get wrong",
+                                    description="Check each report against its own figures: missed targets given full "
+                                                "marks, totals, stated rates, dates, values given twice, unmeasurable "
+                                                "targets, all-met narratives. Each finding cites its evidence by "
+                                                "source offsets.")
+    audit_cmd.add_argument("paths", nargs="*", metavar="PATH")
+    audit_cmd.add_argument("--db", metavar="FILE", help="report the findings stored by `jixiao ingest` instead")
+    audit_cmd.add_argument("--recheck", action="store_true", help="with --db: run the rules again over stored sources")
+    audit_cmd.add_argument("--rules", type=_rules, metavar="RULES", help="only these rules, comma-separated")
+    audit_cmd.add_argument("--format", choices=("table", "json", "md"), default="table",
+                           help="table (default), json (one finding per line) or md")
+    audit_cmd.set_defaults(run=run_audit)
 
     summary_cmd = commands.add_parser("summary", parents=[store], help="a readable summary of achievements",
                                       description="Per road or project: what was invested, built and completed, "

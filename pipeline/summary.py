@@ -1,6 +1,7 @@
 """Readable summaries of what the store knows: per road or project, what was
 invested, built and completed, each figure with its source sentence; per report,
-the money trail, the self-score and the indicators that were missed.
+the money trail, the self-score, the indicators that were missed and what the
+audit found (pipeline/audit.py), each finding with where its evidence is.
 
 Totals add only like with like (yuan with yuan, km with km) and count a figure
 once per report even when two sentences repeat it.
@@ -136,6 +137,11 @@ def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
             reason = f"；原因: {i['reason']}" if i["reason"] else ""
             section.lines.append(f"未达成指标: {i['name']}（目标 {i['target_op'] or ''}{i['target']}"
                                  f"{i['target_unit'] or ''}，实际 {i['actual']}{i['actual_unit'] or ''}）{reason}")
+        for f in store.conn.execute(
+            "SELECT * FROM findings WHERE document_id = ? AND report = ? ORDER BY id", (r["document_id"], r["report"]),
+        ):
+            section.lines.append(f"审计发现 [{f['severity']} {f['rule']}]: {f['zh']} / {f['en']}"
+                                 f" [{r['doc']}:{f['start']}-{f['end']}]")
         sections.append(section)
     return sections
 
