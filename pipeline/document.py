@@ -67,10 +67,12 @@ def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> Docume
     """Extract the kinds asked for (and what they rest on: facts and indicators need reports)."""
     analysis = analyse(text)
     result = DocumentResult(doc_id, doc_id, mentions=analysis.source_mentions())
+    # structure reads the text as recognition does (Simplified script); offsets are the same
+    readable = analysis.norm.source
     if set(kinds) & {"report", "indicator", "fact"}:
-        result.reports = parse_reports(text, doc_id, analysis.norm)
+        result.reports = parse_reports(readable, doc_id, analysis.norm)
     if "indicator" in kinds:
-        result.indicators = parse_indicators(text, doc_id, result.reports)
+        result.indicators = parse_indicators(readable, doc_id, result.reports)
     if "fact" in kinds:
         result.facts = link(analysis, doc_id, result.reports)
     return result

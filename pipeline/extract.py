@@ -12,6 +12,7 @@ from .components import TEXT_KEY, load_nlp
 from .normalize import Normalized, normalize
 from .recognize.mention import Mention
 from .recognize.references import ReferenceYears
+from .script import simplified
 
 # Texts are recognised in chunks cut at line breaks, so that memory follows the
 # chunk, not the document; no mention spans a line break.
@@ -32,21 +33,26 @@ def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
 @dataclass(frozen=True)
 class Analysis:
     """A text after recognition: its normalised form and the mentions found in it,
-    with offsets into the normalised text (`source_mentions` maps them to the source)."""
+    with offsets into the normalised text (`source_mentions` maps them to the source).
+
+    `norm.source` is the text as read: Traditional script converted to Simplified,
+    character for character (pipeline/script.py), so its offsets are the source's.
+    """
 
     norm: Normalized
     mentions: list[Mention]
+    source: str  # the text as given
 
     def source_mentions(self) -> list[Mention]:
         out = []
         for m in self.mentions:
             s, e = self.norm.to_source(m.start, m.end)
-            out.append(replace(m, start=s, end=e, text=self.norm.source[s:e]))
+            out.append(replace(m, start=s, end=e, text=self.source[s:e]))
         return out
 
 
 def analyse(text: str) -> Analysis:
-    norm = normalize(text)
+    norm = normalize(simplified(text))
     nlp = load_nlp(set_spans=False)
     years = ReferenceYears(norm.text)
     mentions: list[Mention] = []
@@ -58,7 +64,7 @@ def analyse(text: str) -> Analysis:
         for _name, pipe in nlp.pipeline:
             doc = pipe(doc)
         mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in doc._.jixiao_mentions or [])
-    return Analysis(norm, mentions)
+    return Analysis(norm, mentions, text)
 
 
 def extract(text: str) -> list[Mention]:
