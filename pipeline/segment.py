@@ -3,12 +3,28 @@ and a spaCy tokenizer built on it.
 
 spaCy's own zh segmenter uses the process-global `jieba`; jixiao keeps a private
 Tokenizer so that loading jixiao changes nobody else's segmentation.
+
+The words of the spaCy Doc (which the name rules read as boundaries and
+part-of-speech lookups; mention offsets never come from them) can come from a
+compiled build of the same algorithm and dictionary instead:
+
+    segment.set_segmenter("rjieba")     # or JIXIAO_SEGMENTER=rjieba, or --segmenter rjieba
+
+- `jieba` (default, the reference): plain Python jieba;
+- `jieba-fast` (`pip install jieba-fast`): jieba's C build, same API;
+- `rjieba` (`pip install rjieba`): the Rust port; the project dictionary is loaded
+  word by word with add_word.
+
+Their words are not identical to plain jieba's (see README, "Segmenters"), so
+plain jieba stays the default. Short-window segmentation in link.py and the
+search index always use plain jieba.
 """
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jieba
 import jieba.posseg
@@ -17,9 +33,14 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+from .errors import JixiaoError
 from .resources import model_path
 
 USER_DICT = "jieba_dict.txt"
+SEGMENTERS = ("jieba", "jieba-fast", "rjieba")
+DEFAULT_SEGMENTER = "jieba"
+_MODULES = {"jieba": "jieba", "jieba-fast": "jieba_fast", "rjieba": "rjieba"}
+_active = {"name": os.environ.get("JIXIAO_SEGMENTER") or DEFAULT_SEGMENTER}
 
 
 @lru_cache(maxsize=1)
@@ -43,9 +64,66 @@ def pos_tagger() -> jieba.posseg.POSTokenizer:
     return jieba.posseg.POSTokenizer(jieba_tokenizer())
 
 
-def tokens(text: str) -> Iterator[tuple[str, int, int]]:
-    """(word, start, end) for every word of `text`, whitespace included."""
-    return jieba_tokenizer().tokenize(text)
+def available_segmenters() -> list[str]:
+    """The segmenters whose package is installed."""
+    import importlib.util
+
+    return [name for name in SEGMENTERS if importlib.util.find_spec(_MODULES[name]) is not None]
+
+
+def set_segmenter(name: str) -> None:
+    """Choose the segmenter of the spaCy Doc for this process (and the workers it starts)."""
+    if name not in SEGMENTERS:
+        raise JixiaoError(f"unknown segmenter {name!r}; expected one of {', '.join(SEGMENTERS)}")
+    if name not in available_segmenters():
+        raise JixiaoError(f"segmenter {name!r} is not installed (pip install {name})")
+    _active["name"] = name
+    os.environ["JIXIAO_SEGMENTER"] = name  # worker processes started later follow the setting
+
+
+def segmenter() -> str:
+    """The name of the segmenter in use."""
+    return _active["name"]
+
+
+def _user_words() -> Iterator[tuple[str, int | None, str | None]]:
+    """(word, frequency, tag) of every line of models/jieba_dict.txt, as jieba reads them."""
+    for line in model_path(USER_DICT).read_text(encoding="utf-8").splitlines():
+        parts = line.strip().split(" ")
+        if not parts[0]:
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        yield parts[0], freq, tag
+
+
+@lru_cache(maxsize=None)
+def _tokenize_fn(name: str) -> Callable[[str], Iterable[tuple[str, int, int]]]:
+    """text -> (word, start, end) for the segmenter `name`, its dictionary loaded once per process."""
+    if name == "jieba":
+        return jieba_tokenizer().tokenize
+    if name == "jieba-fast":
+        import jieba_fast
+
+        logging.getLogger("jieba_fast").setLevel(logging.WARNING)
+        fast = jieba_fast.Tokenizer()
+        fast.initialize()
+        fast.load_userdict(str(model_path(USER_DICT)))
+        return fast.tokenize
+    if name == "rjieba":
+        import rjieba
+
+        rust = rjieba.Jieba()
+        for word, freq, tag in _user_words():
+            # jieba's load_userdict suggests a frequency where the line gives none
+            rust.add_word(word, freq if freq is not None else jieba_tokenizer().suggest_freq(word), tag or "")
+        return rust.tokenize
+    raise JixiaoError(f"unknown segmenter {name!r}; expected one of {', '.join(SEGMENTERS)}")
+
+
+def tokens(text: str) -> Iterable[tuple[str, int, int]]:
+    """(word, start, end) for every word of `text`, whitespace included, by the segmenter in use."""
+    return _tokenize_fn(_active["name"])(text)
 
 
 def words(text: str) -> list[str]:
@@ -59,9 +137,15 @@ class JiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
+        token_words = [word for word, _start, _end in tokens(text)]
+        if " " not in token_words:  # the common case: no single spaces to fold into the word before
+            return Doc(self.vocab, words=token_words, spaces=[False] * len(token_words))
+        return self._with_spaces(token_words)
+
+    def _with_spaces(self, all_words: list[str]) -> Doc:
         token_words: list[str] = []
         spaces: list[bool] = []
-        for word, _start, _end in tokens(text):
+        for word in all_words:
             if word == " " and token_words and not spaces[-1] and not token_words[-1].isspace():
                 spaces[-1] = True
             else:
