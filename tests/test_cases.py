@@ -10,36 +10,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
-import regex
 
+import casetable
 import pipeline
 from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES, Mention
 
-CASES = Path(__file__).parent / "cases"
-TABLES = sorted(p.name for p in CASES.glob("recognize_*.tsv"))
+TABLES = sorted(p.name for p in casetable.CASES.glob("recognize_*.tsv"))
 COLUMNS = ["id", "sentence", "expect", "type", "text", "value", "unit", "op", "hedge", "xfail"]
 EXPECTS = ("=", "none", "not")
-_ESCAPE = regex.compile(r"\\([tn\\])")
 
 
 def read_table(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated case table: `#` lines are comments, the first other
-    line is the header; `\\t`, `\\n` and `\\\\` in a cell stand for tab, line break, backslash."""
-    header: list[str] | None = None
-    rows = []
-    for lineno, line in enumerate((CASES / name).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        cells = [_ESCAPE.sub(lambda m: {"t": "\t", "n": "\n", "\\": "\\"}[m.group(1)], c) for c in line.split("\t")]
-        if header is None:
-            header = cells
-            continue
-        if len(cells) != len(header):
-            raise ValueError(f"{name}:{lineno}: {len(cells)} cells, the header has {len(header)}")
-        rows.append(dict(zip(header, cells), table=name, line=str(lineno)))
+    rows = casetable.read_table(name)
+    header = [c for c in rows[0] if c not in ("table", "line")] if rows else COLUMNS
     if header != COLUMNS:
         raise ValueError(f"{name}: header {header}, expected {COLUMNS}")
     return rows

@@ -15,11 +15,12 @@ import regex
 
 from ..resources import lookup
 from ..segment import pos_tagger
+from .guard import Guarded, guarded
 from .mention import Mention
 from .patterns import alternation
 
 # Characters that end a name: punctuation, whitespace, quotes, brackets of titles.
-_BOUNDARY = regex.compile(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
+_BOUNDARY = guarded(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
 MAX_PROJECT_CHARS = 45
 MAX_FACILITY_CHARS = 16
 MAX_COMPANY_NAME = 20
@@ -27,9 +28,9 @@ MAX_COMPANY_NAME = 20
 
 @dataclass(frozen=True)
 class NameRules:
-    org_core: "regex.Pattern[str]"
-    org_alone: "regex.Pattern[str]"
-    company: "regex.Pattern[str]"
+    org_core: Guarded
+    org_alone: Guarded
+    company: Guarded
     levels: frozenset[str]
     level_chars: frozenset[str]
     place_endings: tuple[str, ...]
@@ -37,12 +38,12 @@ class NameRules:
     place_not_first: frozenset[str]
     not_before: frozenset[str]
     strong: tuple[str, ...]
-    departmental: "regex.Pattern[str]"
-    company_stop: "regex.Pattern[str]"
-    programmes: "regex.Pattern[str]"
-    road_ends: "regex.Pattern[str]"
-    facility_ends: "regex.Pattern[str]"
-    budget_ends: "regex.Pattern[str]"
+    departmental: Guarded
+    company_stop: Guarded
+    programmes: Guarded
+    road_ends: Guarded
+    facility_ends: Guarded
+    budget_ends: Guarded
     drop_xiangmu_before: tuple[str, ...]
     not_followed_by: tuple[str, ...]
     name_tails: tuple[str, ...]
@@ -50,7 +51,7 @@ class NameRules:
     stop_tags: frozenset[str]
     name_words: frozenset[str]
     stop_words: frozenset[str]
-    generic_parts: "regex.Pattern[str]"
+    generic_parts: Guarded
     generic_whole: frozenset[str]
 
 
@@ -62,15 +63,15 @@ def rules() -> NameRules:
     forms = alternation(org["strong"] + org["weak"])
     not_followed = alternation(org["form_not_followed_by"])
     levels = alternation(org["levels"])
-    ends_all = lambda words: regex.compile(alternation(words))  # noqa: E731
+    ends_all = lambda words: guarded(alternation(words))  # noqa: E731
     return NameRules(
-        org_core=regex.compile(
+        org_core=guarded(
             rf"(?P<body>{functions}(?:[和与]?{functions}){{0,6}})(?P<form>{forms})(?!{not_followed})"
         ),
-        org_alone=regex.compile(
+        org_alone=guarded(
             rf"(?P<level>{levels})(?P<form>{alternation(org['level_alone'])})(?:办公厅|办公室|办)?(?!{not_followed})"
         ),
-        company=regex.compile(alternation(org["company_forms"])),
+        company=guarded(alternation(org["company_forms"])),
         levels=frozenset(org["levels"]),
         level_chars=frozenset(w for w in org["levels"] if len(w) == 1),
         place_endings=tuple(org["place_endings"]),
@@ -78,8 +79,8 @@ def rules() -> NameRules:
         place_not_first=frozenset(org["place_not_first"]),
         not_before=frozenset(org["not_before"]),
         strong=tuple(org["strong"]),
-        departmental=regex.compile(alternation(org["functions"])),
-        company_stop=regex.compile(rf".*(?:{alternation(org['company_not_in'])})"),
+        departmental=guarded(alternation(org["functions"])),
+        company_stop=guarded(rf".*(?:{alternation(org['company_not_in'])})"),
         programmes=ends_all(project["programmes"]),
         road_ends=ends_all(project["road_name_ends"]),
         facility_ends=ends_all(project["facility_ends"]),
@@ -91,7 +92,7 @@ def rules() -> NameRules:
         stop_tags=frozenset(project["stop_tags"]),
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
-        generic_parts=regex.compile(alternation(project["generic_parts"])),
+        generic_parts=guarded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
 
@@ -158,7 +159,7 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
     for m in r.org_core.finditer(text):
-        body, form = m.group("body"), m.group("form")
+        body = m.group("body")
         s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not r.departmental.search(body):
             continue
@@ -220,8 +221,10 @@ def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, bloc
     return s
 
 
-_NUMBERING = regex.compile(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
-_HAN = regex.compile(r"\p{Han}")
+_NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
+_HAN = guarded(r"\p{Han}")
+# `至` between two names joins a route: 张掖至肃南
+_ROUTE_TO = guarded(r"(?<=\p{Han})至(?=\p{Han})")
 
 
 def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
@@ -272,7 +275,7 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
 def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
     """Routes named by their ends without a code: 南充至广安高速公路扩容工程."""
     found = []
-    for m in regex.finditer(r"(?<=\p{Han})至(?=\p{Han})", text):
+    for m in _ROUTE_TO.finditer(text):
         start = _name_start(text, m.start(), r.route_place_chars, tokens, blockers, r)
         if m.start() - start < 2:
             continue

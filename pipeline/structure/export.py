@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import IO, Any, Iterable, Sequence
+from typing import IO, Any, Sequence
 
 TABLE_COLUMNS = ("doc", "report", "title", "org", "year", "level1", "level2", "name", "target_op", "target",
                  "target_unit", "actual", "actual_unit", "weight", "score", "met", "reason")
