@@ -239,6 +239,12 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
         if view.in_table(m.start()):
             continue
         stated = Decimal(m.group(1))
+        table_total = next((t for t in view.totals if t.score is not None), None)
+        if table_total is not None and abs(table_total.score - stated) > cfg["tol"]:
+            yield view.finding("inconsistent-values", {
+                "name": table_total.label, "field_zh": "得分", "field_en": "score",
+                "first": table_total.score, "second": squash(m.group(0)),
+            }, [view.span(m.start(), m.end()), view.span(table_total.start, table_total.end)])
         if not _total_fits(stated, parts_score, budget_part):
             yield view.finding("total-mismatch", {"what_zh": "自评得分", "what_en": "self-assessed score",
                                                   "total": stated, "parts": parts_score, **allowance()},
