@@ -6,6 +6,7 @@ import pytest
 import regex
 
 from pipeline.errors import ModelError
+from pipeline.recognize.guard import Guarded
 from pipeline.recognize.mention import MENTION_TYPES
 from pipeline.recognize.patterns import (
     PATTERN_FILE,
@@ -28,7 +29,7 @@ def test_every_pattern_compiles():
     assert set(compiled) == set(SPEC["patterns"])
     for label, pats in compiled.items():
         assert len(pats) == len(SPEC["patterns"][label])
-        assert all(isinstance(p, regex.Pattern) for p in pats)
+        assert all(isinstance(p, Guarded) and isinstance(p.compiled, regex.Pattern) for p in pats)
 
 
 @pytest.mark.parametrize("label,index,pattern", PATTERNS, ids=[f"{lab}-{i}" for lab, i, _ in PATTERNS])

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import regex
-
 from ..resources import lookup
+from .guard import Guarded, guarded
 from .patterns import alternation
 
 
@@ -29,8 +28,8 @@ def cue_words(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def cue_pattern(name: str) -> "regex.Pattern[str]":
-    return regex.compile(alternation(cue_words(name)))
+def cue_pattern(name: str) -> Guarded:
+    return guarded(alternation(cue_words(name)))
 
 
 def cue_window(name: str) -> int:

@@ -11,6 +11,7 @@ import regex
 
 from ..errors import ModelError
 from ..resources import load_yaml, lookup
+from .guard import Guarded, guarded
 
 PATTERN_FILE = "patterns.yaml"
 # regex's own {m,n} quantifiers start with a digit and \p{Han} follows \p, so neither is a hole.
@@ -52,26 +53,26 @@ def expand(pattern: str, table: dict[str, str] | None = None, _depth: int = 0) -
     return _HOLE.sub(fill, pattern)
 
 
-def compile_pattern(pattern: str) -> "regex.Pattern[str]":
+def compile_pattern(pattern: str) -> Guarded:
     try:
-        return regex.compile(expand(pattern))
+        return guarded(expand(pattern))
     except regex.error as exc:
         raise ModelError(PATTERN_FILE, f"pattern {pattern!r} does not compile: {exc}") from exc
 
 
 @lru_cache(maxsize=1)
-def compiled_patterns() -> dict[str, list["regex.Pattern[str]"]]:
+def compiled_patterns() -> dict[str, list[Guarded]]:
     """Mention type -> its compiled patterns, in file order."""
     spec = load_yaml(PATTERN_FILE).get("patterns") or {}
     return {label: [compile_pattern(p) for p in pats] for label, pats in spec.items()}
 
 
-def reference_pattern(name: str) -> "regex.Pattern[str]":
+def reference_pattern(name: str) -> Guarded:
     return compile_pattern("{" + name + "}")
 
 
 @lru_cache(maxsize=None)
-def scanner(labels: tuple[str, ...]) -> tuple["regex.Pattern[str]", list[tuple[str, str]]]:
+def scanner(labels: tuple[str, ...]) -> tuple[Guarded, list[tuple[str, str]]]:
     """One pattern that finds the mentions of all `labels` in a single pass over the text.
 
     Each type's patterns become alternatives named `alt0`, `alt1`… in the order given
@@ -86,6 +87,6 @@ def scanner(labels: tuple[str, ...]) -> tuple["regex.Pattern[str]", list[tuple[s
             alternatives.append(f"(?P<{name}>{expand(pattern)})")
             names.append((name, label))
     try:
-        return regex.compile("|".join(alternatives)), names
+        return guarded("|".join(alternatives)), names
     except regex.error as exc:
         raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc

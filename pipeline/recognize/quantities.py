@@ -11,10 +11,11 @@ import regex
 from ..resolve.numbers import NotANumber
 from ..resolve.quantities import QUANTITY_TYPES, quantity_from_match
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
+from .guard import guarded
 from .mention import Mention
 from .patterns import compiled_patterns, scanner
 
-_ARABIC_YEAR = regex.compile(r"\d{2}|\d{4}")
+_ARABIC_YEAR = guarded(r"\d{2}|\d{4}")
 
 
 def _is_money(text: str, match: "regex.Match[str]") -> bool:

@@ -6,19 +6,20 @@ nearest title line before them (`…2023年度…自评报告`), else the first 
 from __future__ import annotations
 
 from bisect import bisect_right
-
-import regex
+from functools import lru_cache
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
 from .context import cue_pattern, cue_words, line_after
+from .guard import Guarded, guarded
 from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue
 
-_TITLE_YEAR = regex.compile(
+_TITLE_YEAR = guarded(
     r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]*$"
 )
-_ANY_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})\s?年")
+_ANY_YEAR = guarded(r"(?<!\d)((?:19|20)\d{2})\s?年")
+_NAME_START = guarded(r"[\p{Han}A-Za-z]")
 
 
 class ReferenceYears:
@@ -46,9 +47,14 @@ class ReferenceYears:
         return self.years[k] if k >= 0 else self.default
 
 
+@lru_cache(maxsize=1)
+def _docno_prefix_stop() -> Guarded:
+    return guarded(rf".*{cue_pattern('docno_prefix_stops').pattern}")
+
+
 def _trim_docno_prefix(text: str, start: int, bracket: int) -> int:
     """Cut a document number's issuer code after the last word that cannot be part of it."""
-    stop = regex.match(rf".*{cue_pattern('docno_prefix_stops').pattern}", text[start:bracket])
+    stop = _docno_prefix_stop().match(text[start:bracket])
     return start + stop.end() if stop else start
 
 
@@ -66,7 +72,7 @@ def find_references(text: str, years: ReferenceYears | None = None) -> list[Ment
         for match in pattern.finditer(text):
             s, e = match.start("prefix"), match.end("q")
             s = _trim_docno_prefix(text, s, match.start("q"))
-            if not regex.match(r"[\p{Han}A-Za-z]", text[s:s + 1]):
+            if not _NAME_START.match(text[s:s + 1]):
                 continue
             found.append(Mention("DOCNO", s, e, text[s:e], resolve_docno(text[s:e])))
     for pattern in patterns["ROAD"]:
