@@ -7,16 +7,19 @@ recognise) -> structure (reports, sections, tables) -> link (facts).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from .errors import InputError
 import pandas as pd
 
+from . import errors
+from .errors import InputError
 from .extract import analyse, extract
 from .link import Fact, link
 from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
+from .recognize.guard import PATTERN_TIMEOUT
 from .recognize.mention import Mention
 from .structure import Indicator, Report, parse_indicators, parse_reports
 from .structure.export import TABLE_COLUMNS
@@ -78,8 +81,24 @@ def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> Docume
     return result
 
 
+@contextmanager
+def failures_named(path: str) -> Iterator[None]:
+    """Whatever goes wrong inside one document (a pattern out of time, a bug) as an
+    InputError naming it: that document fails, the batch goes on."""
+    try:
+        yield
+    except InputError:
+        raise
+    except TimeoutError as exc:
+        raise InputError(path, errors.TIMED_OUT.format(seconds=PATTERN_TIMEOUT)) from exc
+    except Exception as exc:  # noqa: BLE001 - one bad document must not end the batch
+        raise InputError(path, errors.FAILED.format(reason=f"{type(exc).__name__}: {exc}")) from exc
+
+
 def process_document(document: Document, kinds: Sequence[str] = KINDS) -> DocumentResult:
-    result = process_text(document.text, document.doc_id, kinds)
+    """Raises InputError naming the document when its processing fails in any way."""
+    with failures_named(document.path):
+        result = process_text(document.text, document.doc_id, kinds)
     result.path, result.document = document.path, document
     return result
 
@@ -92,11 +111,13 @@ def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
             yield DocumentResult(item.path, Path(item.path).name, error=item)
             continue
         try:
-            document = load_document(item, max_bytes)
+            with failures_named(str(item)):
+                document = load_document(item, max_bytes)
+            result = process_document(document, kinds)
         except InputError as exc:
             yield DocumentResult(str(item), item.name, error=exc)
             continue
-        yield process_document(document, kinds)
+        yield result
 
 
 def extract_frame(source: str | Path | Iterable[str | Path], *, is_text: bool = False) -> pd.DataFrame:
