@@ -182,10 +182,16 @@ Rule = Callable[[ReportView], Iterator[Finding]]
 
 # ---------------------------------------------------------------- rules: scores
 
+def _finite(value: Decimal | None) -> Decimal | None:
+    """A table's 分值/得分 as a number to add and compare (a cell reading `NaN` or `Infinity` is none)."""
+    return value if value is not None and value.is_finite() else None
+
+
 def missed_full_score(view: ReportView) -> Iterator[Finding]:
     tol = rules_config()["tol"]
     for ind in view.indicators:
-        if ind.met is False and ind.score is not None and ind.weight is not None and abs(ind.score - ind.weight) <= tol:
+        score, weight = _finite(ind.score), _finite(ind.weight)
+        if ind.met is False and score is not None and weight is not None and abs(score - weight) <= tol:
             yield view.finding("missed-full-score", {
                 "name": ind.name, "target": _quantity(ind.target, ind.target_unit, ind.target_op),
                 "actual": _quantity(ind.actual, ind.actual_unit), "score": ind.score, "weight": ind.weight,
@@ -195,7 +201,8 @@ def missed_full_score(view: ReportView) -> Iterator[Finding]:
 def score_above_weight(view: ReportView) -> Iterator[Finding]:
     tol = rules_config()["tol"]
     for ind in view.indicators:
-        if ind.score is not None and ind.weight is not None and ind.score > ind.weight + tol:
+        score, weight = _finite(ind.score), _finite(ind.weight)
+        if score is not None and weight is not None and score > weight + tol:
             yield view.finding("score-above-weight", {"name": ind.name, "score": ind.score, "weight": ind.weight},
                                view.rows(ind))
 
@@ -211,11 +218,11 @@ def _total_fits(total: Decimal, parts: Decimal, budget_part: bool) -> bool:
 def total_mismatch(view: ReportView) -> Iterator[Finding]:
     """Total rows (得分 and 分值) and the self score in the text against the sum of the indicators."""
     cfg = rules_config()
-    scored = [i for i in view.indicators if i.score is not None]
-    if not scored or len(scored) != len(view.indicators):
+    scores = [_finite(i.score) for i in view.indicators if _finite(i.score) is not None]
+    if not scores or len(scores) != len(view.indicators):
         return  # a table without scores, or scores for part of it: the parts are not all known
-    parts_score = sum((i.score for i in scored), Decimal(0))
-    weights = [i.weight for i in view.indicators if i.weight is not None]
+    parts_score = sum(scores, Decimal(0))
+    weights = [_finite(i.weight) for i in view.indicators if _finite(i.weight) is not None]
     parts_weight = sum(weights, Decimal(0)) if len(weights) == len(view.indicators) else None
     budget_part = any(w in t.label for t in view.totals for w in cfg["budget_words"])
 
@@ -226,11 +233,12 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
                 "allowance_en": f" (plus at most {_show(cfg['budget_max'])} for budget execution)"}
 
     for t in view.totals:
-        if t.score is not None and not _total_fits(t.score, parts_score, budget_part):
+        if _finite(t.score) is not None and not _total_fits(t.score, parts_score, budget_part):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分得分", "what_en": "total score of the table",
                                                   "total": t.score, "parts": parts_score, **allowance()},
                                [view.span(t.start, t.end)])
-        if t.weight is not None and parts_weight is not None and not _total_fits(t.weight, parts_weight, budget_part):
+        if _finite(t.weight) is not None and parts_weight is not None and not _total_fits(t.weight, parts_weight,
+                                                                                          budget_part):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分值", "what_en": "total weight of the table",
                                                   "total": t.weight, "parts": parts_weight, **allowance()},
                                [view.span(t.start, t.end)])
@@ -239,7 +247,7 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
         if view.in_table(m.start()):
             continue
         stated = Decimal(m.group(1))
-        table_total = next((t for t in view.totals if t.score is not None), None)
+        table_total = next((t for t in view.totals if _finite(t.score) is not None), None)
         if table_total is not None and abs(table_total.score - stated) > cfg["tol"]:
             yield view.finding("inconsistent-values", {
                 "name": table_total.label, "field_zh": "得分", "field_en": "score",

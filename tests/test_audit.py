@@ -284,3 +284,10 @@ def test_cli_audit_files_and_store(tmp_path, sample_path, sample_findings):
     code, out = run("search", "截止2022年12月31日", "--findings", "--db", db, "--format", "json")
     assert code == 0 and {json.loads(line)["rule"] for line in out.splitlines()} >= {"completion-before-year"}
     assert run("audit")[0] == 1  # neither files nor a store
+
+
+def test_odd_cells_and_text_never_raise():
+    odd = edited(("93%\t10\t10", "93%\tNaN\tInfinity"), ("预算资金50万元，到位50万元", "预算资金0万元，到位0万元"))
+    rules_of(odd)
+    for text in ("", "自评报告", "截止2022年\n", "\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n总分\t\t\t\t\t1e999\tnan\n"):
+        rules_of(text)
