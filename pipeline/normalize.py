@@ -33,6 +33,8 @@ _HEADING = regex.compile(
 _TITLE_ENDINGS = ("报告", "总结", "通知", "决定", "意见", "办法", "方案", "说明", "请示", "批复")
 # A wrapped body line is at least this long; shorter lines are titles, headings or signatures.
 MIN_WRAPPED_LINE = 15
+# A numbered line this long is the first line of a wrapped paragraph (`2. 截止…其余5万` / `元主要用于…`), not a heading.
+MAX_HEADING_LINE = 50
 
 
 def fold_width(text: str) -> str:
@@ -66,7 +68,7 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
     line = text[line_start:match.start()]
     if "\t" in line or len(line.strip()) < MIN_WRAPPED_LINE:
         return False
-    if _HEADING.match(line.strip()) and "。" not in line:
+    if _HEADING.match(line.strip()) and "。" not in line and len(line.strip()) < MAX_HEADING_LINE:
         return False
     if line.rstrip().endswith(_TITLE_ENDINGS):
         return False
