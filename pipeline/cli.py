@@ -1,6 +1,7 @@
 """The `jixiao` command, a thin layer over the library API.
 
     jixiao extract PATH… [--kinds mention,report,indicator,fact] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
+                         [--keep-text DIR]
     jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
     jixiao eval [--gold DIR] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
@@ -34,6 +35,8 @@ from .audit import audit, audit_stored, finding_order, render_markdown as render
 from .evaluate import format_scores, score
 from .document import KINDS, DocumentResult, extract_paths
 from .ingest import ingest
+from .parallel import ENGINES, default_workers
+from .segment import SEGMENTERS, set_segmenter
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
@@ -128,10 +131,24 @@ def _output(path: str | None, fmt: str) -> Iterator[IO[str]]:
         yield out
 
 
+def keep_texts(results: Iterable[DocumentResult], folder: Path) -> Iterator[DocumentResult]:
+    """Each document's text, the string its offsets index (a PDF's text layer, a Word
+    file's paragraphs and rows), written to FOLDER/<doc>.txt on the way through."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for result in results:
+        if result.document is not None:
+            # newline="" writes the text exactly, so that offsets hold in the file too
+            with open(folder / f"{result.doc_id}.txt", "w", encoding="utf-8", newline="") as out:
+                out.write(result.document.text)
+        yield result
+
+
 def run_extract(args: argparse.Namespace) -> int:
     tally = Tally()
     with _output(args.output, args.format) as out:
         results = extract_batch(args.paths, args.max_bytes, args.strict, tally, args.kinds)
+        if args.keep_text:
+            results = keep_texts(results, Path(args.keep_text))
         WRITERS[args.format]((record for r in results for record in r.records(args.kinds)), out)
     print(tally, file=sys.stderr)
     return 1 if tally.failed else 0
@@ -163,9 +180,16 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def run_ingest(args: argparse.Namespace) -> int:
+    parquet = args.parquet
+    if parquet is None and args.engine == "dask":
+        parquet = str(Path(args.db).with_suffix("")) + "-parquet"
     with Store(args.db) as store:
         tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
-                       on_error=lambda error: print(f"error: {error}", file=sys.stderr))
+                       on_error=lambda error: print(f"error: {error}", file=sys.stderr),
+                       workers=args.workers or default_workers(), engine=args.engine, scheduler=args.scheduler,
+                       parquet=parquet)
+    if parquet is not None:
+        print(f"knowledge table as Parquet -> {parquet}/", file=sys.stderr)
     print(f"{tally} -> {args.db}", file=sys.stderr)
     return 1 if tally.failed else 0
 
@@ -313,15 +337,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument("--segmenter", choices=SEGMENTERS, default=None,
+                         help="the Doc's word segmenter (default: jieba, or $JIXIAO_SEGMENTER); see README, Segmenters")
     reading.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                          help=f"fail files larger than N bytes (default: {DEFAULT_MAX_BYTES})")
 
     extract = commands.add_parser("extract", parents=[reading], help="mentions of every file, as schema records",
-                                  description="Extract mentions from files and folders (searched recursively for .txt and .md).")
+                                  description="Extract mentions from files and folders (searched recursively for "
+                                              ".txt, .md, .pdf, .docx, .html and .htm).")
     extract.add_argument("paths", nargs="+", metavar="PATH")
     extract.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     extract.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     extract.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    extract.add_argument("--keep-text", metavar="DIR",
+                         help="write each document's extracted text, which the offsets index, to DIR/<doc>.txt")
     extract.add_argument("--kinds", type=_kinds, default=KINDS, metavar="KINDS",
                          help=f"record kinds to emit, comma-separated (default: {','.join(KINDS)})")
     extract.set_defaults(run=run_extract)
@@ -348,6 +377,17 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "changed ones replaced, one transaction per document.")
     ingest_cmd.add_argument("paths", nargs="+", metavar="PATH")
     ingest_cmd.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
+    ingest_cmd.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                            help=f"documents extracted in N processes, written in input order (default: all cores, "
+                                 f"{default_workers()} here)")
+    ingest_cmd.add_argument("--engine", choices=ENGINES, default="local",
+                            help="local: a process pool; dask: a Dask cluster (pip install 'jixiao[dask]')")
+    ingest_cmd.add_argument("--scheduler", metavar="ADDRESS",
+                            help="with --engine dask: the scheduler, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster "
+                                 "of --workers processes)")
+    ingest_cmd.add_argument("--parquet", metavar="DIR",
+                            help="also write the knowledge table as a partitioned Parquet dataset in DIR "
+                                 "(default with --engine dask: DB-parquet/)")
     ingest_cmd.set_defaults(run=run_ingest)
 
     search_cmd = commands.add_parser("search", parents=[store], help="search the facts of the store",
@@ -406,6 +446,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(errors.NO_DEFAULT_GOLD)
         args.gold = str(DEFAULT_GOLD)
     try:
+        if getattr(args, "segmenter", None):
+            set_segmenter(args.segmenter)
         return args.run(args)
     except JixiaoError as exc:
         print(f"error: {exc}", file=sys.stderr)

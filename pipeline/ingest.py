@@ -1,16 +1,20 @@
 """Ingest files into the store: extract each document and write it in its own
 transaction; skip files whose bytes the store already holds; a bad file is
-counted and reported, the others go on."""
+counted and reported, the others go on.
+
+Documents are extracted in `workers` processes (or on a Dask cluster with
+engine="dask") and written by this one process in input order, so the rows and
+their ids are those of a single-process run (pipeline/parallel.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .document import process_document
 from .errors import InputError
-from .load import DEFAULT_MAX_BYTES, expand_paths, load_document
-from .store import Store, StoredDocument
+from .load import DEFAULT_MAX_BYTES, expand_paths
+from .parallel import outcomes
+from .store import Store
 
 
 @dataclass
@@ -28,22 +32,39 @@ class IngestTally:
 
 
 def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, strict: bool = False,
-           on_error: Callable[[InputError], None] = lambda _error: None) -> IngestTally:
+           on_error: Callable[[InputError], None] = lambda _error: None, workers: int = 1, engine: str = "local",
+           scheduler: str | None = None, parquet: str | Path | None = None) -> IngestTally:
+    """`workers` processes (engine "local"), or a Dask cluster (engine "dask": `scheduler`
+    address, else a LocalCluster of `workers`); `parquet`: also write the knowledge
+    table there as a partitioned Parquet dataset (pipeline/dataset.py)."""
     tally = IngestTally()
-    for item in expand_paths(list(paths)):
-        try:
-            if isinstance(item, InputError):
-                raise item
-            document = load_document(item, max_bytes)
-        except InputError as error:
+    dataset = None
+    if parquet is not None:
+        from .dataset import ParquetDataset
+
+        dataset = ParquetDataset(parquet, store)
+
+    def known(path: Path) -> str | None:
+        row = store.conn.execute("SELECT sha256 FROM documents WHERE path = ?", (str(Path(path).resolve()),)).fetchone()
+        return row[0] if row else None
+
+    items = expand_paths(list(paths))
+    for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler):
+        if outcome.problem is not None:
             tally.failed += 1
-            on_error(error)
+            on_error(outcome.error)
             if strict:
                 break
             continue
-        if store.is_current(str(Path(document.path).resolve()), document.sha256):
+        document = outcome.document
+        # checked again at write time: the same file given twice is stored once, as in one process
+        if outcome.unchanged or store.is_current(document.path, document.sha256):
             tally.unchanged += 1
             continue
-        store.put(StoredDocument.of(process_document(document)))
+        document_id = store.put(document)
         tally.stored += 1
+        if dataset is not None:
+            dataset.add(document_id)
+    if dataset is not None:
+        dataset.flush()
     return tally

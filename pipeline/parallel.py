@@ -1,0 +1,148 @@
+"""Documents in parallel, one writer: the per-document work (load, extract,
+structure, link, audit) runs in worker processes or on a Dask cluster; the caller
+writes the results in input order, so the store gets the same rows with the same
+ids as a single-process run.
+
+    for outcome in outcomes(items, known, workers=2): ...            # a process pool
+    for outcome in outcomes(items, known, engine="dask", scheduler="tcp://host:8786"): ...
+
+At most `window` documents are in flight (submitted, or done and waiting for an
+earlier one), so memory follows the largest documents, not the corpus.
+"""
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from . import errors
+from .errors import InputError
+from .load import DEFAULT_MAX_BYTES
+from .segment import segmenter, set_segmenter
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class Outcome:
+    """What became of one input: a document to store, unchanged bytes, or an error."""
+
+    path: str
+    document: Any = None  # StoredDocument
+    unchanged: bool = False
+    problem: str | None = None  # InputError's problem (exceptions with their own __init__ do not pickle)
+
+    @property
+    def error(self) -> InputError | None:
+        return InputError(self.path, self.problem) if self.problem is not None else None
+
+
+def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | None = None,
+            segmenter_name: str | None = None) -> Outcome:
+    """The per-document function: read `path`, and unless its bytes are `known_sha256`,
+    extract everything the store keeps. Runs wherever the engine puts it."""
+    from .document import process_document
+    from .load import load_document
+    from .store import StoredDocument
+
+    if segmenter_name and segmenter_name != segmenter():
+        set_segmenter(segmenter_name)
+    try:
+        document = load_document(path, max_bytes)
+        if known_sha256 is not None and document.sha256 == known_sha256:
+            return Outcome(path, unchanged=True)
+        return Outcome(path, StoredDocument.of(process_document(document)))
+    except InputError as error:
+        return Outcome(error.path, problem=error.problem)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not end the batch
+        return Outcome(path, problem=errors.FAILED.format(reason=f"{type(exc).__name__}: {exc}"))
+
+
+def warm_up(segmenter_name: str | None = None) -> None:
+    """Load the dictionary, the spaCy pipeline and the patterns once in this process."""
+    from .document import process_text
+
+    if segmenter_name and segmenter_name != segmenter():
+        set_segmenter(segmenter_name)
+    process_text("2023年张掖市交通运输局完成投资12.53亿元。", "<warm-up>")
+
+
+class _Done:
+    def __init__(self, value: Outcome):
+        self.value = value
+
+    def result(self) -> Outcome:
+        return self.value
+
+    def cancel(self) -> bool:
+        return True
+
+
+def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
+              known: Callable[[Path], str | None], args: tuple, window: int) -> Iterator[Outcome]:
+    pending: deque = deque()
+    try:
+        for item in items:
+            if isinstance(item, InputError):
+                pending.append(_Done(Outcome(item.path, problem=item.problem)))
+            else:
+                pending.append(submit(prepare, str(item), args[0], known(item), *args[1:]))
+            while len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:  # the caller stopped early (--strict): drop what was not started
+        for future in pending:
+            future.cancel()
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def outcomes(items: Iterable[Path | InputError], known: Callable[[Path], str | None] = lambda _p: None, *,
+             max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1, engine: str = "local",
+             scheduler: str | None = None, window: int | None = None) -> Iterator[Outcome]:
+    """One Outcome per item, in the order of `items`. `known(path)` gives the sha256 the
+    store holds for a file (its unchanged bytes are then not extracted again)."""
+    args = (max_bytes, segmenter())
+    if engine == "dask":
+        yield from _dask_outcomes(items, known, args, workers, scheduler, window)
+        return
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if workers <= 1:
+        yield from _in_order(lambda fn, *a: _Done(fn(*a)), items, known, args, 1)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    warm_up()  # loaded before the fork, the models are shared copy-on-write by the workers
+    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(segmenter(),)) as pool:
+        yield from _in_order(pool.submit, items, known, args, window or 2 * workers)
+
+
+def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, window: int | None) -> Iterator[Outcome]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise errors.JixiaoError("the dask engine needs dask and distributed: pip install 'jixiao[dask]'") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        slots = sum(client.nthreads().values()) or 1
+        submit = lambda fn, *a: client.submit(fn, *a, pure=False)  # noqa: E731
+        yield from _in_order(submit, items, known, args, window or 2 * slots)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
