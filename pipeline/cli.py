@@ -25,7 +25,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
@@ -208,35 +208,40 @@ def run_search(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
         rows = [{c: row.get(c) for c in SEARCH_COLUMNS} for row in search(store, args.query, filters)]
-    if args.format == "json":
+    _write_rows(rows, args.format, _fact_line)
+    print(f"{len(rows)} facts", file=sys.stderr)
+    return 0
+
+
+def _fact_line(row: dict) -> str:
+    sentence = row["sentence"] or ""
+    if len(sentence) > SENTENCE_WIDTH:
+        sentence = sentence[:SENTENCE_WIDTH] + "…"
+    who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
+    return (f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
+            f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
+
+
+def _finding_line(row: dict) -> str:
+    cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
+    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}:{row['start']}-{row['end']}"
+
+
+def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -> None:
+    if fmt == "json":
         write_jsonl(rows, sys.stdout)
-    elif args.format == "csv":
+    elif fmt == "csv":
         write_csv(rows, sys.stdout)
     else:
         for row in rows:
-            sentence = row["sentence"] or ""
-            if len(sentence) > SENTENCE_WIDTH:
-                sentence = sentence[:SENTENCE_WIDTH] + "…"
-            who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
-            print(f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
-                  f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
-    print(f"{len(rows)} facts", file=sys.stderr)
-    return 0
+            print(table_line(row))
 
 
 def _search_findings(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(org=args.org, year=args.year, type=args.type, limit=args.limit)
         rows = [{c: row.get(c) for c in FINDING_COLUMNS} for row in search_findings(store, args.query, filters)]
-    if args.format == "json":
-        write_jsonl(rows, sys.stdout)
-    elif args.format == "csv":
-        write_csv(rows, sys.stdout)
-    else:
-        for row in rows:
-            cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
-            print(f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}"
-                  f":{row['start']}-{row['end']}")
+    _write_rows(rows, args.format, _finding_line)
     print(f"{len(rows)} findings", file=sys.stderr)
     return 0
 

@@ -4,9 +4,9 @@ never read as query syntax."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-from .store import Store, fts_words
+from .store import Store, Where, fts_words
 
 
 @dataclass(frozen=True)
@@ -28,74 +28,49 @@ def fts_query(query: str, operator: str) -> str | None:
 
 def search(store: Store, query: str, filters: SearchFilters = SearchFilters()) -> list[dict[str, Any]]:
     """Facts ranked by BM25 relevance: all query words first; any of them if none has all."""
-    for operator in ("AND", "OR"):
-        match = fts_query(query, operator)
-        if match is None:
-            return _filtered(store, None, filters)
-        rows = _filtered(store, match, filters)
-        if rows:
-            return rows
-    return []
-
-
-def _filtered(store: Store, match: str | None, filters: SearchFilters) -> list[dict[str, Any]]:
-    where, params = [], []
-    if match is not None:
-        where.append("facts.id IN (SELECT rowid FROM facts_fts WHERE facts_fts MATCH ?)")
-        params.append(match)
-    if filters.road:
-        where.append("upper(facts.road) = upper(?)")
-        params.append(filters.road.replace(" ", ""))
-    if filters.org:
-        where.append("facts.org LIKE ?")
-        params.append(f"%{filters.org}%")
-    if filters.year is not None:
-        where.append("facts.year = ?")
-        params.append(filters.year)
-    if filters.type:
-        where.append("upper(facts.type) = upper(?)")
-        params.append(filters.type)
-    rank = "bm25(facts_fts)" if match is not None else "0"
-    join = "JOIN facts_fts ON facts_fts.rowid = facts.id AND facts_fts MATCH ?" if match is not None else ""
-    sql = (
-        f"SELECT facts.*, documents.path AS path, documents.doc AS doc, {rank} AS rank FROM facts "
-        f"JOIN documents ON documents.id = facts.document_id {join} "
-        + ("WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY rank, facts.id LIMIT ?"
-    )
-    args = ([match] if match is not None else []) + params + [filters.limit]
-    return [dict(row) for row in store.conn.execute(sql, args)]
+    return _ranked(store, query, lambda match: _facts(store, match, filters))
 
 
 def search_findings(store: Store, query: str, filters: SearchFilters = SearchFilters()) -> list[dict[str, Any]]:
     """Audit findings ranked by BM25 over rule, explanations and cited text; org and year filter by report."""
+    return _ranked(store, query, lambda match: _findings(store, match, filters))
+
+
+def _ranked(store: Store, query: str, run: Callable[[str | None], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     for operator in ("AND", "OR"):
         match = fts_query(query, operator)
-        rows = _findings(store, match, filters)
+        rows = run(match)
         if rows or match is None:
             return rows
     return []
 
 
-def _findings(store: Store, match: str | None, filters: SearchFilters) -> list[dict[str, Any]]:
-    where, params = [], []
-    if filters.org:
-        where.append("reports.org LIKE ?")
-        params.append(f"%{filters.org}%")
-    if filters.year is not None:
-        where.append("reports.year = ?")
-        params.append(filters.year)
-    if filters.type:
-        where.append("(findings.rule = ? OR findings.severity = ?)")
-        params += [filters.type, filters.type]
-    rank = "bm25(findings_fts)" if match is not None else "0"
-    join = "JOIN findings_fts ON findings_fts.rowid = findings.id AND findings_fts MATCH ?" if match is not None else ""
-    sql = (
-        f"SELECT findings.*, documents.doc AS doc, reports.org AS org, reports.year AS year, {rank} AS rank"
-        f" FROM findings JOIN documents ON documents.id = findings.document_id {join}"
-        " LEFT JOIN reports ON reports.document_id = findings.document_id AND reports.report = findings.report "
-        + ("WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY rank, findings.id LIMIT ?"
-    )
-    args = ([match] if match is not None else []) + params + [filters.limit]
+def _select(store: Store, table: str, columns: str, joins: str, match: str | None, where: Where,
+            limit: int) -> list[dict[str, Any]]:
+    """Rows of `table` (with its full-text index `<table>_fts` when there is a match), best first."""
+    rank = f"bm25({table}_fts)" if match is not None else "0"
+    fts = f"JOIN {table}_fts ON {table}_fts.rowid = {table}.id AND {table}_fts MATCH ?" if match is not None else ""
+    sql = (f"SELECT {columns}, {rank} AS rank FROM {table} JOIN documents ON documents.id = {table}.document_id "
+           f"{fts} {joins} {where.sql()} ORDER BY rank, {table}.id LIMIT ?")
+    args = ([match] if match is not None else []) + where.params + [limit]
     return [dict(row) for row in store.conn.execute(sql, args)]
+
+
+def _facts(store: Store, match: str | None, filters: SearchFilters) -> list[dict[str, Any]]:
+    where = (Where()
+             .add("upper(facts.road) = upper(?)", filters.road.replace(" ", "") if filters.road else None)
+             .like("facts.org", filters.org)
+             .add("facts.year = ?", filters.year)
+             .add("upper(facts.type) = upper(?)", filters.type))
+    return _select(store, "facts", "facts.*, documents.path AS path, documents.doc AS doc", "", match, where,
+                   filters.limit)
+
+
+def _findings(store: Store, match: str | None, filters: SearchFilters) -> list[dict[str, Any]]:
+    where = (Where()
+             .like("reports.org", filters.org)
+             .add("reports.year = ?", filters.year)
+             .add("(findings.rule = ? OR findings.severity = ?)", filters.type, repeat=2))
+    joins = "LEFT JOIN reports ON reports.document_id = findings.document_id AND reports.report = findings.report"
+    return _select(store, "findings", "findings.*, documents.doc AS doc, reports.org AS org, reports.year AS year",
+                   joins, match, where, filters.limit)

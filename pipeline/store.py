@@ -53,6 +53,27 @@ def _search_words(text: str) -> str:
     return " ".join(w for w in jieba_tokenizer().cut_for_search(text) if w.strip())
 
 
+class Where:
+    """SQL conditions joined by AND, with their parameters; a condition whose value is
+    None (a filter the user did not give) is left out."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, value: Any, repeat: int = 1) -> "Where":
+        if value is not None and value != "":
+            self.clauses.append(clause)
+            self.params += [value] * repeat
+        return self
+
+    def like(self, column: str, text: str | None) -> "Where":
+        return self.add(f"{column} LIKE ?", f"%{text}%" if text else None)
+
+    def sql(self) -> str:
+        return "WHERE " + " AND ".join(self.clauses) if self.clauses else ""
+
+
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB):
         self.path = str(path)

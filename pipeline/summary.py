@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .store import Store
+from .store import Store, Where
 
 MONEY_SCALES = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
 
@@ -51,27 +51,16 @@ def _plain(number: Decimal) -> str:
 
 
 def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
-    where, params = [], []
-    if request.road:
-        where.append("upper(facts.road) = upper(?)")
-        params.append(request.road.replace(" ", ""))
-    if request.project:
-        where.append("facts.subject LIKE ?")
-        params.append(f"%{request.project.replace(' ', '')}%")
-    if request.org:
-        where.append("facts.org LIKE ?")
-        params.append(f"%{request.org}%")
-    if request.report is not None:
-        where.append("reports.id = ?")
-        params.append(request.report)
-    sql = (
-        "SELECT facts.*, documents.doc AS doc, reports.id AS report_id FROM facts "
-        "JOIN documents ON documents.id = facts.document_id "
-        "LEFT JOIN reports ON reports.document_id = facts.document_id AND reports.report = facts.report "
-        + ("WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY facts.document_id, facts.mention_start"
-    )
-    return [dict(r) for r in store.conn.execute(sql, params)]
+    where = (Where()
+             .add("upper(facts.road) = upper(?)", request.road.replace(" ", "") if request.road else None)
+             .like("facts.subject", request.project.replace(" ", "") if request.project else None)
+             .like("facts.org", request.org)
+             .add("reports.id = ?", request.report))
+    sql = ("SELECT facts.*, documents.doc AS doc, reports.id AS report_id FROM facts "
+           "JOIN documents ON documents.id = facts.document_id "
+           "LEFT JOIN reports ON reports.document_id = facts.document_id AND reports.report = facts.report "
+           f"{where.sql()} ORDER BY facts.document_id, facts.mention_start")
+    return [dict(r) for r in store.conn.execute(sql, where.params)]
 
 
 def subject_sections(facts: list[dict[str, Any]]) -> list[Section]:
@@ -104,21 +93,13 @@ def subject_sections(facts: list[dict[str, Any]]) -> list[Section]:
 
 
 def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
-    where, params = [], []
-    if request.report is not None:
-        where.append("reports.id = ?")
-        params.append(request.report)
-    if request.org:
-        where.append("reports.org LIKE ?")
-        params.append(f"%{request.org}%")
-    if request.project:
-        where.append("reports.project LIKE ?")
-        params.append(f"%{request.project}%")
-    if not where:
+    where = Where().add("reports.id = ?", request.report).like("reports.org", request.org).like("reports.project",
+                                                                                               request.project)
+    if not where.clauses:
         return []
     sections = []
     for r in store.conn.execute("SELECT reports.*, documents.doc AS doc FROM reports JOIN documents ON documents.id ="
-                                " reports.document_id WHERE " + " AND ".join(where) + " ORDER BY reports.id", params):
+                                f" reports.document_id {where.sql()} ORDER BY reports.id", where.params):
         section = Section(r["title"] or f"{r['doc']} #{r['report']}")
         section.lines.append(f"单位: {r['org'] or '—'}；年度: {r['year'] or '—'}；项目: {r['project'] or '—'}")
         section.lines.append(
