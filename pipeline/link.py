@@ -84,6 +84,7 @@ class LinkRules:
     sentence: "regex.Pattern[str]"
     phrase_ends: frozenset[str]
     phrase_stop_tags: frozenset[str]
+    conjunctions: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +104,7 @@ def link_rules() -> LinkRules:
         sentence=regex.compile(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
         phrase_ends=frozenset(spec["phrase_ends"]),
         phrase_stop_tags=frozenset(spec["phrase_stop_tags"]),
+        conjunctions=tuple(spec["conjunctions"]),
     )
 
 
@@ -258,6 +260,9 @@ def _link_sentence(analysis: Analysis, doc_id: str, reports: _Reports, span: tup
         if match:
             predicate = match.group("attr")
         verb_before = _governing_verb(before, rules)
+        listed = last_predicate is not None and before.rstrip(",").endswith(rules.conjunctions)
+        if listed:
+            verb_before = None  # the next item of a list: its verb is the list's
         predicate = predicate or (verb_before.group() if verb_before else None) or last_predicate
         if predicate is None:
             verb_after = rules.verbs.search(after)
