@@ -43,11 +43,19 @@ def _convert_run(run: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
+def _char_changes(char: str) -> bool:
+    """Whether t2s changes this character on its own (OpenCC is pure Python and slow on
+    long texts; the characters of a sample repeat, so they are looked up once each)."""
+    converted = _t2s().convert(char)
+    return len(converted) == 1 and converted != char
+
+
 def is_traditional(text: str) -> bool:
     sample = text[:SAMPLE_CHARS]
-    han = sum(1 for _ in _HAN_CHAR.finditer(sample))
-    changed = sum(a != b for a, b in zip(sample, _t2s().convert(sample)))
-    return han > 0 and changed >= TRADITIONAL_SHARE * han
+    chars = _HAN_CHAR.findall(sample)
+    changed = sum(1 for c in chars if _char_changes(c))
+    return bool(chars) and changed >= TRADITIONAL_SHARE * len(chars)
 
 
 def simplified(text: str) -> str:

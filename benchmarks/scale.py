@@ -1,0 +1,141 @@
+"""Speed and scale of jixiao (issue 6). Each part runs in one process, one run;
+figures are KB/s of UTF-8 input (KB = 1000 bytes). Not a test: timings depend on the machine.
+
+    .venv/bin/python benchmarks/scale.py throughput [--mb 20]    # jieba.lcut vs extract, every segmenter
+    .venv/bin/python benchmarks/scale.py linearity [--mb 1]      # one report of MB vs one of 10x MB
+    .venv/bin/python benchmarks/scale.py workers [--mb 8]        # ingest --workers 1, 2 and --engine dask (2 workers)
+    .venv/bin/python benchmarks/scale.py memory [--mb 200]       # peak RSS of ingest over a generated corpus
+
+throughput: the sample report repeated until the copies reach --mb, each copy a
+document of its own; plain jieba (its own Tokenizer, default dictionary) and
+pipeline.extract (normalise, segment, the three spaCy recognisers, offsets back to
+the source) over the same copies, with each installed segmenter.
+workers/memory: synthetic reports from benchmarks/generate.py in a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SAMPLE = ROOT / "corpus" / "zhangye_transport_2023.txt"
+SYNTHETIC_REPORT_BYTES = 1400  # about, for generate.py
+
+
+
+def throughput(args) -> None:
+    import jieba
+
+    import pipeline
+    from pipeline import segment
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    text = SAMPLE.read_text(encoding="utf-8")
+    size = len(text.encode("utf-8"))
+    n = math.ceil(args.mb * 1_000_000 / size)
+    repeated = text * n  # each copy its own string, as if read from its own file
+    documents = [repeated[i * len(text):(i + 1) * len(text)] for i in range(n)]
+    del repeated
+    kb = n * size / 1000
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    start = time.perf_counter()
+    for d in documents:
+        plain.lcut(d)
+    base = kb / (time.perf_counter() - start)
+    print(f"{n} copies of {SAMPLE.name}, {kb / 1000:.1f} MB")
+    print(f"{'plain jieba.lcut':28} {base:8.0f} KB/s")
+    for name in segment.available_segmenters():
+        segment.set_segmenter(name)
+        pipeline.extract(text)  # loads this segmenter's dictionary before the clock starts
+        start = time.perf_counter()
+        for d in documents:
+            pipeline.extract(d)
+        speed = kb / (time.perf_counter() - start)
+        print(f"{'extract, ' + name:28} {speed:8.0f} KB/s  {speed / base:5.2f}x plain jieba")
+
+
+def linearity(args) -> None:
+    from pipeline.document import process_text
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    process_text(text, "warm-up")
+    size = len(text.encode("utf-8"))
+    times = {}
+    for scale in (1, 10):
+        doc = text * math.ceil(scale * args.mb * 1_000_000 / size)
+        start = time.perf_counter()
+        process_text(doc, "big")
+        times[scale] = time.perf_counter() - start
+        print(f"process_document, one report of {len(doc.encode('utf-8')) / 1e6:5.1f} MB: {times[scale]:7.1f} s")
+    print(f"10x the text takes {times[10] / times[1]:.1f}x the time")
+
+
+def _generate(folder: Path, mb: float) -> float:
+    reports = max(1, int(mb * 1_000_000 / SYNTHETIC_REPORT_BYTES))
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--reports", str(reports),
+                    "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
+    return sum(p.stat().st_size for p in folder.glob("*.txt")) / 1000
+
+
+def _ingest(folder: Path, db: Path, *options: str) -> tuple[float, float, float]:
+    """(seconds, peak RSS MB of the ingest process, peak RSS MB of its largest child)."""
+    script = ("import resource, sys, time; from pipeline.cli import main; t = time.perf_counter();"
+              " main(sys.argv[1:]); s = time.perf_counter() - t;"
+              " print(s, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,"
+              " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", script, "ingest", str(folder), "--db", str(db), *options],
+                         check=True, capture_output=True, text=True, cwd=ROOT)
+    seconds, rss, child = out.stdout.split()[-3:]
+    return float(seconds), float(rss), float(child)
+
+
+def workers(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        kb = _generate(folder, args.mb)
+        print(f"{len(list(folder.glob('*.txt')))} synthetic reports, {kb / 1000:.1f} MB")
+        runs = [("--workers 1", ["--workers", "1"]), ("--workers 2", ["--workers", "2"]),
+                ("--engine dask (LocalCluster, 2)", ["--engine", "dask", "--workers", "2"])]
+        speeds = {}
+        for label, options in runs:
+            seconds, _rss, _child = _ingest(folder, Path(tmp) / f"{len(speeds)}.db", *options)
+            speeds[label] = kb / seconds
+            print(f"ingest {label:32} {seconds:7.1f} s  {speeds[label]:7.0f} KB/s")
+        one, two, dask = speeds.values()
+        print(f"--workers 2 is {two / one:.2f}x --workers 1; dask is {dask / two:.2f}x --workers 2")
+
+
+def memory(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        kb = _generate(folder, args.mb)
+        print(f"{len(list(folder.glob('*.txt')))} synthetic reports, {kb / 1000:.1f} MB")
+        seconds, rss, child = _ingest(folder, Path(tmp) / "m.db", "--workers", str(args.workers))
+        print(f"ingest --workers {args.workers}: {seconds:.0f} s, {kb / seconds:.0f} KB/s; peak RSS {rss:.0f} MB "
+              f"(writer), {child:.0f} MB (largest worker)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parts = parser.add_subparsers(dest="part", required=True)
+    for name, default in (("throughput", 20.0), ("linearity", 1.0), ("workers", 8.0), ("memory", 200.0)):
+        p = parts.add_parser(name)
+        p.add_argument("--mb", type=float, default=default, help=f"megabytes of text (default: {default:g})")
+        if name == "memory":
+            p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    {"throughput": throughput, "linearity": linearity, "workers": workers, "memory": memory}[args.part](args)
+
+
+if __name__ == "__main__":
+    main()
