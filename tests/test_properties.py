@@ -7,21 +7,28 @@
 2. A known form set between two sentence ends is found with its value, whatever
    noise surrounds it.
 3. `extract` never raises on arbitrary Unicode text.
-4. Long digit runs, nested brackets and a 10,000-character line finish without error.
+4. Long digit runs, nested brackets and a 10,000-character line finish without error,
+   and hostile text takes time linear in its length.
+5. Text in Traditional script gives the values of its Simplified form at the same offsets.
+6. Any bytes under any input suffix give either text or one error naming the file.
 """
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from opencc import OpenCC
 
 import pipeline
+from pipeline.formats import SUFFIXES
 from pipeline.normalize import fold_width
 from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES
 from pipeline.resolve.quantities import QUANTITY_TYPES, resolve_quantity
 from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
+from pipeline.script import simplified
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -199,3 +206,65 @@ def test_stress_inputs_finish(source):
 
 def test_long_line_is_ten_thousand_characters():
     assert len(dict(STRESS)["long-line-mixed"]) == 10_000
+
+
+# --- Traditional script, hostile growth, any bytes in any format ----------------------------
+
+S2T = OpenCC("s2t")
+QUANTITY_AND_ROAD = set(QUANTITY_TYPES) | {"ROAD"}
+
+
+def _values(mentions) -> list[tuple]:
+    return [(m.type, m.start, m.end, m.value, m.unit) for m in mentions if m.type in QUANTITY_AND_ROAD]
+
+
+@SETTINGS
+@given(mixed_text)
+def test_traditional_script_gives_the_same_values_at_the_same_offsets(source):
+    converted = S2T.convert(source)
+    assume(simplified(converted) == source)  # s2t then t2s is not always the identity (复 -> 覆 -> 覆)
+    mentions = pipeline.extract(converted)
+    assert all(converted[m.start:m.end] == m.text for m in mentions)
+    assert _values(mentions) == _values(pipeline.extract(source))
+
+
+JIEBA_HMM = ("jieba's HMM (finalseg.viterbi) copies its path list at every character, so a long run of unknown "
+             "characters is segmented in quadratic time: 20,000 take seconds (pipeline/segment.py)")
+GROWING = {  # hostile text of n characters
+    "digits": lambda n: "1" * n,
+    "digits-money": lambda n: "预算" + "1" * n + "万元",
+    "brackets": lambda n: "（〔" * (n // 2) + "张财预〔2023〕57号",
+    "roads": lambda n: "G1" * (n // 2),
+    "company": pytest.param(lambda n: "测" * n + "有限公司", marks=pytest.mark.xfail(strict=True, reason=JIEBA_HMM)),
+    "percent-words": lambda n: "百分之" * (n // 3) + "九十",
+    "spaced-digits": lambda n: "3 " * (n // 2) + "万元",
+}
+
+
+@pytest.mark.parametrize("make", list(GROWING.values()), ids=list(GROWING))
+def test_hostile_text_takes_linear_time(make):
+    """Eight times the text may take eight times as long, with room for noise, never
+    the sixty-four times a quadratic pattern would."""
+    def seconds(n: int) -> float:
+        started = time.perf_counter()
+        pipeline.extract(make(n))
+        return time.perf_counter() - started
+
+    seconds(1000)  # warm up
+    small, large = seconds(2_500), seconds(20_000)
+    assert large < 24 * max(small, 0.02), f"{small:.3f}s for 2,500 characters, {large:.3f}s for 20,000"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(suffix=st.sampled_from(SUFFIXES),
+       head=st.sampled_from([b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<html><table><tr><td>", b"\xef\xbb\xbf", b"\xff\xfe"]),
+       body=st.binary(max_size=2000))
+def test_any_bytes_in_any_format_give_text_or_one_error(tmp_path, suffix, head, body):
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(head + body)
+    [result] = list(pipeline.extract_paths([path]))
+    if result.error is None:
+        text = result.document.text
+        assert all(text[m.start:m.end] == m.text for m in result.mentions)
+    else:
+        assert result.error.path == str(path) and "\n" not in str(result.error)
