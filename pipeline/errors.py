@@ -24,7 +24,7 @@ class ModelError(JixiaoError):
 
 NOT_FOUND = "no such file or directory"
 EMPTY = "the file is empty"
-BINARY = "binary content (NUL bytes); not a text document"
+BINARY = "binary content (NUL bytes or control characters); not a text document"
 UNDECODABLE = "cannot decode the text (tried UTF-8, UTF-16, GB18030 and detection)"
 UNSUPPORTED = "unsupported file type {suffix!r}; expected .txt, .md, .pdf, .docx, .html or .htm"
 TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} (raise it with --max-bytes)"
