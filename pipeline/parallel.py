@@ -45,7 +45,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
     extract everything the store keeps. Runs wherever the engine puts it."""
     from .document import process_document
     from .load import load_document
-    from .store import StoredDocument
+    from .store import StoredDocument, fact_words
 
     if segmenter_name and segmenter_name != segmenter():
         set_segmenter(segmenter_name)
@@ -53,7 +53,11 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
         document = load_document(path, max_bytes)
         if known_sha256 is not None and document.sha256 == known_sha256:
             return Outcome(path, unchanged=True)
-        return Outcome(path, StoredDocument.of(process_document(document)))
+        stored = StoredDocument.of(process_document(document))
+        for record in stored.records:  # the search index's words, cut here rather than by the one writer
+            if record["kind"] == "fact":
+                record["fts"] = fact_words(record)
+        return Outcome(path, stored)
     except InputError as error:
         return Outcome(error.path, problem=error.problem)
     except Exception as exc:  # noqa: BLE001 - one bad document must not end the batch
@@ -139,6 +143,7 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
                                dashboard_address=None)
         client = Client(cluster)
     try:
+        client.run(warm_up, args[1])  # each worker loads the models once, before the first document
         slots = sum(client.nthreads().values()) or 1
         submit = lambda fn, *a: client.submit(fn, *a, pure=False)  # noqa: E731
         yield from _in_order(submit, items, known, args, window or 2 * slots)

@@ -47,6 +47,12 @@ def fts_words(*parts: str | None) -> str:
     return " ".join(filter(None, (_search_words(part) for part in parts if part)))
 
 
+def fact_words(fact: dict[str, Any]) -> str:
+    """A fact's words for the search index (the parallel ingest cuts them in the
+    worker and passes them as record["fts"], so the one writer does not segment)."""
+    return fts_words(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"), fact.get("sentence"))
+
+
 @lru_cache(maxsize=4096)
 def _search_words(text: str) -> str:
     # the facts of one sentence share it: cut it once
@@ -175,8 +181,7 @@ class Store:
             )
             self.conn.execute(
                 "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",
-                (cur.lastrowid, fts_words(f.get("subject"), f.get("road"), f.get("predicate"), f.get("org"),
-                                          f.get("sentence"))),
+                (cur.lastrowid, f.get("fts") or fact_words(f)),
             )
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
