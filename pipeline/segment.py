@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Callable, Iterable, Iterator
 
 import jieba
+import regex
 import jieba.posseg
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -121,13 +122,38 @@ def _tokenize_fn(name: str) -> Callable[[str], Iterable[tuple[str, int, int]]]:
     raise JixiaoError(f"unknown segmenter {name!r}; expected one of {', '.join(SEGMENTERS)}")
 
 
+# jieba's HMM for unknown words copies its path at every character, so a run of
+# characters without punctuation costs the square of its length; real sentences are
+# far shorter than this, so cutting longer runs changes no real word.
+MAX_RUN = 400
+_LONG_RUN = regex.compile(r"[^\s\p{P}]{%d,}" % (MAX_RUN + 1))
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, piece): `text` with every run longer than MAX_RUN cut into MAX_RUN pieces."""
+    pos = 0
+    for run in _LONG_RUN.finditer(text):
+        for cut in range(run.start() + MAX_RUN, run.end(), MAX_RUN):
+            yield pos, text[pos:cut]
+            pos = cut
+    yield pos, text[pos:]
+
+
 def tokens(text: str) -> Iterable[tuple[str, int, int]]:
     """(word, start, end) for every word of `text`, whitespace included, by the segmenter in use."""
-    return _tokenize_fn(_active["name"])(text)
+    tokenize = _tokenize_fn(_active["name"])
+    if not _LONG_RUN.search(text):
+        return tokenize(text)
+    return ((w, s + offset, e + offset) for offset, piece in _pieces(text) for w, s, e in tokenize(piece))
 
 
 def words(text: str) -> list[str]:
-    return jieba_tokenizer().lcut(text)
+    return [w for _offset, piece in _pieces(text) for w in jieba_tokenizer().lcut(piece)]
+
+
+def search_words(text: str) -> list[str]:
+    """Words for a full-text index: jieba's search mode, which also gives the parts of long words."""
+    return [w for _offset, piece in _pieces(text) for w in jieba_tokenizer().cut_for_search(piece)]
 
 
 class JiebaTokenizer:

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .segment import jieba_tokenizer
+from .segment import search_words
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -56,7 +56,7 @@ def fact_words(fact: dict[str, Any]) -> str:
 @lru_cache(maxsize=4096)
 def _search_words(text: str) -> str:
     # the facts of one sentence share it: cut it once
-    return " ".join(w for w in jieba_tokenizer().cut_for_search(text) if w.strip())
+    return " ".join(w for w in search_words(text) if w.strip())
 
 
 class Where:
