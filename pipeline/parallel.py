@@ -146,7 +146,8 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         client.run(warm_up, args[1])  # each worker loads the models once, before the first document
         slots = sum(client.nthreads().values()) or 1
         submit = lambda fn, *a: client.submit(fn, *a, pure=False)  # noqa: E731
-        yield from _in_order(submit, items, known, args, window or 2 * slots)
+        # a task's round trip through the scheduler is milliseconds: keep more in flight than locally
+        yield from _in_order(submit, items, known, args, window or 16 * slots)
     finally:
         client.close()
         if cluster is not None:
