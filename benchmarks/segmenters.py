@@ -35,7 +35,7 @@ def main() -> None:
 
     def run(name: str):
         segment.set_segmenter(name)
-        words = [[w for w, _s, _e in segment.tokens(n)] for n in norms]
+        words = [segment.words(n) for n in norms]
         records = [process_text(t, str(i)).records() for i, t in enumerate(texts)]
         return words, records
 

@@ -63,7 +63,10 @@ def analyse(text: str) -> Analysis:
         doc._.text_offset = offset
         for _name, pipe in nlp.pipeline:
             doc = pipe(doc)
-        mentions.extend(replace(m, start=m.start + offset, end=m.end + offset) for m in doc._.jixiao_mentions or [])
+        found = doc._.jixiao_mentions or []
+        if offset:
+            found = [replace(m, start=m.start + offset, end=m.end + offset) for m in found]
+        mentions.extend(found)
     return Analysis(norm, mentions, text)
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import jieba
 import regex
@@ -99,10 +99,12 @@ def _user_words() -> Iterator[tuple[str, int | None, str | None]]:
 
 
 @lru_cache(maxsize=None)
-def _tokenize_fn(name: str) -> Callable[[str], Iterable[tuple[str, int, int]]]:
-    """text -> (word, start, end) for the segmenter `name`, its dictionary loaded once per process."""
+def _cut_fn(name: str) -> Callable[[str], list[str]]:
+    """text -> its words for the segmenter `name`, its dictionary loaded once per process.
+    (A list, not jieba's `tokenize` generator: offsets come from the Doc, and the
+    generator costs half again as much as the cut itself.)"""
     if name == "jieba":
-        return jieba_tokenizer().tokenize
+        return jieba_tokenizer().lcut
     if name == "jieba-fast":
         import jieba_fast
 
@@ -110,7 +112,7 @@ def _tokenize_fn(name: str) -> Callable[[str], Iterable[tuple[str, int, int]]]:
         fast = jieba_fast.Tokenizer()
         fast.initialize()
         fast.load_userdict(str(model_path(USER_DICT)))
-        return fast.tokenize
+        return fast.lcut
     if name == "rjieba":
         import rjieba
 
@@ -118,7 +120,7 @@ def _tokenize_fn(name: str) -> Callable[[str], Iterable[tuple[str, int, int]]]:
         for word, freq, tag in _user_words():
             # jieba's load_userdict suggests a frequency where the line gives none
             rust.add_word(word, freq if freq is not None else jieba_tokenizer().suggest_freq(word), tag or "")
-        return rust.tokenize
+        return rust.cut
     raise JixiaoError(f"unknown segmenter {name!r}; expected one of {', '.join(SEGMENTERS)}")
 
 
@@ -139,16 +141,12 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
     yield pos, text[pos:]
 
 
-def tokens(text: str) -> Iterable[tuple[str, int, int]]:
-    """(word, start, end) for every word of `text`, whitespace included, by the segmenter in use."""
-    tokenize = _tokenize_fn(_active["name"])
-    if not _LONG_RUN.search(text):
-        return tokenize(text)
-    return ((w, s + offset, e + offset) for offset, piece in _pieces(text) for w, s, e in tokenize(piece))
-
-
 def words(text: str) -> list[str]:
-    return [w for _offset, piece in _pieces(text) for w in jieba_tokenizer().lcut(piece)]
+    """The words of `text`, whitespace included, by the segmenter in use."""
+    cut = _cut_fn(_active["name"])
+    if not _LONG_RUN.search(text):
+        return cut(text)
+    return [w for _offset, piece in _pieces(text) for w in cut(piece)]
 
 
 def search_words(text: str) -> list[str]:
@@ -163,7 +161,7 @@ class JiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        token_words = [word for word, _start, _end in tokens(text)]
+        token_words = words(text)
         if " " not in token_words:  # the common case: no single spaces to fold into the word before
             return Doc(self.vocab, words=token_words, spaces=[False] * len(token_words))
         return self._with_spaces(token_words)

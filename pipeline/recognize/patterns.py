@@ -4,6 +4,7 @@ alternations (longest first, escaped). An unknown hole is an error, not a litera
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -80,13 +81,16 @@ def scanner(labels: tuple[str, ...]) -> tuple[Guarded, list[tuple[str, str]]]:
     [(alternative name, label)]. Inner groups share names, as the `regex` module allows.
     """
     spec = load_yaml(PATTERN_FILE).get("patterns") or {}
+    patterns = [(label, pattern) for label in labels for pattern in spec[label]]
+    # The start all alternatives share is tested once per position, not once per alternative.
+    common = os.path.commonprefix([p for _label, p in patterns])
+    common = common[:common.rfind("}") + 1] if "{" in common else ""
     alternatives, names = [], []
-    for label in labels:
-        for pattern in spec[label]:
-            name = f"alt{len(names)}"
-            alternatives.append(f"(?P<{name}>{expand(pattern)})")
-            names.append((name, label))
+    for label, pattern in patterns:
+        name = f"alt{len(names)}"
+        alternatives.append(f"(?P<{name}>{expand(pattern[len(common):])})")
+        names.append((name, label))
     try:
-        return guarded("|".join(alternatives)), names
+        return guarded(expand(common) + "(?:" + "|".join(alternatives) + ")"), names
     except regex.error as exc:
         raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc

@@ -6,6 +6,8 @@ not a length, fixed terms that are not counts, cues that make `NN年` a span of 
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import regex
 
 from ..resolve.numbers import NotANumber
@@ -18,8 +20,8 @@ from .patterns import compiled_patterns, scanner
 _ARABIC_YEAR = guarded(r"\d{2}|\d{4}")
 
 
-def _is_money(text: str, match: "regex.Match[str]") -> bool:
-    if not match.groupdict().get("bare"):
+def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
+    if not groups.get("bare"):
         return True
     if line_before(text, match.start("q"), 6).endswith(cue_words("money_not_before")):
         return False
@@ -27,7 +29,7 @@ def _is_money(text: str, match: "regex.Match[str]") -> bool:
     return bool(cue_pattern("money_before").search(before))
 
 
-def _is_length(text: str, match: "regex.Match[str]") -> bool:
+def _is_length(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     before = line_before(text, match.start("q"), 10)
     for link in cue_words("length_links"):
         if before.endswith(link):
@@ -37,11 +39,11 @@ def _is_length(text: str, match: "regex.Match[str]") -> bool:
     return not (before.endswith(cue_words("length_not_before")) or after.startswith(cue_words("length_not_after")))
 
 
-def _is_duration(text: str, match: "regex.Match[str]") -> bool:
+def _is_duration(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration cue says so."""
     if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
         return False
-    if match.groupdict().get("unit") != "年" or not _ARABIC_YEAR.fullmatch(match.group("num")):
+    if groups.get("unit") != "年" or not _ARABIC_YEAR.fullmatch(groups["num"]):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
 
@@ -54,28 +56,30 @@ def has_duration_cue(text: str, start: int, end: int) -> bool:
 
 def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int]]) -> bool:
     s, e = match.span("q")
-    if any(bs < e and s < be for bs, be in blocked):
+    k = bisect_left(blocked, (e,))  # blocked spans are sorted and do not overlap each other
+    if k and blocked[k - 1][1] > s:
         return False
     if line_before(text, s, 4).endswith(cue_words("count_not_before")):
         return False
     return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
 
 
-def _accepted(label: str, text: str, match: "regex.Match[str]", blocked_counts: list[tuple[int, int]]) -> bool:
+def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
+              blocked_counts: list[tuple[int, int]]) -> bool:
     if label == "MONEY":
-        return _is_money(text, match)
+        return _is_money(text, match, groups)
     if label == "LENGTH":
-        return _is_length(text, match)
+        return _is_length(text, match, groups)
     if label == "DURATION":
-        return _is_duration(text, match)
+        return _is_duration(text, match, groups)
     if label == "COUNT":
         return _is_count(text, match, blocked_counts)
     return True
 
 
-def _resolved(label: str, text: str, match: "regex.Match[str]") -> Mention | None:
+def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) -> Mention | None:
     try:
-        q = quantity_from_match(label, match)
+        q = quantity_from_match(label, match, groups)
     except NotANumber:
         return None
     extra = {"hedge": q.hedge} if q.hedge else {}
@@ -85,29 +89,30 @@ def _resolved(label: str, text: str, match: "regex.Match[str]") -> Mention | Non
 
 def find_quantities(text: str) -> list[Mention]:
     """One pass of the combined quantity pattern; where the first type that matches is
-    rejected by its context rule, the other types are tried at the same position."""
+    rejected by its context rule, the types after it are tried at the same position
+    (those before it did not match there)."""
     combined, alternatives = scanner(QUANTITY_TYPES)
     patterns = compiled_patterns()
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
     for match in combined.finditer(text):
         label = next(lab for name, lab in alternatives if match.start(name) >= 0)
-        if not _accepted(label, text, match, blocked_counts):
+        groups = match.groupdict()
+        if not _accepted(label, text, match, groups, blocked_counts):
             match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
             if match is None:
                 continue
-        mention = _resolved(label, text, match)
+            groups = match.groupdict()
+        mention = _resolved(label, text, match, groups)
         if mention:
             found.append(mention)
     return found
 
 
 def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> tuple["regex.Match[str] | None", str]:
-    for label in QUANTITY_TYPES:
-        if label == rejected:
-            continue
+    for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
         for pattern in patterns[label]:
             match = pattern.match(text, pos)
-            if match and _accepted(label, text, match, blocked_counts):
+            if match and _accepted(label, text, match, match.groupdict(), blocked_counts):
                 return match, label
     return None, rejected

@@ -63,10 +63,11 @@ def _scaled_number(number_text: str, unit_text: str, units: dict[str, Decimal]) 
     return parse_number(number_text), units[unit_text]
 
 
-def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
-    """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
+def quantity_from_match(label: str, match: "regex.Match[str]", groups: dict | None = None) -> Quantity:
+    """Resolve a match of one of `label`'s patterns (with its groupdict, if the caller has
+    it already); raises NotANumber when the number is not one."""
     tables = _tables()
-    groups = match.groupdict()
+    groups = match.groupdict() if groups is None else groups
     unit_text = groups.get("unit")
     if label == "MONEY" and groups.get("bare"):
         value, unit = parse_number(groups["num"]) * tables["money_bare"][groups["bare"]], "元"
@@ -98,10 +99,21 @@ def resolve_quantity(label: str, text: str) -> Quantity | None:
     """The whole of `text` as a quantity of type `label`, or None when it is not one."""
     folded = fold_width(text).replace(" ", "")
     for pattern in compiled_patterns()[label]:
-        match = pattern.fullmatch(folded)
+        match = _whole(pattern, folded)
         if match:
             try:
                 return quantity_from_match(label, match)
             except NotANumber:
                 return None
+    return None
+
+
+def _whole(pattern: "regex.Pattern[str]", text: str) -> "regex.Match[str] | None":
+    """A match that covers all of `text`: from its comparator or hedge (read behind the
+    number) to its end."""
+    for match in pattern.finditer(text):
+        groups = match.groupdict()
+        start = min([match.start()] + [match.start(g) for g in ("op", "hedge") if groups.get(g)])
+        if start == 0 and match.end() == len(text):
+            return match
     return None
