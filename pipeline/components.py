@@ -13,9 +13,12 @@ exact ones are the Mention objects in `doc._.jixiao_mentions`.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
+from typing import Any, Callable
 
 import spacy
+import srsly
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -38,6 +41,35 @@ for _name in ("value", "unit", "op"):
 for _name in ("jixiao_mentions", "reference_years", "text_offset"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
+
+# Docs travel as msgpack (nlp.pipe(n_process=…), Doc.to_bytes): these encoders carry the
+# extension values jixiao stores (exact Decimals, mentions, reference years) across.
+_DECIMAL, _MENTION, _YEARS = "jixiao.decimal", "jixiao.mention", "jixiao.years"
+
+
+def _encode(obj: Any, chain: Callable | None = None) -> Any:
+    if isinstance(obj, Decimal):
+        return {_DECIMAL: str(obj)}
+    if isinstance(obj, Mention):
+        return {_MENTION: [obj.type, obj.start, obj.end, obj.text, obj.value, obj.unit, obj.op, obj.extra]}
+    if isinstance(obj, ReferenceYears):
+        return {_YEARS: [obj.default, obj.positions, obj.years]}
+    return obj if chain is None else chain(obj)
+
+
+def _decode(obj: Any, chain: Callable | None = None) -> Any:
+    if isinstance(obj, dict) and len(obj) == 1:
+        if _DECIMAL in obj:
+            return Decimal(obj[_DECIMAL])
+        if _MENTION in obj:
+            return Mention(*obj[_MENTION])
+        if _YEARS in obj:
+            return ReferenceYears(*obj[_YEARS])
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("jixiao", func=_encode)
+srsly.msgpack_decoders.register("jixiao", func=_decode)
 
 
 def doc_text(doc: Doc) -> str:
@@ -85,7 +117,7 @@ class QuantityRecognizer(_Recognizer):
 class ReferenceRecognizer(_Recognizer):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        years = doc._.reference_years or ReferenceYears(text)
+        years = doc._.reference_years or ReferenceYears.of(text)
         offset = doc._.text_offset or 0
         return _add(doc, find_references(text, years.shifted(offset)), self.set_spans)
 

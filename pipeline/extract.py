@@ -54,7 +54,7 @@ class Analysis:
 def analyse(text: str) -> Analysis:
     norm = normalize(simplified(text))
     nlp = load_nlp(set_spans=False)
-    years = ReferenceYears(norm.text)
+    years = ReferenceYears.of(norm.text)
     mentions: list[Mention] = []
     for offset, chunk in _chunks(norm.text):
         doc = nlp.make_doc(chunk)

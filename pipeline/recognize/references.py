@@ -25,22 +25,23 @@ _NAME_START = guarded(r"[\p{Han}A-Za-z]")
 class ReferenceYears:
     """The fiscal year in force at each position of a text."""
 
-    def __init__(self, text: str):
+    def __init__(self, default: int | None, positions: list[int], years: list[int]):
+        self.default = default
+        self.positions = positions
+        self.years = years
+
+    @classmethod
+    def of(cls, text: str) -> "ReferenceYears":
         titles = [(m.start(), int(m.group(1))) for m in _TITLE_YEAR.finditer(text)]
         first = _ANY_YEAR.search(text)
-        self.default = titles[0][1] if titles else (int(first.group(1)) if first else None)
-        self.positions = [p for p, _ in titles]
-        self.years = [y for _, y in titles]
+        default = titles[0][1] if titles else (int(first.group(1)) if first else None)
+        return cls(default, [p for p, _ in titles], [y for _, y in titles])
 
     def shifted(self, offset: int) -> "ReferenceYears":
         """The same years for a slice of the text that starts at `offset`."""
         if not offset:
             return self
-        copy = object.__new__(ReferenceYears)
-        copy.default = self.default
-        copy.positions = [p - offset for p in self.positions]
-        copy.years = self.years
-        return copy
+        return ReferenceYears(self.default, [p - offset for p in self.positions], self.years)
 
     def at(self, pos: int) -> int | None:
         k = bisect_right(self.positions, pos) - 1
@@ -59,7 +60,7 @@ def _trim_docno_prefix(text: str, start: int, bracket: int) -> int:
 
 
 def find_references(text: str, years: ReferenceYears | None = None) -> list[Mention]:
-    years = years or ReferenceYears(text)
+    years = years or ReferenceYears.of(text)
     patterns = compiled_patterns()
     found: list[Mention] = []
     for pattern in patterns["DATE"]:
