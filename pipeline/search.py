@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .store import Store, Where, fts_words
+from .store import Store, Where, road_code, fts_words
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _select(store: Store, table: str, columns: str, joins: str, match: str | Non
 
 def _facts(store: Store, match: str | None, filters: SearchFilters) -> list[dict[str, Any]]:
     where = (Where()
-             .add("upper(facts.road) = upper(?)", filters.road.replace(" ", "") if filters.road else None)
+             .add("facts.road = ?", road_code(filters.road))
              .like("facts.org", filters.org)
              .add("facts.year = ?", filters.year)
              .add("upper(facts.type) = upper(?)", filters.type))

@@ -59,6 +59,11 @@ def _search_words(text: str) -> str:
     return " ".join(w for w in search_words(text) if w.strip())
 
 
+def road_code(text: str | None) -> str | None:
+    """A route code as facts store it (upper case, no spaces), so the road index serves lookups."""
+    return text.replace(" ", "").upper() if text else None
+
+
 class Where:
     """SQL conditions joined by AND, with their parameters; a condition whose value is
     None (a filter the user did not give) is left out."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .store import Store, Where
+from .store import Store, Where, road_code
 
 MONEY_SCALES = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
 
@@ -52,7 +52,7 @@ def _plain(number: Decimal) -> str:
 
 def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
     where = (Where()
-             .add("upper(facts.road) = upper(?)", request.road.replace(" ", "") if request.road else None)
+             .add("facts.road = ?", road_code(request.road))
              .like("facts.subject", request.project.replace(" ", "") if request.project else None)
              .like("facts.org", request.org)
              .add("reports.id = ?", request.report))
