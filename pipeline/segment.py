@@ -128,7 +128,8 @@ def _cut_fn(name: str) -> Callable[[str], list[str]]:
 # characters without punctuation costs the square of its length; real sentences are
 # far shorter than this, so cutting longer runs changes no real word.
 MAX_RUN = 400
-_LONG_RUN = regex.compile(r"[^\s\p{P}]{%d,}" % (MAX_RUN + 1))
+# (tried only where a run starts, so that finding one stays linear)
+_LONG_RUN = regex.compile(r"(?<![^\s\p{P}])[^\s\p{P}]{%d,}" % (MAX_RUN + 1))
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str]]:
