@@ -6,7 +6,7 @@ ids as a single-process run.
     for outcome in outcomes(items, known, workers=2): ...            # a process pool
     for outcome in outcomes(items, known, engine="dask", scheduler="tcp://host:8786"): ...
 
-At most `window` documents are in flight (submitted, or done and waiting for an
+Documents go out in batches; at most `window` batches are in flight (submitted, or done and waiting for an
 earlier one), so memory follows the largest documents, not the corpus.
 """
 from __future__ import annotations
@@ -23,6 +23,10 @@ from .load import DEFAULT_MAX_BYTES
 from .segment import segmenter, set_segmenter
 
 ENGINES = ("local", "dask")
+# Documents per Dask task.
+DASK_BATCH = 16
+# Documents per task in the local process pool: fewer round trips, little more memory.
+LOCAL_BATCH = 4
 
 
 @dataclass
@@ -73,11 +77,19 @@ def warm_up(segmenter_name: str | None = None) -> None:
     process_text("2023年张掖市交通运输局完成投资12.53亿元。", "<warm-up>")
 
 
+def prepare_batch(jobs: list[tuple[str, str | None, str | None]], max_bytes: int = DEFAULT_MAX_BYTES,
+                  segmenter_name: str | None = None) -> list[Outcome]:
+    """`prepare` over several documents in one task: (path, known sha256, problem) each;
+    a job that comes with its problem (a path that does not exist) is not read."""
+    return [Outcome(path, problem=problem) if problem is not None else prepare(path, max_bytes, known, segmenter_name)
+            for path, known, problem in jobs]
+
+
 class _Done:
-    def __init__(self, value: Outcome):
+    def __init__(self, value: list[Outcome]):
         self.value = value
 
-    def result(self) -> Outcome:
+    def result(self) -> list[Outcome]:
         return self.value
 
     def cancel(self) -> bool:
@@ -85,18 +97,25 @@ class _Done:
 
 
 def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
-              known: Callable[[Path], str | None], args: tuple, window: int) -> Iterator[Outcome]:
+              known: Callable[[Path], str | None], args: tuple, window: int, batch: int = 1) -> Iterator[Outcome]:
+    """Outcomes in input order, `batch` documents a task and at most `window` tasks in flight."""
     pending: deque = deque()
+    jobs: list[tuple[str, str | None, str | None]] = []
     try:
         for item in items:
             if isinstance(item, InputError):
-                pending.append(_Done(Outcome(item.path, problem=item.problem)))
+                jobs.append((item.path, None, item.problem))
             else:
-                pending.append(submit(prepare, str(item), args[0], known(item), *args[1:]))
+                jobs.append((str(item), known(item), None))
+            if len(jobs) >= batch:
+                pending.append(submit(prepare_batch, jobs, *args))
+                jobs = []
             while len(pending) >= window:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
+        if jobs:
+            pending.append(submit(prepare_batch, jobs, *args))
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
     finally:  # the caller stopped early (--strict): drop what was not started
         for future in pending:
             future.cancel()
@@ -127,7 +146,7 @@ def outcomes(items: Iterable[Path | InputError], known: Callable[[Path], str | N
 
     warm_up()  # loaded before the fork, the models are shared copy-on-write by the workers
     with ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(segmenter(),)) as pool:
-        yield from _in_order(pool.submit, items, known, args, window or 2 * workers)
+        yield from _in_order(pool.submit, items, known, args, window or 2 * workers, batch=LOCAL_BATCH)
 
 
 def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, window: int | None) -> Iterator[Outcome]:
@@ -146,8 +165,9 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         client.run(warm_up, args[1])  # each worker loads the models once, before the first document
         slots = sum(client.nthreads().values()) or 1
         submit = lambda fn, *a: client.submit(fn, *a, pure=False)  # noqa: E731
-        # a task's round trip through the scheduler is milliseconds: keep more in flight than locally
-        yield from _in_order(submit, items, known, args, window or 16 * slots)
+        # a task's round trip through the scheduler costs milliseconds, as much as a small
+        # report's extraction: send documents in batches and keep several batches in flight
+        yield from _in_order(submit, items, known, args, window or 4 * slots, batch=DASK_BATCH)
     finally:
         client.close()
         if cluster is not None:
