@@ -1,24 +1,18 @@
 """Speed and scale of jixiao (issue 6). Each part runs in one process, one run;
 figures are KB/s of UTF-8 input (KB = 1000 bytes). Not a test: timings depend on the machine.
 
-    .venv/bin/python benchmarks/scale.py throughput [--mb 20]    # jieba.lcut vs extract, every segmenter
     .venv/bin/python benchmarks/scale.py linearity [--mb 1]      # one report of MB vs one of 10x MB
     .venv/bin/python benchmarks/scale.py workers [--mb 8]        # ingest --workers 1, 2 and --engine dask (2 workers)
     .venv/bin/python benchmarks/scale.py memory [--mb 200]       # peak RSS of ingest over a generated corpus
 
-throughput: the sample report repeated until the copies reach --mb, each copy a
-document of its own; plain jieba (its own Tokenizer, default dictionary) and
-pipeline.extract (normalise, segment, the three spaCy recognisers, offsets back to
-the source) over the same copies, with each installed segmenter.
+Single-core throughput, with each segmenter, is benchmarks/throughput.py --segmenters.
 workers/memory: synthetic reports from benchmarks/generate.py in a temporary folder.
 """
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,38 +24,6 @@ sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "corpus" / "zhangye_transport_2023.txt"
 SYNTHETIC_REPORT_BYTES = 1400  # about, for generate.py
 
-
-
-def throughput(args) -> None:
-    import jieba
-
-    import pipeline
-    from pipeline import segment
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)
-    text = SAMPLE.read_text(encoding="utf-8")
-    size = len(text.encode("utf-8"))
-    n = math.ceil(args.mb * 1_000_000 / size)
-    repeated = text * n  # each copy its own string, as if read from its own file
-    documents = [repeated[i * len(text):(i + 1) * len(text)] for i in range(n)]
-    del repeated
-    kb = n * size / 1000
-    plain = jieba.Tokenizer()
-    plain.initialize()
-    start = time.perf_counter()
-    for d in documents:
-        plain.lcut(d)
-    base = kb / (time.perf_counter() - start)
-    print(f"{n} copies of {SAMPLE.name}, {kb / 1000:.1f} MB")
-    print(f"{'plain jieba.lcut':28} {base:8.0f} KB/s")
-    for name in segment.available_segmenters():
-        segment.set_segmenter(name)
-        pipeline.extract(text)  # loads this segmenter's dictionary before the clock starts
-        start = time.perf_counter()
-        for d in documents:
-            pipeline.extract(d)
-        speed = kb / (time.perf_counter() - start)
-        print(f"{'extract, ' + name:28} {speed:8.0f} KB/s  {speed / base:5.2f}x plain jieba")
 
 
 def linearity(args) -> None:
@@ -133,13 +95,13 @@ def memory(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parts = parser.add_subparsers(dest="part", required=True)
-    for name, default in (("throughput", 20.0), ("linearity", 1.0), ("workers", 8.0), ("memory", 200.0)):
+    for name, default in (("linearity", 1.0), ("workers", 8.0), ("memory", 200.0)):
         p = parts.add_parser(name)
         p.add_argument("--mb", type=float, default=default, help=f"megabytes of text (default: {default:g})")
         if name == "memory":
             p.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    {"throughput": throughput, "linearity": linearity, "workers": workers, "memory": memory}[args.part](args)
+    {"linearity": linearity, "workers": workers, "memory": memory}[args.part](args)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Throughput of pipeline.extract against plain jieba segmentation of the same text.
 
-    .venv/bin/python benchmarks/throughput.py [--mb 5] [--doc corpus/zhangye_transport_2023.txt]
+    .venv/bin/python benchmarks/throughput.py [--mb 5] [--doc corpus/zhangye_transport_2023.txt] [--segmenters]
 
 The document is repeated until the copies add up to at least --mb megabytes of
 UTF-8, and each copy is processed on its own, as a batch of files would be. Both
@@ -9,7 +9,8 @@ recognisers), so the figures are steady-state speed. KB is 1000 bytes of UTF-8.
 
 The two run copy by copy in turn and are timed in CPU seconds of this process, so a
 neighbour on the machine or a slow spell of the virtual machine falls on both alike
-(wall-clock figures here varied by a third from run to run).
+(wall-clock figures here varied by a third from run to run). With --segmenters,
+extract runs once with each installed segmenter (jieba, jieba-fast, rjieba).
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from typing import Callable
 import jieba
 
 import pipeline
+from pipeline import segment
 
 SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "zhangye_transport_2023.txt"
 
@@ -47,6 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=5.0, help="megabytes of text to process (default: 5)")
     parser.add_argument("--doc", type=Path, default=SAMPLE, help="the document to repeat (default: the sample)")
+    parser.add_argument("--segmenters", action="store_true", help="extract with every installed segmenter")
     args = parser.parse_args()
 
     text = args.doc.read_text(encoding="utf-8")
@@ -60,16 +63,26 @@ def main() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     segmenter = jieba.Tokenizer()
     segmenter.initialize()
-    pipeline.extract(text)  # loads models/, the spaCy pipeline and jixiao's own jieba dictionary
+    names = segment.available_segmenters() if args.segmenters else [segment.segmenter()]
+    for name in names:
+        segment.set_segmenter(name)
+        pipeline.extract(text)  # loads models/, the spaCy pipeline and this segmenter's dictionary
     baseline_rss = peak_rss_mb()
 
-    jieba_seconds, extract_seconds = timed_in_turn([segmenter.lcut, pipeline.extract], documents)
+    extracts = []
+    for name in names:
+        def extract(document: str, name: str = name) -> object:
+            segment.set_segmenter(name)
+            return pipeline.extract(document)
+        extracts.append(extract)
+    jieba_seconds, *extract_seconds = timed_in_turn([segmenter.lcut, *extracts], documents)
 
     print(f"text: {copies} copies of {args.doc.name} ({copy_bytes / 1000:.1f} KB each), {total_kb / 1000:.2f} MB in all")
-    print(f"jieba.lcut        {jieba_seconds:8.2f} CPU s  {total_kb / jieba_seconds:8.1f} KB/s")
-    print(f"pipeline.extract  {extract_seconds:8.2f} CPU s  {total_kb / extract_seconds:8.1f} KB/s")
-    print(f"extract's throughput is {jieba_seconds / extract_seconds:.0%} of plain jieba's (goal: at least 50%)")
-    print(f"peak memory (max RSS): {peak_rss_mb():.0f} MB; {baseline_rss:.0f} MB once both were loaded")
+    print(f"jieba.lcut                   {jieba_seconds:6.2f} CPU s  {total_kb / jieba_seconds:8.1f} KB/s")
+    for name, seconds in zip(names, extract_seconds):
+        print(f"pipeline.extract, {name:<11}{seconds:6.2f} CPU s  {total_kb / seconds:8.1f} KB/s  "
+              f"{jieba_seconds / seconds:.0%} of plain jieba's throughput (goal: at least 50%)")
+    print(f"peak memory (max RSS): {peak_rss_mb():.0f} MB; {baseline_rss:.0f} MB once everything was loaded")
 
 
 if __name__ == "__main__":
