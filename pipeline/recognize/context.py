@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..resources import lookup
-from .guard import Guarded, guarded
+from .guard import Guarded, bounded
 from .patterns import alternation
 
 
@@ -29,7 +29,7 @@ def cue_words(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def cue_pattern(name: str) -> Guarded:
-    return guarded(alternation(cue_words(name)))
+    return bounded(alternation(cue_words(name)))
 
 
 def cue_window(name: str) -> int:

@@ -15,7 +15,7 @@ import regex
 
 from ..resources import lookup
 from ..segment import pos_tagger
-from .guard import Guarded, guarded
+from .guard import Guarded, bounded, guarded
 from .mention import Mention
 from .patterns import alternation
 
@@ -63,15 +63,15 @@ def rules() -> NameRules:
     forms = alternation(org["strong"] + org["weak"])
     not_followed = alternation(org["form_not_followed_by"])
     levels = alternation(org["levels"])
-    ends_all = lambda words: guarded(alternation(words))  # noqa: E731
+    ends_all = lambda words: bounded(alternation(words))  # noqa: E731
     return NameRules(
-        org_core=guarded(
+        org_core=bounded(
             rf"(?P<body>{functions}(?:[和与]?{functions}){{0,6}})(?P<form>{forms})(?!{not_followed})"
         ),
-        org_alone=guarded(
+        org_alone=bounded(
             rf"(?P<level>{levels})(?P<form>{alternation(org['level_alone'])})(?:办公厅|办公室|办)?(?!{not_followed})"
         ),
-        company=guarded(alternation(org["company_forms"])),
+        company=bounded(alternation(org["company_forms"])),
         levels=frozenset(org["levels"]),
         level_chars=frozenset(w for w in org["levels"] if len(w) == 1),
         place_endings=tuple(org["place_endings"]),
@@ -79,7 +79,7 @@ def rules() -> NameRules:
         place_not_first=frozenset(org["place_not_first"]),
         not_before=frozenset(org["not_before"]),
         strong=tuple(org["strong"]),
-        departmental=guarded(alternation(org["functions"])),
+        departmental=bounded(alternation(org["functions"])),
         company_stop=guarded(rf".*(?:{alternation(org['company_not_in'])})"),
         programmes=ends_all(project["programmes"]),
         road_ends=ends_all(project["road_name_ends"]),
@@ -92,7 +92,7 @@ def rules() -> NameRules:
         stop_tags=frozenset(project["stop_tags"]),
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
-        generic_parts=guarded(alternation(project["generic_parts"])),
+        generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
 

@@ -1,0 +1,41 @@
+"""Which patterns may run without a time limit: only those that repeat nothing without bound."""
+import pytest
+
+from pipeline.recognize.guard import bounded, guarded, repeats_without_bound
+
+
+@pytest.mark.parametrize("pattern,unbounded", [
+    ("a+", True),
+    ("a*", True),
+    ("a+?", True),
+    ("a{2,}", True),
+    ("a{,}", True),
+    ("[一二三]+万", True),
+    ("(?:万元|元)", False),
+    ("a{2,5}", False),
+    (r"[\d]{1,3}", False),
+    (r"\+\*", False),
+    ("[+*]", False),
+    ("[]+]", False),
+    ("[^]*]", False),
+    (r"[\]+]x", False),
+    (r"[\]]+", True),
+    ("(?P<body>(?:交通|运输)(?:[和与]?(?:交通|运输)){0,6})(?P<form>局)", False),
+])
+def test_unbounded_repetition_is_found_outside_escapes_and_classes(pattern, unbounded):
+    assert repeats_without_bound(pattern) is unbounded
+
+
+def test_a_bounded_pattern_runs_untimed_and_an_unbounded_one_is_refused():
+    assert not bounded("(?:万元|元)").timed
+    assert guarded("(?:万元|元)").timed
+    with pytest.raises(ValueError, match="repeats without bound"):
+        bounded(r"\d+元")
+
+
+def test_both_engines_answer_alike():
+    text = "张掖市交通运输局下达资金30万元，2023年"
+    for pattern in ("交通运输局", r"\d{2}万元", "(?P<y>20[0-9]{2})年"):
+        fast, timed = bounded(pattern), guarded(pattern)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in timed.finditer(text)]
+        assert fast.search(text, 3).span() == timed.search(text, 3).span()
