@@ -53,9 +53,12 @@ def _char_changes(char: str) -> bool:
 
 def is_traditional(text: str) -> bool:
     sample = text[:SAMPLE_CHARS]
-    chars = _HAN_CHAR.findall(sample)
-    changed = sum(1 for c in chars if _char_changes(c))
-    return bool(chars) and changed >= TRADITIONAL_SHARE * len(chars)
+    # Each distinct character is looked up once; in Simplified text none or a few change.
+    changing = [c for c in set(sample) if _char_changes(c) and _HAN_CHAR.match(c)]
+    if not changing:
+        return False
+    changed = sum(sample.count(c) for c in changing)
+    return changed >= TRADITIONAL_SHARE * len(_HAN_CHAR.findall(sample))
 
 
 def simplified(text: str) -> str:
