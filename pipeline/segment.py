@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
+from itertools import compress
 from typing import Callable, Iterator
 
 import jieba
@@ -168,15 +169,21 @@ class JiebaTokenizer:
         return self._with_spaces(token_words)
 
     def _with_spaces(self, all_words: list[str]) -> Doc:
-        token_words: list[str] = []
-        spaces: list[bool] = []
-        for word in all_words:
-            if word == " " and token_words and not spaces[-1] and not token_words[-1].isspace():
-                spaces[-1] = True
-            else:
-                token_words.append(word)
-                spaces.append(False)
-        return Doc(self.vocab, words=token_words, spaces=spaces)
+        """A single space after a word becomes that token's trailing space, as spaCy's
+        own zh tokenizer does; other whitespace stays a token of its own."""
+        keep = [True] * len(all_words)
+        spaces = [False] * len(all_words)
+        i = all_words.index(" ")
+        while True:
+            before = i - 1  # folded into only when it is a word, kept, and not yet spaced
+            if before >= 0 and keep[before] and not spaces[before] and not all_words[before].isspace():
+                spaces[before] = True
+                keep[i] = False
+            try:
+                i = all_words.index(" ", i + 1)
+            except ValueError:
+                break
+        return Doc(self.vocab, words=list(compress(all_words, keep)), spaces=list(compress(spaces, keep)))
 
     # Nothing to serialise: the dictionary is read from models/ on first use.
     def to_bytes(self, **_kwargs) -> bytes:

@@ -1,10 +1,11 @@
 """Context helpers shared by recognisers: same-line windows and cue lists."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..resources import lookup
-from .guard import Guarded, bounded
+from .guard import bounded
 from .patterns import alternation
 
 
@@ -28,7 +29,7 @@ def cue_words(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def cue_pattern(name: str) -> Guarded:
+def cue_pattern(name: str) -> "re.Pattern[str]":
     return bounded(alternation(cue_words(name)))
 
 

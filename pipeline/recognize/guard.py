@@ -15,8 +15,7 @@ Patterns are compiled with `guarded` (on `regex`, each call timed) or `bounded`:
 from __future__ import annotations
 
 import re
-import sys
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Union
 
 import regex
 
@@ -47,16 +46,12 @@ def repeats_without_bound(pattern: str) -> bool:
 
 
 class Guarded:
-    """A compiled pattern; on `regex`, every matching call carries PATTERN_TIMEOUT."""
+    """A compiled `regex` pattern whose matching calls all carry PATTERN_TIMEOUT."""
 
-    __slots__ = ("compiled", "timed")
+    __slots__ = ("compiled",)
 
-    def __init__(self, compiled: "re.Pattern[str] | regex.Pattern[str]"):
+    def __init__(self, compiled: "regex.Pattern[str]"):
         self.compiled = compiled
-        self.timed = isinstance(compiled, regex.Pattern)
-
-    def _limit(self) -> dict[str, float]:
-        return {"timeout": PATTERN_TIMEOUT} if self.timed else {}
 
     @property
     def pattern(self) -> str:
@@ -66,31 +61,35 @@ class Guarded:
     def groupindex(self) -> dict[str, int]:
         return self.compiled.groupindex
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
-        return self.compiled.finditer(string, pos, endpos, **self._limit())
+    def finditer(self, string: str, pos: int | None = None, endpos: int | None = None) -> Iterator["regex.Match[str]"]:
+        return self.compiled.finditer(string, pos, endpos, timeout=PATTERN_TIMEOUT)
 
-    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
-        return self.compiled.findall(string, pos, endpos, **self._limit())
+    def findall(self, string: str, pos: int | None = None, endpos: int | None = None) -> list[Any]:
+        return self.compiled.findall(string, pos, endpos, timeout=PATTERN_TIMEOUT)
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        return self.compiled.search(string, pos, endpos, **self._limit())
+    def search(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
+        return self.compiled.search(string, pos, endpos, timeout=PATTERN_TIMEOUT)
 
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        return self.compiled.match(string, pos, endpos, **self._limit())
+    def match(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
+        return self.compiled.match(string, pos, endpos, timeout=PATTERN_TIMEOUT)
 
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        return self.compiled.fullmatch(string, pos, endpos, **self._limit())
+    def fullmatch(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
+        return self.compiled.fullmatch(string, pos, endpos, timeout=PATTERN_TIMEOUT)
 
-    def sub(self, repl: str | Callable[[Any], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count, **self._limit())
+    def sub(self, repl: str | Callable[["regex.Match[str]"], str], string: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, string, count, timeout=PATTERN_TIMEOUT)
+
+
+# A pattern either engine runs, with the same matching calls.
+Pattern = Union[Guarded, "re.Pattern[str]"]
 
 
 def guarded(pattern: str, flags: int = 0) -> Guarded:
     return Guarded(regex.compile(pattern, flags))
 
 
-def bounded(pattern: str) -> Guarded:
+def bounded(pattern: str) -> "re.Pattern[str]":
     """`pattern`, which must repeat nothing without bound, on `re` without a time limit."""
     if repeats_without_bound(pattern):
         raise ValueError(f"pattern repeats without bound, so it needs guarded(): {pattern[:80]!r}")
-    return Guarded(re.compile(pattern))
+    return re.compile(pattern)

@@ -15,12 +15,24 @@ import regex
 
 from ..resources import lookup
 from ..segment import pos_tagger
-from .guard import Guarded, bounded, guarded
+from .guard import Guarded, Pattern, bounded, guarded
 from .mention import Mention
 from .patterns import alternation
 
 # Characters that end a name: punctuation, whitespace, quotes, brackets of titles.
 _BOUNDARY = guarded(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
+
+
+@lru_cache(maxsize=None)
+def _is_boundary(char: str) -> bool:
+    """(asked for every character of a project's tail: looked up once per character)"""
+    return _BOUNDARY.match(char) is not None
+
+
+@lru_cache(maxsize=65536)
+def _has_boundary(word: str) -> bool:
+    """(asked for every word walked over: words repeat, so looked up once per word)"""
+    return _BOUNDARY.search(word) is not None
 MAX_PROJECT_CHARS = 45
 MAX_FACILITY_CHARS = 16
 MAX_COMPANY_NAME = 20
@@ -28,9 +40,9 @@ MAX_COMPANY_NAME = 20
 
 @dataclass(frozen=True)
 class NameRules:
-    org_core: Guarded
-    org_alone: Guarded
-    company: Guarded
+    org_core: Pattern
+    org_alone: Pattern
+    company: Pattern
     levels: frozenset[str]
     level_chars: frozenset[str]
     place_endings: tuple[str, ...]
@@ -38,12 +50,12 @@ class NameRules:
     place_not_first: frozenset[str]
     not_before: frozenset[str]
     strong: tuple[str, ...]
-    departmental: Guarded
+    departmental: Pattern
     company_stop: Guarded
-    programmes: Guarded
-    road_ends: Guarded
-    facility_ends: Guarded
-    budget_ends: Guarded
+    programmes: Pattern
+    road_ends: Pattern
+    facility_ends: Pattern
+    budget_ends: Pattern
     drop_xiangmu_before: tuple[str, ...]
     not_followed_by: tuple[str, ...]
     name_tails: tuple[str, ...]
@@ -51,7 +63,7 @@ class NameRules:
     stop_tags: frozenset[str]
     name_words: frozenset[str]
     stop_words: frozenset[str]
-    generic_parts: Guarded
+    generic_parts: Pattern
     generic_whole: frozenset[str]
 
 
@@ -182,7 +194,7 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
         found.append(Mention("ORG", s, m.end(), text[s:m.end()]))
     for m in r.company.finditer(text):
         left = m.start()
-        while left > max(0, m.start() - MAX_COMPANY_NAME) and not _BOUNDARY.match(text[left - 1]):
+        while left > max(0, m.start() - MAX_COMPANY_NAME) and not _is_boundary(text[left - 1]):
             left -= 1
         stop = r.company_stop.match(text, left, m.start())
         if stop:
@@ -213,7 +225,7 @@ def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, bloc
         if t is None or t < floor:
             break
         word = text[t:s]
-        if _BOUNDARY.search(word) or word in r.stop_words:
+        if _has_boundary(word) or word in r.stop_words:
             break
         if tags.get(word, "x") in r.stop_tags and word not in r.name_words:
             break
@@ -258,7 +270,7 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     while pos < len(text) and text[pos] in " 线":
         pos += 1
     stop = pos
-    while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _BOUNDARY.match(text[stop]):
+    while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
         stop += 1
     for ts, te in tokens.within(pos, stop):
         if text[ts:te] in r.stop_words and ts > pos:
