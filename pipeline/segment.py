@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from functools import lru_cache
 from itertools import compress
 from typing import Callable, Iterator
@@ -131,6 +132,10 @@ def _cut_fn(name: str) -> Callable[[str], list[str]]:
 MAX_RUN = 400
 # (tried only where a run starts, so that finding one stays linear)
 _LONG_RUN = regex.compile(r"(?<![^\s\p{P}])[^\s\p{P}]{%d,}" % (MAX_RUN + 1))
+# The same test with a few common marks (all of them \p{P}) as the only breaks, on the
+# faster `re`: runs between these are at least as long, so where none is long, no run is.
+_COMMON_BREAKS = r"\s，。、；：？！,.;:?!()（）“”《》"
+_MAYBE_LONG_RUN = re.compile(r"(?<![^%s])[^%s]{%d}" % (_COMMON_BREAKS, _COMMON_BREAKS, MAX_RUN + 1))
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str]]:
@@ -146,7 +151,7 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
 def words(text: str) -> list[str]:
     """The words of `text`, whitespace included, by the segmenter in use."""
     cut = _cut_fn(_active["name"])
-    if not _LONG_RUN.search(text):
+    if not _MAYBE_LONG_RUN.search(text) or not _LONG_RUN.search(text):
         return cut(text)
     return [w for _offset, piece in _pieces(text) for w in cut(piece)]
 

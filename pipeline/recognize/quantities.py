@@ -7,11 +7,12 @@ not a length, fixed terms that are not counts, cues that make `NN年` a span of 
 from __future__ import annotations
 
 from bisect import bisect_left
+from functools import lru_cache
 
 import regex
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import QUANTITY_TYPES, quantity_from_match
+from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_match
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import guarded
 from .mention import Mention
@@ -78,13 +79,25 @@ def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
 
 
 def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) -> Mention | None:
-    try:
-        q = quantity_from_match(label, match, groups)
-    except NotANumber:
+    q = _quantity(label, *(groups.get(name) for name in _RESOLVED_GROUPS))
+    if q is None:
         return None
     extra = {"hedge": q.hedge} if q.hedge else {}
     s, e = match.span("q")
     return Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra)
+
+
+# The groups a quantity's value depends on: the same few amounts and years recur
+# throughout a report, so each is resolved once.
+_RESOLVED_GROUPS = ("num", "unit", "bare", "half", "op", "opafter", "hedge", "hedgemid", "hedgeafter")
+
+
+@lru_cache(maxsize=4096)
+def _quantity(label: str, *values: str | None) -> Quantity | None:
+    try:
+        return quantity_from_match(label, None, dict(zip(_RESOLVED_GROUPS, values)))
+    except NotANumber:
+        return None
 
 
 def find_quantities(text: str) -> list[Mention]:
@@ -96,8 +109,8 @@ def find_quantities(text: str) -> list[Mention]:
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
     for match in combined.finditer(text):
-        label = next(lab for name, lab in alternatives if match.start(name) >= 0)
         groups = match.groupdict()
+        label = next(lab for name, lab in alternatives if groups[name] is not None)
         if not _accepted(label, text, match, groups, blocked_counts):
             match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
             if match is None:
