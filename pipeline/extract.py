@@ -47,7 +47,7 @@ class Analysis:
         out = []
         for m in self.mentions:
             s, e = self.norm.to_source(m.start, m.end)
-            out.append(replace(m, start=s, end=e, text=self.source[s:e]))
+            out.append(Mention(m.type, s, e, self.source[s:e], m.value, m.unit, m.op, m.extra))
         return out
 
 

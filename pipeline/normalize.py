@@ -10,6 +10,7 @@ Three edits, all chosen so that every normalised character is a source character
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -22,14 +23,12 @@ _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x
 # Basic Multilingual Plane without a failed dict lookup (the other planes are left as they are).
 _FOLD_TABLE = "".join(chr(_FOLD.get(cp, cp)) for cp in range(0x10000))
 
-_SPACES = regex.compile(r"(?<=(?P<before>\S))[ ]+(?=(?P<after>\S))")
-# Spaces between two ASCII characters are kept (`ISO 9001`, `1. 2023年`), except before %.
-_ASCII = regex.compile(r"[\x21-\x7e]")
-_CR = regex.compile(r"\r(?=\n)")
+_SPACE_RUN = re.compile(r" +")
+_CR = re.compile(r"\r(?=\n)")
 _LINE_BREAK = regex.compile(
     r"(?<=\S)(?<![。！？；：:;!?…][”’)）》】]?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])"
 )
-_HEADING = regex.compile(
+_HEADING = re.compile(
     r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[(（]\d+[)）]|第[一二三四五六七八九十\d]+[章节部分条]"
 )
 # A line ending in one of these is a title, not a sentence wrapped by a PDF converter.
@@ -84,10 +83,14 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
 
 def _deletions(text: str) -> list[tuple[int, int]]:
     cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
-    for m in _SPACES.finditer(text):
-        if _ASCII.match(m.group("before")) and _ASCII.match(m.group("after")) and m.group("after") != "%":
+    for m in _SPACE_RUN.finditer(text):
+        s, e = m.span()
+        if s == 0 or e == len(text) or text[s - 1].isspace() or text[e].isspace():
+            continue  # only spaces between two other characters are cut
+        # Spaces between two ASCII characters are kept (`ISO 9001`, `1. 2023年`), except before %.
+        if "!" <= text[s - 1] <= "~" and "!" <= text[e] <= "~" and text[e] != "%":
             continue
-        cuts.append((m.start(), m.end()))
+        cuts.append((s, e))
     cuts.extend((m.start(), m.end()) for m in _LINE_BREAK.finditer(text) if _line_join_allowed(text, m))
     cuts.sort()
     merged: list[tuple[int, int]] = []
