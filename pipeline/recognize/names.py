@@ -113,13 +113,17 @@ class Tokens:
     """Token boundaries of a text: which positions start and end a word."""
 
     def __init__(self, starts: list[int], ends: list[int]):
-        self.starts = starts
+        self.starts = starts  # both ascending: looked up by bisection, with no index built per text
         self.ends = ends
-        self.by_end = dict(zip(ends, starts))
-        self.start_set = set(starts)
 
     def ending_at(self, pos: int) -> int | None:
-        return self.by_end.get(pos)
+        """The start of the token that ends at `pos`."""
+        k = bisect_left(self.ends, pos)
+        return self.starts[k] if k < len(self.ends) and self.ends[k] == pos else None
+
+    def starts_at(self, pos: int) -> bool:
+        k = bisect_left(self.starts, pos)
+        return k < len(self.starts) and self.starts[k] == pos
 
     def containing(self, pos: int) -> tuple[int, int] | None:
         k = bisect_right(self.starts, pos) - 1
@@ -184,7 +188,7 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
         s = m.start()
         if s > 0 and text[s - 1] in r.not_before:
             continue
-        if s not in tokens.start_set:
+        if not tokens.starts_at(s):
             token = tokens.containing(s)  # 张掖市 + 委: the level ends a place inside a token
             if token is None or not _is_place(text[token[0]:s + 1], r):
                 continue
