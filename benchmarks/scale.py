@@ -46,7 +46,7 @@ def _generate(folder: Path, mb: float) -> float:
     reports = max(1, int(mb * 1_000_000 / SYNTHETIC_REPORT_BYTES))
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "--reports", str(reports),
                     "--out", str(folder)], check=True, stdout=subprocess.DEVNULL)
-    return sum(p.stat().st_size for p in folder.glob("*.txt")) / 1000
+    return folder_kb(folder)
 
 
 def _ingest(folder: Path, db: Path, *options: str) -> tuple[float, float, float]:
@@ -61,6 +61,16 @@ def _ingest(folder: Path, db: Path, *options: str) -> tuple[float, float, float]
     return float(seconds), float(rss), float(child)
 
 
+def _timed_ingest(folder: Path, db: Path, label: str, *options: str) -> float:
+    seconds, _rss, _child = _ingest(folder, db, *options)
+    print(f"ingest {label:32} {seconds:7.1f} s  {folder_kb(folder) / seconds:7.0f} KB/s")
+    return seconds
+
+
+def folder_kb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.glob("*.txt")) / 1000
+
+
 def workers(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "corpus"
@@ -68,18 +78,22 @@ def workers(args) -> None:
         print(f"{len(list(folder.glob('*.txt')))} synthetic reports, {kb / 1000:.1f} MB")
         from distributed import LocalCluster
 
+        # the dask engine also writes the Parquet dataset; --workers 2 --parquet does the same work locally
+        runs = [("--workers 1", ["--workers", "1"]), ("--workers 2", ["--workers", "2"]),
+                ("--workers 2 --parquet", ["--workers", "2", "--parquet", str(Path(tmp) / "local-parquet")])]
+        speeds = {}
+        for label, options in runs:
+            speeds[label] = kb / _timed_ingest(folder, Path(tmp) / f"{len(speeds)}.db", label, *options)
         # The cluster is up before the clock starts, as a real one would be (its start-up,
-        # about 10-20 s here, is not the engine's throughput).
+        # about 10-20 s here, is not the engine's throughput); it is started only now, so
+        # that its idle processes do not share the cores with the local runs.
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-            runs = [("--workers 1", ["--workers", "1"]), ("--workers 2", ["--workers", "2"]),
-                    ("--engine dask (LocalCluster, 2)", ["--engine", "dask", "--scheduler", cluster.scheduler_address])]
-            speeds = {}
-            for label, options in runs:
-                seconds, _rss, _child = _ingest(folder, Path(tmp) / f"{len(speeds)}.db", *options)
-                speeds[label] = kb / seconds
-                print(f"ingest {label:32} {seconds:7.1f} s  {speeds[label]:7.0f} KB/s")
-        one, two, dask = speeds.values()
-        print(f"--workers 2 is {two / one:.2f}x --workers 1; dask is {dask / two:.2f}x --workers 2")
+            label = "--engine dask (LocalCluster, 2)"
+            speeds[label] = kb / _timed_ingest(folder, Path(tmp) / "dask.db", label,
+                                               "--engine", "dask", "--scheduler", cluster.scheduler_address)
+        one, two, two_parquet, dask = speeds.values()
+        print(f"--workers 2 is {two / one:.2f}x --workers 1; dask is {dask / two:.2f}x --workers 2 "
+              f"and {dask / two_parquet:.2f}x --workers 2 --parquet (the same output)")
 
 
 def memory(args) -> None:
