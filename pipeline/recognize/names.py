@@ -21,6 +21,9 @@ from .patterns import alternation
 
 # Characters that end a name: punctuation, whitespace, quotes, brackets of titles.
 _BOUNDARY = guarded(r"[\s\p{P}\p{S}&&[^()（）\-—]]|[\d%]", regex.V1)
+MAX_PROJECT_CHARS = 45
+MAX_FACILITY_CHARS = 16
+MAX_COMPANY_NAME = 20
 
 
 @lru_cache(maxsize=None)
@@ -33,9 +36,6 @@ def _is_boundary(char: str) -> bool:
 def _has_boundary(word: str) -> bool:
     """(asked for every word walked over: words repeat, so looked up once per word)"""
     return _BOUNDARY.search(word) is not None
-MAX_PROJECT_CHARS = 45
-MAX_FACILITY_CHARS = 16
-MAX_COMPANY_NAME = 20
 
 
 @dataclass(frozen=True)

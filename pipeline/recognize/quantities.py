@@ -12,7 +12,7 @@ from functools import lru_cache
 import regex
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_match
+from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_groups
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import guarded
 from .mention import Mention
@@ -95,7 +95,7 @@ _RESOLVED_GROUPS = ("num", "unit", "bare", "half", "op", "opafter", "hedge", "he
 @lru_cache(maxsize=4096)
 def _quantity(label: str, *values: str | None) -> Quantity | None:
     try:
-        return quantity_from_match(label, None, dict(zip(_RESOLVED_GROUPS, values)))
+        return quantity_from_groups(label, dict(zip(_RESOLVED_GROUPS, values)))
     except NotANumber:
         return None
 

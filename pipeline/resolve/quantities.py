@@ -63,11 +63,15 @@ def _scaled_number(number_text: str, unit_text: str, units: dict[str, Decimal]) 
     return parse_number(number_text), units[unit_text]
 
 
-def quantity_from_match(label: str, match: "regex.Match[str]", groups: dict | None = None) -> Quantity:
-    """Resolve a match of one of `label`'s patterns (with its groupdict, if the caller has
-    it already); raises NotANumber when the number is not one."""
+def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
+    """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
+    return quantity_from_groups(label, match.groupdict())
+
+
+def quantity_from_groups(label: str, groups: dict[str, str | None]) -> Quantity:
+    """Resolve the named groups of a match of one of `label`'s patterns (num, unit,
+    bare, half, op/opafter, hedge/hedgemid/hedgeafter)."""
     tables = _tables()
-    groups = match.groupdict() if groups is None else groups
     unit_text = groups.get("unit")
     if label == "MONEY" and groups.get("bare"):
         value, unit = parse_number(groups["num"]) * tables["money_bare"][groups["bare"]], "元"
