@@ -14,11 +14,12 @@ from pipeline.recognize.patterns import (
     alternation,
     compiled_patterns,
     expand,
+    first_characters,
     references,
     scanner,
 )
 from pipeline.resolve.quantities import QUANTITY_TYPES
-from pipeline.resources import load_yaml
+from pipeline.resources import load_yaml, lookup
 
 SPEC = load_yaml(PATTERN_FILE)
 PATTERNS = [(label, i, p) for label, pats in SPEC["patterns"].items() for i, p in enumerate(pats)]
@@ -55,6 +56,7 @@ def test_every_reference_is_used():
         used.update(_HOLE.findall(pattern))
     for body in references().values():
         used.update(_HOLE.findall(body))
+    used.update(built["skip"] for built in SPEC["character_classes"].values())
     assert set(references()) - used == set()
 
 
@@ -62,6 +64,46 @@ def test_combined_scanner_compiles():
     pattern, names = scanner(QUANTITY_TYPES)
     assert [label for _name, label in names] == [lab for lab in QUANTITY_TYPES for _ in SPEC["patterns"][lab]]
     assert pattern.search("预算30万元")
+
+
+# QuantityAhead only skips positions where no quantity can start: every quantity pattern
+# finds the same matches with it and without it, for every unit word in the lexicons.
+
+NUMBERS = ["12", "1,200", "12.5", "3.", "十二", "两万", "百", "3亿5千万", "壹亿贰仟"]
+BEFORE = ["", "约", "不低于", "统一", "第"]
+AFTER = ["", "以上", "。", "人", "5", "A"]
+
+
+def _unit_words() -> list[str]:
+    built = SPEC["character_classes"]["UnitStart"]["words"]
+    return sorted({str(word) for dotted in built for word in lookup(dotted)} | {"万", "亿", "千", "年半"})
+
+
+def _probe_text(unit: str) -> str:
+    return "，".join(f"{before}{number}{hedge}{space}{unit}{after}" for number in NUMBERS for hedge in ("", "余", "多")
+                     for space in ("", " ") for before in BEFORE for after in AFTER)
+
+
+def _matches(pattern: str, text: str) -> list[tuple]:
+    return [(m.span(), m.groupdict()) for m in regex.finditer(pattern, text)]
+
+
+@pytest.mark.parametrize("label", QUANTITY_TYPES)
+def test_quantity_ahead_skips_only_positions_without_a_quantity(label, sample_text):
+    unguarded = dict(references(), QuantityAhead="")
+    texts = [_probe_text(unit) for unit in _unit_words()]
+    texts.append(sample_text)
+    for pattern in SPEC["patterns"][label]:
+        fast, full = expand(pattern), expand(pattern, unguarded)
+        assert fast != full
+        for text in texts:
+            assert _matches(fast, text) == _matches(full, text), text[:40]
+
+
+def test_first_characters_skip_number_characters():
+    assert first_characters(["万元", "个", "万", "百分之"], "[万百]") == "[个元分]"
+    with pytest.raises(ModelError):
+        first_characters(["万"], "万")
 
 
 # expand() with a fake table: holes filled recursively, unknown ones rejected.

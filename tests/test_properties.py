@@ -236,6 +236,10 @@ GROWING = {  # hostile text of n characters
     "company": lambda n: "测" * n + "有限公司",  # a run jieba's HMM would take in quadratic time
     "percent-words": lambda n: "百分之" * (n // 3) + "九十",
     "spaced-digits": lambda n: "3 " * (n // 2) + "万元",
+    "chinese-digits": lambda n: "一" * n,
+    "chinese-tens": lambda n: "十" * n,
+    "grouped-digits": lambda n: "123," * (n // 4),
+    "digits-and-wan": lambda n: "1万" * (n // 2),
 }
 
 

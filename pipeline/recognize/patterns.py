@@ -1,6 +1,7 @@
 """Compile models/patterns.yaml: named sub-patterns with `{Name}` holes, in the
 manner of Recognizers-Text's typed YAML. Lexicons named under `lexicons:` become
-alternations (longest first, escaped). An unknown hole is an error, not a literal.
+alternations (longest first, escaped); those under `character_classes:` become a class
+of the words' first characters. An unknown hole is an error, not a literal.
 """
 from __future__ import annotations
 
@@ -27,6 +28,16 @@ def alternation(words: Iterable[Any]) -> str:
     return "(?:" + "|".join(regex.escape(w) for w in items) + ")"
 
 
+def first_characters(words: Iterable[Any], skip: str) -> str:
+    """`[万元, 个, 万]` with `skip` matching 万 -> `[个元]`: the character that follows each
+    word's leading `skip` characters; a word made only of them adds none."""
+    skipped = regex.compile(f"(?:{skip})*")
+    chars = {word[skipped.match(word).end():][:1] for word in (str(w) for w in words)} - {""}
+    if not chars:
+        raise ModelError(PATTERN_FILE, "a character class is empty")
+    return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "]"
+
+
 @lru_cache(maxsize=1)
 def references() -> dict[str, str]:
     spec = load_yaml(PATTERN_FILE)
@@ -37,6 +48,11 @@ def references() -> dict[str, str]:
         if name in table:
             raise ModelError(PATTERN_FILE, f"reference {name!r} defined twice")
         table[name] = str(body)
+    for name, built in (spec.get("character_classes") or {}).items():
+        if name in table:
+            raise ModelError(PATTERN_FILE, f"reference {name!r} defined twice")
+        words = [word for dotted in built["words"] for word in lookup(dotted)]
+        table[name] = first_characters(words, expand("{" + built["skip"] + "}", table))
     return table
 
 
