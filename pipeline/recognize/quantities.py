@@ -14,7 +14,7 @@ import regex
 from ..resolve.numbers import NotANumber
 from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_groups
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
-from .guard import guarded
+from .guard import guarded, named_groups
 from .mention import Mention
 from .patterns import compiled_patterns, scanner
 
@@ -109,13 +109,13 @@ def find_quantities(text: str) -> list[Mention]:
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
     for match in combined.finditer(text):
-        groups = match.groupdict()
+        groups = named_groups(match)
         label = next(lab for name, lab in alternatives if groups[name] is not None)
         if not _accepted(label, text, match, groups, blocked_counts):
             match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
             if match is None:
                 continue
-            groups = match.groupdict()
+            groups = named_groups(match)
         mention = _resolved(label, text, match, groups)
         if mention:
             found.append(mention)
@@ -126,6 +126,6 @@ def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> t
     for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
         for pattern in patterns[label]:
             match = pattern.match(text, pos)
-            if match and _accepted(label, text, match, match.groupdict(), blocked_counts):
+            if match and _accepted(label, text, match, named_groups(match), blocked_counts):
                 return match, label
     return None, rejected

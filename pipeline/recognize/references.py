@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
 from .context import cue_pattern, cue_words, line_after
-from .guard import Guarded, guarded
+from .guard import Guarded, guarded, named_groups
 from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue
@@ -66,7 +66,7 @@ def find_references(text: str, years: ReferenceYears | None = None) -> list[Ment
     for pattern in patterns["DATE"]:
         for match in pattern.finditer(text):
             s, e = match.span("q")
-            if match.groupdict().get("yy") and has_duration_cue(text, s, e):
+            if named_groups(match).get("yy") and has_duration_cue(text, s, e):
                 continue
             found.append(Mention("DATE", s, e, text[s:e], date_from_match(match, years.at(s))))
     for pattern in patterns["DOCNO"]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 import regex
 
 from ..normalize import fold_width
+from ..recognize.guard import named_groups
 from ..recognize.patterns import compiled_patterns
 from ..resources import lookup
 from .numbers import MULTIPLIERS, NotANumber, parse_number
@@ -65,7 +66,7 @@ def _scaled_number(number_text: str, unit_text: str, units: dict[str, Decimal]) 
 
 def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
     """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
-    return quantity_from_groups(label, match.groupdict())
+    return quantity_from_groups(label, named_groups(match))
 
 
 def quantity_from_groups(label: str, groups: dict[str, str | None]) -> Quantity:
@@ -116,7 +117,7 @@ def _whole(pattern: "regex.Pattern[str]", text: str) -> "regex.Match[str] | None
     """A match that covers all of `text`: from its comparator or hedge (read behind the
     number) to its end."""
     for match in pattern.finditer(text):
-        groups = match.groupdict()
+        groups = named_groups(match)
         start = min([match.start()] + [match.start(g) for g in ("op", "hedge") if groups.get(g)])
         if start == 0 and match.end() == len(text):
             return match

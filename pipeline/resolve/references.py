@@ -13,6 +13,7 @@ import cn2an
 import regex
 
 from ..normalize import fold_width
+from ..recognize.guard import named_groups
 from ..recognize.patterns import compiled_patterns
 from ..resources import load_yaml
 
@@ -41,7 +42,7 @@ def _chinese_int(text: str) -> int:
 
 
 def date_from_match(match: "regex.Match[str]", reference_year: int | None = None) -> str:
-    g = {k: v for k, v in match.groupdict().items() if v}
+    g = {k: v for k, v in named_groups(match).items() if v}
     if "y1" in g:
         return f"{g['y1']}/{g['y2']}"
     if "cy" in g or "cm" in g:
@@ -95,7 +96,7 @@ def road_class(letter: str, digits: str) -> str | None:
 
 def road_from_match(match: "regex.Match[str]") -> Road | None:
     codes, words = _road_tables()
-    g = match.groupdict()
+    g = named_groups(match)
     letter = g.get("letter") or words[g["word"]]
     digits = g["digits"]
     cls = road_class(letter, digits)
