@@ -66,10 +66,12 @@ def test_combined_scanner_compiles():
     assert pattern.search("预算30万元")
 
 
-# QuantityAhead only skips positions where no quantity can start: every quantity pattern
-# finds the same matches with it and without it, for every unit word in the lexicons.
+# The scan's two shortcuts change no match: QuantityAhead only skips positions where no
+# quantity can start, and the atomic ArabicNumber only spares trying shorter readings of
+# the digits. Every quantity pattern finds the same matches with them and without them,
+# for every unit word in the lexicons.
 
-NUMBERS = ["12", "1,200", "12.5", "3.", "十二", "两万", "百", "3亿5千万", "壹亿贰仟"]
+NUMBERS = ["12", "1,200", "1,20", "12.5", "3.", "1.2.3", "十二", "两万", "百", "3亿5千万", "壹亿贰仟"]
 BEFORE = ["", "约", "不低于", "统一", "第"]
 AFTER = ["", "以上", "。", "人", "5", "A"]
 
@@ -89,8 +91,9 @@ def _matches(pattern: str, text: str) -> list[tuple]:
 
 
 @pytest.mark.parametrize("label", QUANTITY_TYPES)
-def test_quantity_ahead_skips_only_positions_without_a_quantity(label, sample_text):
-    unguarded = dict(references(), QuantityAhead="")
+def test_scan_shortcuts_change_no_match(label, sample_text):
+    assert references()["ArabicNumber"].startswith("(?>")
+    unguarded = dict(references(), QuantityAhead="", ArabicNumber="(?:" + references()["ArabicNumber"][3:])
     texts = [_probe_text(unit) for unit in _unit_words()]
     texts.append(sample_text)
     for pattern in SPEC["patterns"][label]:
