@@ -17,8 +17,9 @@ _HAN_CHAR = regex.compile(r"\p{Han}")
 # A text is Traditional when at least this share of its Chinese characters change
 # under t2s; Simplified text changes in a handful (乾, 著, 覆), Traditional in a quarter or more.
 TRADITIONAL_SHARE = 0.05
-# Detection looks at this many characters from the start.
-SAMPLE_CHARS = 20_000
+# Detection looks at this many characters from the start: thousands of Chinese
+# characters, where a Traditional text changes hundreds.
+SAMPLE_CHARS = 5_000
 
 
 @lru_cache(maxsize=1)

@@ -10,13 +10,13 @@ from functools import lru_cache
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
 from .context import cue_pattern, cue_words, line_after
-from .guard import Guarded, guarded, named_groups
+from .guard import Guarded, bounded, guarded, named_groups
 from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue
 
-_TITLE_YEAR = guarded(
-    r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]*$"
+_TITLE_YEAR = bounded(
+    r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]{0,40}$"
 )
 _ANY_YEAR = guarded(r"(?<!\d)((?:19|20)\d{2})\s?年")
 _NAME_START = guarded(r"[\p{Han}A-Za-z]")
