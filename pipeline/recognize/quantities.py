@@ -14,12 +14,9 @@ import regex
 from ..resolve.numbers import NotANumber
 from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_groups
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
-from .guard import guarded, named_groups
+from .guard import named_groups
 from .mention import Mention
 from .patterns import compiled_patterns, scanner
-
-_ARABIC_YEAR = guarded(r"\d{2}|\d{4}")
-
 
 def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     if not groups.get("bare"):
@@ -44,7 +41,8 @@ def _is_duration(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration cue says so."""
     if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
         return False
-    if groups.get("unit") != "年" or not _ARABIC_YEAR.fullmatch(groups["num"]):
+    number = groups["num"]
+    if groups.get("unit") != "年" or not (len(number) in (2, 4) and number.isascii() and number.isdigit()):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
 
@@ -79,7 +77,7 @@ def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
 
 
 def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) -> Mention | None:
-    q = _quantity(label, *(groups.get(name) for name in _RESOLVED_GROUPS))
+    q = _quantity(label, *map(groups.get, _RESOLVED_GROUPS))
     if q is None:
         return None
     extra = {"hedge": q.hedge} if q.hedge else {}
