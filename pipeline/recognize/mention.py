@@ -9,7 +9,7 @@ MENTION_TYPES = ("MONEY", "PERCENT", "LENGTH", "ROAD", "PROJECT", "ORG", "DATE",
 NAME_TYPES = ("ORG", "PROJECT")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A typed span with its resolved value. Offsets index the text it was found in."""
 
