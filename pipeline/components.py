@@ -88,7 +88,7 @@ def doc_tokens(doc: Doc) -> Tokens:
 
 
 def _add(doc: Doc, mentions: list[Mention], set_spans: bool) -> Doc:
-    doc._.jixiao_mentions = select((doc._.jixiao_mentions or []) + mentions)
+    doc._.jixiao_mentions = select(mentions, doc._.jixiao_mentions)
     if set_spans:
         spans = []
         for m in doc._.jixiao_mentions:

@@ -7,14 +7,22 @@ from .mention import MENTION_TYPES, NAME_TYPES, Mention
 PRIORITY = {t: i for i, t in enumerate(("DOCNO", "DATE", "MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT", "ROAD", "ORG", "PROJECT"))}
 
 
-def select(mentions: list[Mention]) -> list[Mention]:
-    """Keep the longest of overlapping spans; names (ORG, PROJECT) may overlap other types."""
+def select(mentions: list[Mention], selected: list[Mention] | None = None) -> list[Mention]:
+    """Keep the longest of overlapping spans; names (ORG, PROJECT) may overlap other types.
+
+    `selected`: the result of an earlier call, to which `mentions` are added. Of the two
+    groups (names, other types), one that gets no new mention stands as it was selected.
+    """
+    selected = selected or []
     kept: list[Mention] = []
-    size = max((m.end for m in mentions), default=0)
+    size = max((m.end for m in (*selected, *mentions)), default=0)
     for names in (False, True):
+        if not any((m.type in NAME_TYPES) == names for m in mentions):
+            kept.extend(m for m in selected if (m.type in NAME_TYPES) == names)
+            continue
         taken = bytearray(size)  # 1 where a kept span of this group lies
         candidates = sorted(
-            (m for m in mentions if (m.type in NAME_TYPES) == names),
+            (m for m in (*selected, *mentions) if (m.type in NAME_TYPES) == names),
             key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start),
         )
         for m in candidates:
