@@ -41,3 +41,18 @@ def test_both_engines_answer_alike():
         fast, timed = bounded(pattern), guarded(pattern)
         assert [m.span() for m in fast.finditer(text)] == [m.span() for m in timed.finditer(text)]
         assert fast.search(text, 3).span() == timed.search(text, 3).span()
+
+
+def test_only_calls_over_a_long_span_carry_the_time_limit(monkeypatch):
+    from pipeline.recognize import guard
+
+    monkeypatch.setattr(guard, "PATTERN_TIMEOUT", 1e-9)  # every timed call runs out of time
+    digits = guarded(r"\d+")
+    long_text = "1" * (guard.UNTIMED_SPAN * 20)
+    assert digits.match(long_text, 0, guard.UNTIMED_SPAN).end() == guard.UNTIMED_SPAN
+    assert digits.findall(long_text[:guard.UNTIMED_SPAN]) == [long_text[:guard.UNTIMED_SPAN]]
+    assert digits.search(long_text, len(long_text) - 10).start() == len(long_text) - 10
+    for call in (lambda: digits.match(long_text), lambda: list(digits.finditer(long_text)),
+                 lambda: digits.sub("", long_text), lambda: digits.fullmatch(long_text, 5)):
+        with pytest.raises(TimeoutError):
+            call()

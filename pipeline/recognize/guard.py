@@ -5,7 +5,9 @@ Patterns are compiled with `guarded` (on `regex`, each call timed) or `bounded`:
 - `guarded`: the patterns are written to run in linear time, and the property and
   stress tests hold them to it; the limit is the backstop for the case they miss. A
   pattern that runs out of time raises TimeoutError, and the document is reported
-  as failed (pipeline/document.py), never the batch.
+  as failed (pipeline/document.py), never the batch. A call over a short span (a
+  word, a line) runs without the limit: even a quadratic pattern is done in
+  milliseconds there, and `regex` spends longer reading the clock than matching.
 - `bounded`: word lists and bounded repetitions only (no `*`, `+` or `{n,}`, checked),
   so the work at each position of the text is bounded by the pattern and it cannot
   run away. These run on the standard library's `re`, which scans alternations of
@@ -22,6 +24,8 @@ import regex
 
 # Seconds one call may take: a thousand times what a 100,000-character chunk needs.
 PATTERN_TIMEOUT = 5.0
+# A call over at most this many characters runs without the time limit.
+UNTIMED_SPAN = 1_000
 
 _UNBOUNDED_BRACES = re.compile(r"\{\d*,\}")
 
@@ -63,22 +67,27 @@ class Guarded:
         return self.compiled.groupindex
 
     def finditer(self, string: str, pos: int | None = None, endpos: int | None = None) -> Iterator["regex.Match[str]"]:
-        return self.compiled.finditer(string, pos, endpos, timeout=PATTERN_TIMEOUT)
+        return self.compiled.finditer(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
     def findall(self, string: str, pos: int | None = None, endpos: int | None = None) -> list[Any]:
-        return self.compiled.findall(string, pos, endpos, timeout=PATTERN_TIMEOUT)
+        return self.compiled.findall(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
     def search(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
-        return self.compiled.search(string, pos, endpos, timeout=PATTERN_TIMEOUT)
+        return self.compiled.search(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
     def match(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
-        return self.compiled.match(string, pos, endpos, timeout=PATTERN_TIMEOUT)
+        return self.compiled.match(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
     def fullmatch(self, string: str, pos: int | None = None, endpos: int | None = None) -> "regex.Match[str] | None":
-        return self.compiled.fullmatch(string, pos, endpos, timeout=PATTERN_TIMEOUT)
+        return self.compiled.fullmatch(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
     def sub(self, repl: str | Callable[["regex.Match[str]"], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count, timeout=PATTERN_TIMEOUT)
+        return self.compiled.sub(repl, string, count, timeout=_timeout(string, None, None))
+
+
+def _timeout(string: str, pos: int | None, endpos: int | None) -> float | None:
+    end = len(string) if endpos is None else min(endpos, len(string))
+    return None if end - (pos or 0) <= UNTIMED_SPAN else PATTERN_TIMEOUT
 
 
 # A pattern either engine runs, with the same matching calls.
