@@ -53,6 +53,18 @@ def test_only_calls_over_a_long_span_carry_the_time_limit(monkeypatch):
     assert digits.findall(long_text[:guard.UNTIMED_SPAN]) == [long_text[:guard.UNTIMED_SPAN]]
     assert digits.search(long_text, len(long_text) - 10).start() == len(long_text) - 10
     for call in (lambda: digits.match(long_text), lambda: list(digits.finditer(long_text)),
-                 lambda: digits.sub("", long_text), lambda: digits.fullmatch(long_text, 5)):
+                 lambda: digits.sub("", long_text), lambda: digits.fullmatch(long_text, 5),
+                 lambda: list(digits.finditer_by_lines("12\n" + long_text))):
         with pytest.raises(TimeoutError):
             call()
+
+
+@pytest.mark.parametrize("lines", [
+    ["30万元，5公里"] * 400,                       # many short lines
+    ["1" * 2500 + "万元", "预算30万元"],            # a line longer than the untimed span
+    ["x" * 999, "12个", "", "3年", "y" * 1001],     # lines at the span's edge
+])
+def test_finditer_by_lines_finds_what_finditer_finds(lines):
+    pattern = guarded(r"(?<![\d])\d+(?:万元|公里|个|年)")
+    for text in ("\n".join(lines), "\n".join(lines) + "\n"):
+        assert [m.span() for m in pattern.finditer_by_lines(text)] == [m.span() for m in pattern.finditer(text)]

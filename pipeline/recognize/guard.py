@@ -69,6 +69,23 @@ class Guarded:
     def finditer(self, string: str, pos: int | None = None, endpos: int | None = None) -> Iterator["regex.Match[str]"]:
         return self.compiled.finditer(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
+    def finditer_by_lines(self, string: str) -> Iterator["regex.Match[str]"]:
+        """`finditer` over pieces of whole lines, each as short as allows running it
+        without the time limit (a longer line is one piece, with the limit). The same
+        matches as `finditer` for a pattern that never reads past a line break."""
+        start = 0
+        while start < len(string):
+            end = min(len(string), start + UNTIMED_SPAN)
+            if end < len(string):
+                cut = string.rfind("\n", start, end)
+                if cut >= start:
+                    end = cut + 1
+                else:  # a line longer than the span is a piece of its own
+                    newline = string.find("\n", end)
+                    end = newline + 1 if newline >= 0 else len(string)
+            yield from self.finditer(string, start, end)
+            start = end
+
     def findall(self, string: str, pos: int | None = None, endpos: int | None = None) -> list[Any]:
         return self.compiled.findall(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 

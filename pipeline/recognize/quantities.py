@@ -106,7 +106,7 @@ def find_quantities(text: str) -> list[Mention]:
     patterns = compiled_patterns()
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
-    for match in combined.finditer(text):
+    for match in combined.finditer_by_lines(text):  # no quantity reads past a line break
         groups = named_groups(match)
         label = next(lab for name, lab in alternatives if groups[name] is not None)
         if not _accepted(label, text, match, groups, blocked_counts):
