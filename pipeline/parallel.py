@@ -23,8 +23,10 @@ from .load import DEFAULT_MAX_BYTES
 from .segment import segmenter, set_segmenter
 
 ENGINES = ("local", "dask")
-# Documents per Dask task.
-DASK_BATCH = 16
+# A Dask task takes documents until their files add up to this many bytes (or DASK_BATCH
+# of them): a task's trip through the scheduler costs about as much as extracting 30 KB.
+DASK_BATCH_BYTES = 512_000
+DASK_BATCH = 256
 # Documents per task in the local process pool: fewer round trips, little more memory.
 LOCAL_BATCH = 4
 
@@ -97,19 +99,24 @@ class _Done:
 
 
 def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
-              known: Callable[[Path], str | None], args: tuple, window: int, batch: int = 1) -> Iterator[Outcome]:
-    """Outcomes in input order, `batch` documents a task and at most `window` tasks in flight."""
+              known: Callable[[Path], str | None], args: tuple, window: int, batch: int = 1,
+              batch_bytes: int | None = None) -> Iterator[Outcome]:
+    """Outcomes in input order, at most `window` tasks in flight; a task takes `batch`
+    documents, or fewer once their files add up to `batch_bytes`."""
     pending: deque = deque()
     jobs: list[tuple[str, str | None, str | None]] = []
+    size = 0
     try:
         for item in items:
             if isinstance(item, InputError):
                 jobs.append((item.path, None, item.problem))
             else:
                 jobs.append((str(item), known(item), None))
-            if len(jobs) >= batch:
+                if batch_bytes is not None:
+                    size += _file_size(item)
+            if len(jobs) >= batch or (batch_bytes is not None and size >= batch_bytes):
                 pending.append(submit(prepare_batch, jobs, *args))
-                jobs = []
+                jobs, size = [], 0
             while len(pending) >= window:
                 yield from pending.popleft().result()
         if jobs:
@@ -119,6 +126,13 @@ def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
     finally:  # the caller stopped early (--strict): drop what was not started
         for future in pending:
             future.cancel()
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:  # reported when the task reads it
+        return 0
 
 
 def default_workers() -> int:
@@ -165,9 +179,9 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         client.run(warm_up, args[1])  # each worker loads the models once, before the first document
         slots = sum(client.nthreads().values()) or 1
         submit = lambda fn, *a: client.submit(fn, *a, pure=False)  # noqa: E731
-        # a task's round trip through the scheduler costs milliseconds, as much as a small
-        # report's extraction: send documents in batches and keep several batches in flight
-        yield from _in_order(submit, items, known, args, window or 4 * slots, batch=DASK_BATCH)
+        # batches of documents, several in flight (DASK_BATCH_BYTES)
+        yield from _in_order(submit, items, known, args, window or 4 * slots, batch=DASK_BATCH,
+                             batch_bytes=DASK_BATCH_BYTES)
     finally:
         client.close()
         if cluster is not None:

@@ -121,3 +121,26 @@ def test_segmenter_gives_the_same_records_on_the_corpus(name, sample_path):
 def test_unknown_segmenter_is_an_error():
     with pytest.raises(Exception, match="unknown segmenter"):
         segment.set_segmenter("pkuseg")
+
+
+def test_batches_close_at_their_byte_budget_and_keep_input_order(tmp_path):
+    from pipeline import parallel
+    from pipeline.errors import InputError
+
+    sizes = [300, 300, 500, 100, 100, 100]
+    paths = []
+    for k, size in enumerate(sizes):
+        path = tmp_path / f"d{k}.txt"
+        path.write_text("x" * size, encoding="ascii")
+        paths.append(path)
+    items = [*paths[:3], InputError(str(tmp_path / "gone.txt"), "missing"), *paths[3:]]
+    batches = []
+
+    def submit(_fn, jobs, *_args):
+        batches.append([Path(path).name for path, _known, _problem in jobs])
+        return parallel._Done([parallel.Outcome(path) for path, _known, _problem in jobs])
+
+    out = list(parallel._in_order(submit, items, lambda _p: None, (), window=2, batch=3, batch_bytes=600))
+    assert batches == [["d0.txt", "d1.txt"], ["d2.txt", "gone.txt", "d3.txt"], ["d4.txt", "d5.txt"]]
+    assert [Path(o.path).name for o in out] == [Path(str(i.path if isinstance(i, InputError) else i)).name
+                                                for i in items]
