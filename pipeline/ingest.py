@@ -1,6 +1,7 @@
-"""Ingest files into the store: extract each document and write it in its own
-transaction; skip files whose bytes the store already holds; a bad file is
-counted and reported, the others go on.
+"""Ingest files into the store: extract each document and write it whole (a
+savepoint each, committed every hundred documents or every second); skip files
+whose bytes the store already holds; a bad file is counted and reported, the
+others go on.
 
 Documents are extracted in `workers` processes (or on a Dask cluster with
 engine="dask") and written by this one process in input order, so the rows and
@@ -49,22 +50,24 @@ def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAUL
         return row[0] if row else None
 
     items = expand_paths(list(paths))
-    for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine, scheduler=scheduler):
-        if outcome.problem is not None:
-            tally.failed += 1
-            on_error(outcome.error)
-            if strict:
-                break
-            continue
-        document = outcome.document
-        # checked again at write time: the same file given twice is stored once, as in one process
-        if outcome.unchanged or store.is_current(document.path, document.sha256):
-            tally.unchanged += 1
-            continue
-        document_id = store.put(document)
-        tally.stored += 1
+    with store.commit_every():
+        for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine,
+                                scheduler=scheduler):
+            if outcome.problem is not None:
+                tally.failed += 1
+                on_error(outcome.error)
+                if strict:
+                    break
+                continue
+            document = outcome.document
+            # checked again at write time: the same file given twice is stored once, as in one process
+            if outcome.unchanged or store.is_current(document.path, document.sha256):
+                tally.unchanged += 1
+                continue
+            document_id = store.put(document)
+            tally.stored += 1
+            if dataset is not None:
+                dataset.add(document_id)
         if dataset is not None:
-            dataset.add(document_id)
-    if dataset is not None:
-        dataset.flush()
+            dataset.flush()
     return tally

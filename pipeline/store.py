@@ -1,19 +1,23 @@
 """The embedded store: a SQLite file with documents, reports, sections, mentions,
 indicators and facts, keyed to each other and to the source text.
 
-Each document is written in one transaction: an interrupted run leaves every
-document either wholly stored or absent. Re-ingesting a changed file replaces its
-rows; an unchanged one (same path, same bytes) is skipped.
+Each document is written whole or not at all: an interrupted run leaves every
+document either wholly stored or absent. A document is a transaction of its own,
+or, inside `Store.commit_every()` (as ingest writes), a savepoint in a transaction
+that is committed every few documents or every second. Re-ingesting a changed file
+replaces its rows; an unchanged one (same path, same bytes) is skipped.
 """
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 import sqlite3
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .segment import search_words
 
@@ -48,9 +52,14 @@ def fts_words(*parts: str | None) -> str:
 
 
 def fact_words(fact: dict[str, Any]) -> str:
-    """A fact's words for the search index (the parallel ingest cuts them in the
-    worker and passes them as record["fts"], so the one writer does not segment)."""
+    """A fact's words for the search index (ingest cuts them where the document is
+    extracted and passes them as record["fts"], so the one writer does not segment)."""
     return fts_words(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"), fact.get("sentence"))
+
+
+def finding_words(finding: dict[str, Any]) -> str:
+    """An audit finding's words for the search index (cut in the worker too, as record["fts"])."""
+    return fts_words(finding["rule"].replace("-", " "), finding.get("zh"), finding.get("en"), finding.get("text"))
 
 
 @lru_cache(maxsize=4096)
@@ -95,6 +104,7 @@ class Store:
         # With WAL, NORMAL still keeps every transaction whole; it only skips an fsync per commit.
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(resources.files("pipeline").joinpath("sql/schema.sql").read_text(encoding="utf-8"))
+        self._group: _CommitGroup | None = None
 
     def close(self) -> None:
         self.conn.close()
@@ -109,23 +119,52 @@ class Store:
         row = self.conn.execute("SELECT sha256 FROM documents WHERE path = ?", (path,)).fetchone()
         return row is not None and row["sha256"] == sha256
 
+    @contextmanager
+    def commit_every(self, documents: int = 100, seconds: float = 1.0) -> Iterator[None]:
+        """Within this block, `put` commits once `documents` have been written or
+        `seconds` have passed, not after each one (a commit costs as much as writing a
+        small report); whatever is written is committed when the block ends, however."""
+        self._group = _CommitGroup(documents, seconds)
+        try:
+            yield
+        finally:
+            self._group = None
+            self.conn.commit()
+
     def put(self, document: StoredDocument) -> int:
         """Replace whatever the store held for this path with this document's rows."""
-        with self.conn:  # one transaction per document
-            self._delete(document.path)
-            cur = self.conn.execute(
-                "INSERT INTO documents (path, doc, sha256, encoding, source) VALUES (?, ?, ?, ?, ?)",
-                (document.path, document.doc, document.sha256, document.encoding, document.source),
-            )
-            doc_id = cur.lastrowid
-            by_kind: dict[str, list[dict[str, Any]]] = {}
-            for record in document.records:
-                by_kind.setdefault(record["kind"], []).append(record)
-            self._put_reports(doc_id, by_kind.get("report", []))
-            self._put_mentions(doc_id, by_kind.get("mention", []))
-            self._put_indicators(doc_id, by_kind.get("indicator", []))
-            self._put_facts(doc_id, by_kind.get("fact", []))
-            self._put_findings(doc_id, by_kind.get("finding", []))
+        if self._group is None:
+            with self.conn:  # a transaction of its own
+                return self._write(document)
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN")
+        self.conn.execute("SAVEPOINT document")
+        try:
+            doc_id = self._write(document)
+        except BaseException:
+            self.conn.execute("ROLLBACK TO document")
+            raise
+        finally:
+            self.conn.execute("RELEASE document")
+        if self._group.written():
+            self.conn.commit()
+        return doc_id
+
+    def _write(self, document: StoredDocument) -> int:
+        self._delete(document.path)
+        cur = self.conn.execute(
+            "INSERT INTO documents (path, doc, sha256, encoding, source) VALUES (?, ?, ?, ?, ?)",
+            (document.path, document.doc, document.sha256, document.encoding, document.source),
+        )
+        doc_id = cur.lastrowid
+        by_kind: dict[str, list[dict[str, Any]]] = {}
+        for record in document.records:
+            by_kind.setdefault(record["kind"], []).append(record)
+        self._put_reports(doc_id, by_kind.get("report", []))
+        self._put_mentions(doc_id, by_kind.get("mention", []))
+        self._put_indicators(doc_id, by_kind.get("indicator", []))
+        self._put_facts(doc_id, by_kind.get("fact", []))
+        self._put_findings(doc_id, by_kind.get("finding", []))
         return doc_id
 
     def _delete(self, path: str) -> None:
@@ -198,8 +237,7 @@ class Store:
                  f.get("end"), f.get("text"), json.dumps(f.get("evidence") or [], ensure_ascii=False)),
             )
             self.conn.execute("INSERT INTO findings_fts (rowid, words) VALUES (?, ?)",
-                              (cur.lastrowid, fts_words(f["rule"].replace("-", " "), f.get("zh"), f.get("en"),
-                                                        f.get("text"))))
+                              (cur.lastrowid, f.get("fts") or finding_words(f)))
 
     def table(self, name: str) -> list[sqlite3.Row]:
         if name not in TABLES:
@@ -208,6 +246,21 @@ class Store:
 
 
 TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
+
+
+class _CommitGroup:
+    """Counts the documents written since the last commit; says when to commit."""
+
+    def __init__(self, documents: int, seconds: float):
+        self.documents, self.seconds = documents, seconds
+        self.count, self.started = 0, time.monotonic()
+
+    def written(self) -> bool:
+        self.count += 1
+        if self.count < self.documents and time.monotonic() - self.started < self.seconds:
+            return False
+        self.count, self.started = 0, time.monotonic()
+        return True
 
 
 def _number(value: Any) -> float | None:

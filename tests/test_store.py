@@ -1,4 +1,4 @@
-"""The store: one transaction per document, replace on change, search that never breaks."""
+"""The store: each document written whole, replace on change, search that never breaks."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -50,6 +50,51 @@ def test_put_twice_does_not_duplicate(store):
     store.put(_document())
     assert (count(store, "facts"), count(store, "mentions"), count(store, "documents")) == (facts, mentions, 1)
     assert count(store, "facts_fts") == facts
+
+
+def _committed_documents(path) -> int:
+    """Documents another connection sees: what has been committed."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_commit_every_commits_in_groups_and_at_the_end(tmp_path):
+    db = tmp_path / "kb.db"
+    with Store(db) as s:
+        with s.commit_every(documents=3, seconds=3600):
+            for k in range(4):
+                s.put(_document(path=f"/data/{k}.txt"))
+                assert _committed_documents(db) == (3 if k >= 2 else 0)
+        assert _committed_documents(db) == 4
+
+
+def test_commit_every_commits_after_its_seconds(tmp_path):
+    db = tmp_path / "kb.db"
+    with Store(db) as s, s.commit_every(documents=1000, seconds=0):
+        s.put(_document(path="/data/0.txt"))
+        assert _committed_documents(db) == 1
+
+
+def test_a_document_that_fails_to_write_leaves_no_rows_and_the_others_stay(tmp_path, monkeypatch):
+    db = tmp_path / "kb.db"
+    with Store(db) as s:
+        with pytest.raises(RuntimeError):
+            with s.commit_every(documents=100):
+                s.put(_document(path="/data/0.txt"))
+
+                def broken(*_args):
+                    raise RuntimeError("disk on fire")
+
+                monkeypatch.setattr(s, "_put_facts", broken)
+                s.put(_document(path="/data/1.txt"))  # documents and mentions written, then the failure
+        assert _committed_documents(db) == 1
+        assert {r[0] for r in s.conn.execute("SELECT DISTINCT document_id FROM mentions")} == {
+            s.conn.execute("SELECT id FROM documents").fetchone()[0]}
 
 
 def test_changed_document_replaces_its_rows(store):
