@@ -10,9 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from . import errors
 from .errors import InputError
@@ -23,6 +21,9 @@ from .recognize.guard import PATTERN_TIMEOUT
 from .recognize.mention import Mention
 from .structure import Indicator, Report, parse_indicators, parse_reports
 from .structure.export import TABLE_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("mention", "report", "indicator", "fact")
 
@@ -131,5 +132,7 @@ def extract_frame(source: str | Path | Iterable[str | Path], *, is_text: bool = 
         paths = [source] if isinstance(source, (str, Path)) else list(source)
         rows = [r for result in extract_paths(paths, kinds=("mention",)) for r in result.records(("mention",))]
     columns = ["kind", "doc", "type", "text", "start", "end", "value", "unit", "op"]
+    import pandas as pd  # here, not at the top: extraction itself does without it
+
     frame = pd.DataFrame(rows)
     return frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])
