@@ -18,7 +18,8 @@ from .store import TABLES, Store
 BATCH_DOCUMENTS = 1000
 
 _QUERIES = {
-    "documents": "SELECT * FROM documents WHERE id IN ({ids}) ORDER BY id",
+    # every column but the source text, which the dataset leaves out (it is read back from the store)
+    "documents": "SELECT id, path, doc, sha256, encoding, ingested_at FROM documents WHERE id IN ({ids}) ORDER BY id",
     "sections": "SELECT sections.* FROM sections JOIN reports ON reports.id = sections.report_id"
                 " WHERE reports.document_id IN ({ids}) ORDER BY sections.id",
 }
@@ -49,8 +50,6 @@ class ParquetDataset:
         for table in TABLES:
             query = _QUERIES.get(table, f"SELECT * FROM {table} WHERE document_id IN ({{ids}}) ORDER BY id")
             frame = pd.read_sql_query(query.format(ids=ids), self.store.conn)
-            if table == "documents":
-                frame = frame.drop(columns=["source"])
             frame.to_parquet(self.directory / table / f"part-{self.parts:05d}.parquet", index=False)
         self.parts += 1
         self.ids = []

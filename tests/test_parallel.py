@@ -99,6 +99,8 @@ def test_dask_engine_on_a_local_cluster(tmp_path, inputs, single):
     assert len(facts) == len(rows["facts"]) > 0
     assert list(facts["id"]) == [r[0] for r in rows["facts"]]
     assert len(pd.read_parquet(tmp_path / "kb" / "mentions")) == len(rows["mentions"])
+    columns = [c[1] for c in sqlite3.connect(tmp_path / "dask.db").execute("PRAGMA table_info(documents)")]
+    assert list(pd.read_parquet(tmp_path / "kb" / "documents").columns) == [c for c in columns if c != "source"]
 
 
 @pytest.mark.parametrize("name", [n for n in segment.SEGMENTERS if n != "jieba"])
