@@ -81,6 +81,12 @@ def warm_up(segmenter_name: str | None = None) -> None:
     process_text("2023年张掖市交通运输局完成投资12.53亿元。", "<warm-up>")
 
 
+def dask_setup(_service: Any = None) -> None:
+    """Dask's preload hook: `dask worker ADDRESS --preload pipeline.parallel` loads the
+    models as each worker starts, not on the first document of the first run."""
+    warm_up()
+
+
 def prepare_batch(jobs: list[tuple[str, str | None, str | None]], max_bytes: int = DEFAULT_MAX_BYTES,
                   segmenter_name: str | None = None) -> list[Outcome]:
     """`prepare` over several documents in one task: (path, known sha256, problem) each;
@@ -175,7 +181,7 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         client = Client(scheduler)
     else:
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None, preload=[__name__])
         client = Client(cluster)
     try:
         client.run(warm_up, args[1])  # each worker loads the models once, before the first document

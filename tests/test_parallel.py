@@ -103,6 +103,18 @@ def test_dask_engine_on_a_local_cluster(tmp_path, inputs, single):
     assert list(pd.read_parquet(tmp_path / "kb" / "documents").columns) == [c for c in columns if c != "source"]
 
 
+def test_dask_workers_preload_the_models(monkeypatch):
+    """`dask worker … --preload pipeline.parallel` calls its dask_setup as each worker starts."""
+    distributed = pytest.importorskip("distributed")
+    from pipeline import parallel
+
+    started = []
+    monkeypatch.setattr(parallel, "warm_up", lambda *args: started.append(args))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
+                                  preload=["pipeline.parallel"]):
+        assert started == [(), ()]
+
+
 @pytest.mark.parametrize("name", [n for n in segment.SEGMENTERS if n != "jieba"])
 def test_segmenter_gives_the_same_records_on_the_corpus(name, sample_path):
     """Mention offsets come from the patterns, tokens only give boundaries: the records
