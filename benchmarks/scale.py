@@ -90,7 +90,7 @@ def workers(args) -> None:
         # README says (--preload pipeline.parallel), its workers load jixiao's models as
         # they start; without the preload, each loads them in the run (about 1.6 s).
         for label, preload in (("--engine dask (LocalCluster, 2)", ["pipeline.parallel"]),
-                               ("--engine dask, workers not preloaded", [])):
+                               ("--engine dask, no preload", [])):
             with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                               preload=preload) as cluster:
                 speeds[label] = kb / _timed_ingest(folder, Path(tmp) / f"dask{len(speeds)}.db", label,
