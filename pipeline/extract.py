@@ -10,6 +10,7 @@ from typing import Iterator
 
 from .components import TEXT_KEY, load_nlp
 from .normalize import Normalized, normalize
+from .recognize.guard import line_pieces
 from .recognize.mention import Mention
 from .recognize.references import ReferenceYears
 from .script import simplified
@@ -20,14 +21,8 @@ CHUNK_CHARS = 100_000
 
 
 def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + size)
-        if end < len(text):
-            cut = text.rfind("\n", start, end)
-            end = cut + 1 if cut > start else end
+    for start, end in line_pieces(text, size, whole_lines=False):
         yield start, text[start:end]
-        start = end
 
 
 @dataclass(frozen=True)

@@ -73,18 +73,8 @@ class Guarded:
         """`finditer` over pieces of whole lines, each as short as allows running it
         without the time limit (a longer line is one piece, with the limit). The same
         matches as `finditer` for a pattern that never reads past a line break."""
-        start = 0
-        while start < len(string):
-            end = min(len(string), start + UNTIMED_SPAN)
-            if end < len(string):
-                cut = string.rfind("\n", start, end)
-                if cut >= start:
-                    end = cut + 1
-                else:  # a line longer than the span is a piece of its own
-                    newline = string.find("\n", end)
-                    end = newline + 1 if newline >= 0 else len(string)
+        for start, end in line_pieces(string, UNTIMED_SPAN, whole_lines=True):
             yield from self.finditer(string, start, end)
-            start = end
 
     def findall(self, string: str, pos: int | None = None, endpos: int | None = None) -> list[Any]:
         return self.compiled.findall(string, pos, endpos, timeout=_timeout(string, pos, endpos))
@@ -100,6 +90,24 @@ class Guarded:
 
     def sub(self, repl: str | Callable[["regex.Match[str]"], str], string: str, count: int = 0) -> str:
         return self.compiled.sub(repl, string, count, timeout=_timeout(string, None, None))
+
+
+def line_pieces(text: str, size: int, *, whole_lines: bool) -> Iterator[tuple[int, int]]:
+    """(start, end) of consecutive pieces of `text`, each cut after a line break and at
+    most `size` characters long where the lines allow; a longer line is cut at `size`,
+    or with `whole_lines` kept whole in a piece of its own."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut > start:
+                end = cut + 1
+            elif whole_lines:
+                newline = text.find("\n", end)
+                end = newline + 1 if newline >= 0 else len(text)
+        yield start, end
+        start = end
 
 
 def _timeout(string: str, pos: int | None, endpos: int | None) -> float | None:
