@@ -18,6 +18,7 @@ from .guard import named_groups
 from .mention import Mention
 from .patterns import compiled_patterns, scanner
 
+
 def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     if not groups.get("bare"):
         return True
