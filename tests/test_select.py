@@ -37,3 +37,10 @@ def test_a_group_without_new_mentions_stands_as_selected():
     selected = select([m("MONEY", 0, 4), m("DATE", 5, 9)])
     found = select([m("ORG", 2, 8)], selected)
     assert spans(found) == [("MONEY", 0, 4), ("ORG", 2, 8), ("DATE", 5, 9)]
+
+
+def test_disjoint_spans_in_text_order_are_all_kept():
+    found = [m("MONEY", 0, 4), m("ORG", 4, 9), m("DATE", 9, 12)]
+    assert select(found) == found
+    assert spans(select([m("DATE", 9, 12), m("MONEY", 0, 4)])) == [("MONEY", 0, 4), ("DATE", 9, 12)]
+    assert select([m("MONEY", 0, 4), m("COUNT", 4, 4)]) == [m("MONEY", 0, 4)]

@@ -13,6 +13,9 @@ def select(mentions: list[Mention], selected: list[Mention] | None = None) -> li
     `selected`: the result of an earlier call, to which `mentions` are added. Of the two
     groups (names, other types), one that gets no new mention stands as it was selected.
     """
+    if not selected and all(a.end <= b.start for a, b in zip(mentions, mentions[1:])) \
+            and all(m.end > m.start for m in mentions):
+        return list(mentions)  # in text order and disjoint, as one scan finds them: nothing to choose
     selected = selected or []
     kept: list[Mention] = []
     size = max((m.end for m in (*selected, *mentions)), default=0)
