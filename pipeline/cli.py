@@ -379,7 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest_cmd = commands.add_parser("ingest", parents=[reading, store], help="extract files into the store",
                                      description="Extract and store every file; unchanged files are skipped, "
-                                                 "changed ones replaced, one transaction per document.")
+                                                 "changed ones replaced; each document is stored whole or not at all.")
     ingest_cmd.add_argument("paths", nargs="+", metavar="PATH")
     ingest_cmd.add_argument("--strict", action="store_true", help="stop at the first file that cannot be read")
     ingest_cmd.add_argument("--workers", type=_positive_int, default=None, metavar="N",
