@@ -24,3 +24,12 @@ def test_a_rare_punctuation_mark_breaks_a_run_too():
     assert len(text) > MAX_RUN
     segment.set_segmenter("jieba")
     assert words(text) == jieba_tokenizer().lcut(text)
+
+
+def test_the_quick_test_never_misses_a_long_run():
+    # a run just over MAX_RUN at every offset: it always covers a whole aligned window
+    for lead in range(0, 2 * MAX_RUN, 37):
+        text = "，" * lead + "交" * (MAX_RUN + 1) + "。" + "运输，" * 50
+        assert segment._may_have_long_run(text)
+    # marks closer together than half of MAX_RUN rule every run out without the exact test
+    assert not segment._may_have_long_run(("交" * (MAX_RUN // 2 - 1) + "，") * 20)
