@@ -3,7 +3,7 @@
     jixiao extract PATH… [--kinds mention,report,indicator,fact] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
                          [--keep-text DIR]
     jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
-    jixiao eval [--gold DIR] PRED.jsonl
+    jixiao eval [--gold DIR] [--fact-units 元,%,km] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
     jixiao ingest PATH… [--db FILE]
     jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
@@ -175,7 +175,8 @@ def run_eval(args: argparse.Namespace) -> int:
         print(tally, file=sys.stderr)
     else:
         predictions = args.pred
-    print(format_scores(score(args.gold, predictions)))
+    units = args.fact_units.split(",") if args.fact_units else None
+    print(format_scores(score(args.gold, predictions, fact_units=units)))
     return 1 if tally.failed else 0
 
 
@@ -372,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("pred", nargs="?", metavar="PRED.jsonl", help="predictions, as written by `jixiao extract`")
     source.add_argument("--extract", nargs="+", metavar="PATH", help="extract these files and folders, then score")
+    evaluate.add_argument("--fact-units", metavar="UNITS", help="score only facts in these units, comma-separated "
+                          "(元,%%,km,百分点: the units the corpus's fact gold covers)")
     evaluate.set_defaults(run=run_eval)
 
     store = argparse.ArgumentParser(add_help=False)
