@@ -144,6 +144,7 @@ class LinkRules:
     change_units: frozenset[str]
     date_not_period_after: tuple[str, ...]
     fixed_terms: "regex.Pattern[str]"
+    head_nouns: frozenset[str]
 
 
 def _words_of(spec: dict[str, Any], key: str) -> list[str]:
@@ -198,6 +199,7 @@ def link_rules() -> LinkRules:
         change_units=frozenset(w("change_units")),
         date_not_period_after=tuple(w("date_not_period_after")),
         fixed_terms=_any(w("fixed_terms")),
+        head_nouns=frozenset(w("head_nouns")),
     )
 
 
@@ -229,7 +231,8 @@ def _word_ok(word: str) -> bool:
     if _NOT_IN_PHRASE.search(word):
         return False
     tag = pos_tagger().word_tag_tab.get(word, "x")
-    return word in name_rules().name_words or tag not in link_rules().phrase_stop_tags
+    rules = link_rules()
+    return word in name_rules().name_words or word in rules.head_nouns or tag not in rules.phrase_stop_tags
 
 
 def _tokens(text: str, start: int, end: int, atoms: Sequence[Span]) -> list[tuple[int, int, bool]]:
@@ -453,6 +456,8 @@ class _Linker:
         items: list[Subject] | None = None
         last_predicate: Span | None = None
         previous: Subject | None = None
+        opened: Subject | None = None  # a project opening an earlier clause (…枢纽主体工程完工，累计完成投资3.6亿元)
+        opened_clause = 0
         totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
         inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
         facts: list[Fact] = []
@@ -469,6 +474,10 @@ class _Linker:
             head = self._head(cs, q.start, names, paragraph, report)
             if head is not None:
                 topic = head
+            while opened_clause < ci:  # clauses without figures before this one: their heads
+                earlier = self._head(cuts[opened_clause], cuts[opened_clause + 1], names, paragraph, report)
+                opened = opened or earlier
+                opened_clause += 1
 
             # predicate: an attribute, else the verb
             attribute = self._attribute(ws, q, before)
@@ -513,6 +522,14 @@ class _Linker:
                     np_span, subject, predicate, verb_span = (subject[0], end), part_total[1], None, None
             if subject is None and previous is not None and q.type in REPORT_LEVEL_TYPES:
                 subject = previous
+            if subject is None and opened is not None:
+                subject = opened
+            if subject is None and attribute is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report):
+                # a line of accounts with no project to fall back to (本年支出合计2,201.93万元)
+                end = self._trim(cs, q.start)
+                s0 = _np_start(masked, ws, end, atoms)
+                if self._subject_like(s0, end):
+                    subject = (s0, end)
             if subject is None and q.type in REPORT_LEVEL_TYPES:
                 subject = self.report_project(report)
             if subject is None and attribute:
@@ -655,7 +672,11 @@ class _Linker:
 
     def _subject_like(self, start: int, end: int) -> bool:
         phrase = self.masked[start:end]
-        return _specific(phrase, self.rules) and not self.rules.change.match(phrase)
+        rules = self.rules
+        if not _specific(phrase, rules) or rules.change.match(phrase):
+            return False
+        lead = rules.openers.fullmatch(phrase)
+        return lead is None  # 二是 alone is no subject
 
     def _list_items(self, cuts: list[int], ci: int, at: int, names: list[Mention], rules: LinkRules) -> list[Subject]:
         """The items of the list a 分别 at `at` distributes over: before it in its clause,
