@@ -32,6 +32,7 @@ from typing import Any, Protocol, Sequence, Union
 
 import regex
 
+from .entities import Entity, entity_of
 from .errors import ModelError
 from .extract import Analysis
 from .recognize.mention import Mention, json_value
@@ -85,6 +86,11 @@ class Fact:
     scope: str = "period"
     period: str | None = None
     part_of: tuple[int, int] | None = None  # source offsets of the total's mention
+    is_project: bool = False  # the subject is a named project (or the report's), not a measure
+
+    @property
+    def entity(self) -> Entity | None:
+        return entity_of(self.subject, self.road, self.is_project)
 
     def record(self) -> dict[str, Any]:
         rec = {
@@ -106,6 +112,9 @@ class Fact:
             "period": self.period,
             "part_of": list(self.part_of) if self.part_of else None,
         }
+        entity = self.entity
+        rec["entity"] = entity.key if entity else None
+        rec["entity_kind"] = entity.kind if entity else None
         for key in ("low", "high", "hedge"):  # a range or a hedged figure (schema 1a)
             if key in self.mention.extra:
                 rec[key] = json_value(self.mention.extra[key])
@@ -139,6 +148,7 @@ class LinkRules:
     plan_after: tuple[str, ...]
     measured_against: "regex.Pattern[str]"
     cumulative: "regex.Pattern[str]"
+    as_of: "regex.Pattern[str]"
     change: "regex.Pattern[str]"
     period_cues: "regex.Pattern[str]"
     change_units: frozenset[str]
@@ -194,6 +204,7 @@ def link_rules() -> LinkRules:
         plan_after=tuple(w("plan_after_cues")),
         measured_against=regex.compile(measured),
         cumulative=_any(w("cumulative_cues")),
+        as_of=_any(w("as_of_cues")),
         change=regex.compile(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
         period_cues=_any(w("period_cues")),
         change_units=frozenset(w("change_units")),
@@ -449,6 +460,8 @@ class _Linker:
         whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
         names = self.names.within(ss, se)
         name_spans = [(m.start, m.end) for m in names]
+        project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
+            {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
         dates = self.dates.within(ss, se)
         plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
@@ -466,6 +479,9 @@ class _Linker:
             ci = bisect_right(cuts, q.start) - 1
             cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
             ws = max(cs, q.start - WINDOW)
+            opening = max(masked.rfind("(", ws, q.start), masked.rfind("（", ws, q.start))
+            if opening >= 0 and masked.find(")", opening, q.start) < 0 and masked.find("）", opening, q.start) < 0:
+                ws = cs = opening + 1  # (完成年度投资1.2亿元): a figure of its own inside the bracket
             before = masked[ws:q.start]
             atoms = [s for s in name_spans if ws <= s[0] and s[1] <= q.start]
             report = self.reports.at(source_q[0])
@@ -552,8 +568,11 @@ class _Linker:
                 last_predicate = predicate
 
             is_total_inside = text[max(ss, q.start - 1):q.start] == "在" and text.startswith("中", q.end)
-            basis = self._basis(q, cs, ce, cuts, ci, ws, before, attribute, plan_sentence)
-            scope = self._scope(q, before, attribute)
+            # cues of the whole figure: its clause, or the clause before (not across an opened bracket)
+            context = ws if ws > cuts[ci] else (cuts[ci - 1] if ci > 0 else cs)
+            context = max(context, q.start - WINDOW)
+            basis = self._basis(q, context, ws, cuts, plan_sentence)
+            scope = self._scope(q, context, before)
             if part_total is not None:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
@@ -578,10 +597,11 @@ class _Linker:
                 continue
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
+            is_project = (isinstance(subject, str) or subject in project_spans)
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of))
+                              basis, scope, period, part_of, is_project))
         if totals:
             paragraph.last_total = totals
         if parts_at and paragraph.open_part is None:
@@ -642,7 +662,15 @@ class _Linker:
             phrase = masked[s:attribute[0]]
             if _specific(phrase, rules) and phrase not in rules.respondents:
                 return (s, attribute[0])
-            return None
+            if q.type != "LENGTH":
+                return None  # a rate or an amount with nothing named before it: the report's project's
+            # 小修保养里程1800公里: what the measure word follows is the subject
+            core = masked[attribute[0]:attribute[1]]
+            links = rules.attribute_links.search(core)
+            core = core[:links.start()] if links else core
+            ending = max((e for e in rules.attribute_endings[q.type] if core.endswith(e)), key=len, default="")
+            end = attribute[0] + len(core) - len(ending)
+            return (attribute[0], end) if self._subject_like(attribute[0], end) else None
         verb_end = verb_span[1] if verb_span else ws
         end = self._trim(verb_end, q.start)
         s = _np_start(masked, verb_end, end, atoms)
@@ -778,11 +806,9 @@ class _Linker:
             return None  # a part is not larger than its total
         return total
 
-    def _basis(self, q: Mention, cs: int, ce: int, cuts: list[int], ci: int, ws: int, before: str,
-               attribute: Span | None, plan_sentence: list[int]) -> str:
+    def _basis(self, q: Mention, context: int, ws: int, cuts: list[int], plan_sentence: list[int]) -> str:
         rules = self.rules
-        previous_clause = cuts[ci - 1] if ci > 0 else cs
-        if rules.estimate.search(self.masked, max(previous_clause, q.start - WINDOW), q.start):
+        if rules.estimate.search(self.masked, context, q.start):
             return "estimate"
         local = self._unmeasured(ws, q.start)
         if rules.plan.search(local):
@@ -794,14 +820,14 @@ class _Linker:
             return "plan"
         return "actual"
 
-    def _scope(self, q: Mention, before: str, attribute: Span | None) -> str:
+    def _scope(self, q: Mention, context: int, before: str) -> str:
         rules = self.rules
         if q.unit in rules.change_units:
             return "change"
         tail = before[-24:]
         if rules.change.search(tail.rsplit(",", 1)[-1] if "," in tail else tail):
             return "change"
-        if rules.cumulative.search(before):
+        if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
             return "cumulative"
         if q.type == "PERCENT" and regex.search(r"完成(?:近|约|超过|超)?$", before):
             return "cumulative"  # a works progress ratio (路基工程完成85%)
@@ -857,4 +883,12 @@ def _governing_verb(before: str, rules: LinkRules) -> "regex.Match[str] | None":
             trail = m
     if trail:
         return trail
-    return next((m for m in rules.verbs.finditer(before) if free(m)), None)
+    verbs = [m for m in rules.verbs.finditer(before) if free(m)]
+    if not verbs:
+        return None
+    links = rules.attribute_links.search(before)
+    last = verbs[-1]
+    if (len(verbs) > 1 and last.end() == (links.start() if links else len(before))
+            and last.group() not in name_rules().name_words):
+        return last  # 干线改造工程完成31.2亿元: the verb right before the figure (not a works noun: 日常养护)
+    return verbs[0]
