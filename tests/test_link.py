@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from casetable import read_table
 from pipeline.extract import analyse
 from pipeline.link import link
 
@@ -59,3 +60,37 @@ def test_fact(sentence, quantity, subject, predicate, road):
 @pytest.mark.parametrize("sentence,quantity", NO_FACT, ids=[c[1] for c in NO_FACT])
 def test_no_fact(sentence, quantity):
     assert quantity not in _facts(sentence)
+
+
+FACT_CASES = read_table("link_facts.tsv")
+
+
+def _check_subject(want: str, got: str) -> bool:
+    want, got = (x.replace("（", "(").replace("）", ")") for x in (want, got))
+    shorter, longer = sorted((want, got), key=len)
+    return shorter in longer and len(shorter) * 2 >= len(longer)
+
+
+@pytest.mark.parametrize("case", FACT_CASES, ids=[f"{c['line']}:{c['quantity']}" for c in FACT_CASES])
+def test_fact_case(case):
+    analysis = analyse(case["sentence"])
+    facts = {f.mention.text: f for f in link(analysis, "case.txt", [REPORT])}
+    assert case["quantity"] in facts, f"{case['table']}:{case['line']}: no fact for {case['quantity']}: {list(facts)}"
+    fact = facts[case["quantity"]]
+    where = f"{case['table']}:{case['line']} {fact}"
+    if case["subject"]:
+        assert _check_subject(case["subject"], fact.subject), where
+    if case["predicate"]:
+        assert fact.predicate and (case["predicate"] in fact.predicate or fact.predicate in case["predicate"]), where
+    for field in ("road", "basis", "scope"):
+        if case[field]:
+            assert getattr(fact, field) == (None if case[field] == "null" else case[field]), where
+    if case["period"] == "=DATE":
+        dates = [m.value for m in analysis.mentions if m.type == "DATE"]
+        assert dates and fact.period == dates[-1], where
+    elif case["period"]:
+        assert fact.period == (None if case["period"] == "null" else case["period"]), where
+    if case["part_of"] == "null":
+        assert fact.part_of is None, where
+    elif case["part_of"]:
+        assert fact.part_of and case["sentence"][fact.part_of[0]:fact.part_of[1]] == case["part_of"], where
