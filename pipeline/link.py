@@ -459,11 +459,7 @@ class _Linker:
         cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)] + [se]
         source_span = self.norm.to_source(ss, se)
         whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
-        names = self.names.within(ss, se)
-        name_spans = [(m.start, m.end) for m in names]
-        project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
-            {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
-        dates = self.dates.within(ss, se)
+        q_starts = [q.start for q in quantities]
         plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
@@ -484,15 +480,19 @@ class _Linker:
             if opening >= 0 and masked.find(")", opening, q.start) < 0 and masked.find("）", opening, q.start) < 0:
                 ws = cs = opening + 1  # (完成年度投资1.2亿元): a figure of its own inside the bracket
             before = masked[ws:q.start]
-            atoms = [s for s in name_spans if ws <= s[0] and s[1] <= q.start]
+            # the names near the figure (bounded: a long line without stops stays linear)
+            names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
+            atoms = [(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
+            project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
+                {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
             report = self.reports.at(source_q[0])
 
             # the clause's head: a project or a reference back opens it
-            head = self._head(cs, q.start, names, paragraph, report)
+            head = self._head(ss, cs, q.start, paragraph, report)
             if head is not None:
                 topic = head
             while opened_clause < ci:  # clauses without figures before this one: their heads
-                earlier = self._head(cuts[opened_clause], cuts[opened_clause + 1], names, paragraph, report)
+                earlier = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
                 opened = opened or earlier
                 opened_clause += 1
 
@@ -507,9 +507,9 @@ class _Linker:
             subject: Subject | None = None
             predicate: Span | None = attribute
             # 分别: the list before it gives each quantity its item
-            dist = rules.distributive.search(masked, cs, q.start)
+            dist = rules.distributive.search(masked, ws, q.start)
             if dist:
-                listed_here = [p for p in quantities if dist.end() <= p.start < ce]
+                listed_here = quantities[bisect_left(q_starts, dist.end()):bisect_left(q_starts, ce)]
                 new_items = self._list_items(cuts, ci, dist.start(), names, rules)
                 if new_items and len(new_items) == len(listed_here):
                     items = new_items
@@ -545,7 +545,7 @@ class _Linker:
                 # a line of accounts with no project to fall back to (本年支出合计2,201.93万元)
                 end = self._trim(cs, q.start)
                 s0 = _np_start(masked, ws, end, atoms)
-                if self._subject_like(s0, end):
+                if self._subject_like(s0, end) and not rules.verbs.match(masked, s0, end):
                     subject = (s0, end)
             if subject is None and q.type in REPORT_LEVEL_TYPES:
                 subject = self.report_project(report)
@@ -578,7 +578,7 @@ class _Linker:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = self._period(q, dates)
+            period = self._period(q, ss)
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -622,20 +622,19 @@ class _Linker:
         return self.rules.measured_against.sub(lambda m: "," * len(m.group()), self.masked[start:end])
 
     # --- subjects ---------------------------------------------------------------------
-    def _head(self, cs: int, q_start: int, names: list[Mention], paragraph: _Paragraph,
-              report: ReportInfo | None) -> Subject | None:
-        """A project, or a reference back, opening the clause."""
+    def _head(self, ss: int, cs: int, end: int, paragraph: _Paragraph, report: ReportInfo | None) -> Subject | None:
+        """A project, or a reference back, opening the clause [cs, end) of the sentence at ss."""
         rules = self.rules
-        lead = rules.openers.match(self.masked, cs, q_start)
+        lead = rules.openers.match(self.masked, cs, end)
         at = lead.end() if lead else cs
-        for m in names:
-            if m.type == "PROJECT" and m.start == at and m.end <= q_start:
-                return (m.start, m.end)
-        ref = rules.references.match(self.masked, at, q_start)
-        if ref:
-            named = [m for m in names if m.type == "PROJECT" and m.end <= at]
-            if named:
-                return (named[-1].start, named[-1].end)
+        starts, items = self.projects.starts, self.projects.items
+        k = bisect_left(starts, at)
+        if k < len(items) and items[k].start == at and items[k].end <= end:
+            return (items[k].start, items[k].end)
+        if rules.references.match(self.masked, at, end):
+            k = bisect_right(starts, at) - 1
+            if k >= 0 and items[k].start >= ss and items[k].end <= at:
+                return (items[k].start, items[k].end)  # named earlier in the sentence
             return paragraph.referent or self.report_project(report)
         return None
 
@@ -714,14 +713,14 @@ class _Linker:
         """The items of the list a 分别 at `at` distributes over: before it in its clause,
         or in the clause before when it opens its own (拟分别新建…)."""
         masked = self.masked
-        start = cuts[ci]
+        start = max(cuts[ci], at - WINDOW)
         region = (start, at)
         trimmed = rules.list_trailers.search(masked, *region)
         end = trimmed.start() if trimmed else at
         lead = rules.openers.match(masked, start, end)
         start = lead.end() if lead else start
         if end <= start and ci > 0:
-            start, end = cuts[ci - 1], cuts[ci] - 1
+            start, end = max(cuts[ci - 1], cuts[ci] - WINDOW), cuts[ci] - 1
         if end <= start:
             return []
         pieces: list[Span] = []
@@ -799,7 +798,7 @@ class _Linker:
         if inside_total is not None and inside_total[0].unit == q.unit:
             total = inside_total
         else:
-            cue = [p for p in parts_at if p < q.start]
+            cue = parts_at[:bisect_left(parts_at, q.start)][-1:]
             if cue:
                 earlier = totals.get(q.unit)
                 if earlier is not None and earlier[0].end <= cue[-1]:
@@ -843,15 +842,19 @@ class _Linker:
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
-    def _period(self, q: Mention, dates: list[Mention]) -> str | None:
+    def _period(self, q: Mention, ss: int) -> str | None:
+        """The value of the last DATE before the figure in its sentence, unless that date is
+        not the figure's period (2023年年初预算)."""
         rules = self.rules
-        for d in reversed(dates):
-            if d.end > q.start:
-                continue
-            if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
-                return None
-            return d.value if isinstance(d.value, str) else None
-        return None
+        k = bisect_left(self.dates.starts, q.start) - 1
+        while k >= 0 and self.dates.items[k].end > q.start:
+            k -= 1
+        if k < 0 or self.dates.items[k].start < ss:
+            return None
+        d = self.dates.items[k]
+        if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
+            return None
+        return d.value if isinstance(d.value, str) else None
 
 
 def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),

@@ -235,13 +235,18 @@ class Store:
     def _entity_id(self, fact: dict[str, Any]) -> int | None:
         """The entity row of a fact's project or road (pipeline/entities.py), made on first
         sight; a project written without its route joins the one project of that name on a route."""
-        from .entities import aliases, entity_of
+        from .entities import aliases, entity_of, fold
 
         road = fact.get("road")
         if fact.get("entity_kind") == "road" and road:
             entity = entity_of(road, road, False)
         elif fact.get("entity_kind") == "project" and fact.get("subject"):
             entity = entity_of(fact["subject"], road, True)
+        elif fact.get("subject"):
+            # a subject not recognised as a project but written as one already stored is it
+            rows = self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ?",
+                                     (fold(fact["subject"]),)).fetchall()
+            return rows[0]["entity_id"] if len(rows) == 1 else None
         else:
             return None
         if entity is None:
