@@ -215,8 +215,10 @@ def link_rules() -> LinkRules:
 
 
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
-_NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\d]")
+_NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
+_WORDS = regex.compile(r"\p{Han}")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
+_RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
@@ -460,6 +462,8 @@ class _Linker:
         source_span = self.norm.to_source(ss, se)
         whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
         q_starts = [q.start for q in quantities]
+        if not _WORDS.search(self.masked, ss, se):
+            return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
         plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
@@ -527,8 +531,12 @@ class _Linker:
                     subject = topic
                 elif topic is not None and np_span and q.type in REPORT_LEVEL_TYPES + ("LENGTH",) and not own:
                     subject = topic  # later clauses of a sentence about a project: the phrase is what was done
+                elif np_span == _RESPONDENTS:
+                    subject, np_span = self.report_project(report), None
                 elif np_span:
                     subject = np_span
+                    np_span = None
+                if np_span == _RESPONDENTS:
                     np_span = None
             # parts of a total
             part_total = self._part_total(q, ss, parts_at, totals, paragraph, inside_total)
@@ -660,7 +668,9 @@ class _Linker:
         if attribute is not None:
             s = _np_start(masked, ws, attribute[0], atoms)
             phrase = masked[s:attribute[0]]
-            if _specific(phrase, rules) and phrase not in rules.respondents:
+            if phrase in rules.respondents:
+                return _RESPONDENTS  # 沿线群众满意度: about the evaluated project
+            if _specific(phrase, rules):
                 return (s, attribute[0])
             if q.type != "LENGTH":
                 return None  # a rate or an amount with nothing named before it: the report's project's
