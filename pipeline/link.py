@@ -155,6 +155,7 @@ class LinkRules:
     date_not_period_after: tuple[str, ...]
     fixed_terms: "regex.Pattern[str]"
     head_nouns: frozenset[str]
+    table_words: "regex.Pattern[str]"
 
 
 def _words_of(spec: dict[str, Any], key: str) -> list[str]:
@@ -211,6 +212,7 @@ def link_rules() -> LinkRules:
         date_not_period_after=tuple(w("date_not_period_after")),
         fixed_terms=_any(w("fixed_terms")),
         head_nouns=frozenset(w("head_nouns")),
+        table_words=_any(w("table_words")),
     )
 
 
@@ -464,6 +466,8 @@ class _Linker:
         q_starts = [q.start for q in quantities]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
+        if len({m.group() for m in rules.table_words.finditer(text, ss, se)}) >= 2:
+            return []  # an indicator table run together (指标名称…数量指标…): its cells are indicators
         plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
