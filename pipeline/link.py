@@ -219,6 +219,7 @@ def link_rules() -> LinkRules:
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
 _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
 _WORDS = regex.compile(r"\p{Han}")
+_CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
 _RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
@@ -466,8 +467,13 @@ class _Linker:
         q_starts = [q.start for q in quantities]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
-        if len({m.group() for m in rules.table_words.finditer(text, ss, se)}) >= 2:
-            return []  # an indicator table run together (指标名称…数量指标…): its cells are indicators
+        table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
+        glued = sum(1 for a, b in zip(quantities, quantities[1:])  # target and actual cells side by side
+                    if a.unit == b.unit and _CELL_GAP.fullmatch(text, a.end, b.start))
+        if table_words >= 2 or glued >= 2 or (table_words and glued):
+            # an indicator table run together (指标名称…数量指标…, 3座3座88…≥30公里32.6公里77):
+            # its cells are indicator records, not narrative
+            return []
         plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
@@ -720,8 +726,8 @@ class _Linker:
         rules = self.rules
         if not _specific(phrase, rules) or rules.change.match(phrase):
             return False
-        lead = rules.openers.fullmatch(phrase)
-        return lead is None  # 二是 alone is no subject
+        lead = rules.openers.match(phrase)
+        return lead is None or not lead.group()  # 二是…: a list item's opening, no subject
 
     def _list_items(self, cuts: list[int], ci: int, at: int, names: list[Mention], rules: LinkRules) -> list[Subject]:
         """The items of the list a 分别 at `at` distributes over: before it in its clause,
