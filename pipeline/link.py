@@ -496,7 +496,8 @@ class _Linker:
             before = masked[ws:q.start]
             # the names near the figure (bounded: a long line without stops stays linear)
             names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
-            atoms = [(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
+            atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
+                           + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
             project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
                 {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
             report = self.reports.at(source_q[0])
@@ -590,13 +591,13 @@ class _Linker:
             # cues of the whole figure: its clause, or the clause before (not across an opened bracket)
             context = ws if ws > cuts[ci] else (cuts[ci - 1] if ci > 0 else cs)
             context = max(context, q.start - WINDOW)
-            basis = self._basis(q, context, ws, cuts, plan_sentence)
+            basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
             scope = self._scope(q, context, before)
             if part_total is not None:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = self._period(q, ss)
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss)
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -636,8 +637,10 @@ class _Linker:
         return _squash(self.analysis.source[s:e])
 
     def _unmeasured(self, start: int, end: int) -> str:
-        """text[start:end] with plan words measured against (完成年度计划的) blanked, same length."""
-        return self.rules.measured_against.sub(lambda m: "," * len(m.group()), self.masked[start:end])
+        """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
+        (一般公共预算) blanked, same length."""
+        blank = lambda m: "," * len(m.group())  # noqa: E731 - a local shorthand
+        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.masked[start:end]))
 
     # --- subjects ---------------------------------------------------------------------
     def _head(self, ss: int, cs: int, end: int, paragraph: _Paragraph, report: ReportInfo | None) -> Subject | None:
@@ -825,7 +828,9 @@ class _Linker:
                     total = earlier
                 elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
                     total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
-            elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
+            elif (paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit
+                  and _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules) is None):
+                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元)
                 total = paragraph.open_part
         if total is None or total[0] is q:
             return None
@@ -834,11 +839,13 @@ class _Linker:
             return None  # a part is not larger than its total
         return total
 
-    def _basis(self, q: Mention, context: int, ws: int, cuts: list[int], plan_sentence: list[int]) -> str:
+    def _basis(self, q: Mention, context: int, ws: int, cuts: list[int], plan_sentence: list[int],
+               attribute: Span | None) -> str:
         rules = self.rules
         if rules.estimate.search(self.masked, context, q.start):
             return "estimate"
-        local = self._unmeasured(ws, q.start)
+        # a rate is measured (预算执行率96.04%): plan words inside its attribute do not count
+        local = self._unmeasured(ws, attribute[0] if attribute and q.type == "PERCENT" else q.start)
         if rules.plan.search(local):
             return "plan"
         if self.text.startswith(rules.plan_after, q.end):
