@@ -156,6 +156,7 @@ class LinkRules:
     fixed_terms: "regex.Pattern[str]"
     head_nouns: frozenset[str]
     table_words: "regex.Pattern[str]"
+    project_rates: tuple[str, ...]
 
 
 def _words_of(spec: dict[str, Any], key: str) -> list[str]:
@@ -213,6 +214,7 @@ def link_rules() -> LinkRules:
         fixed_terms=_any(w("fixed_terms")),
         head_nouns=frozenset(w("head_nouns")),
         table_words=_any(w("table_words")),
+        project_rates=tuple(w("project_rates")),
     )
 
 
@@ -532,13 +534,20 @@ class _Linker:
                     subject = items[listed_here.index(q)]
             if subject is None:
                 subject = self._forward(q, ce, names)
-            own = [m for m in names if cs <= m.start and m.end <= q.start and m.type == "PROJECT"]
+            # a list's item names its own project (其中国道319线东坪段62.8公里、G208岭口至东坪段48.5公里)
+            segment = max(cs, quantities[k - 1].end) if k and quantities[k - 1].end > cs else cs
+            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"]
             np_span: Span | None = None
-            if subject is None and own and head is None:
+            first_in_clause = segment == cs
+            if subject is None and own and (head is None or not first_in_clause or own[-1].start > cs + 2):
                 subject = (own[-1].start, own[-1].end)
             if subject is None:
                 np_span = self._noun_phrase(q, ws, before, verb_span, attribute, atoms)
-                if head is not None or (topic is not None and not np_span):
+                if attribute and any(e in masked[attribute[0]:attribute[1]] for e in rules.project_rates):
+                    np_span = _RESPONDENTS  # 满意度, 执行率: the evaluated project's
+                if not first_in_clause and np_span and np_span != _RESPONDENTS and segment <= np_span[0]:
+                    subject, np_span = np_span, None  # the next item of a list (…、乡道15.2公里)
+                elif head is not None or (topic is not None and not np_span):
                     subject = topic
                 elif topic is not None and np_span and q.type in REPORT_LEVEL_TYPES + ("LENGTH",) and not own:
                     subject = topic  # later clauses of a sentence about a project: the phrase is what was done
