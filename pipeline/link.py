@@ -463,7 +463,9 @@ class _Linker:
     # --- one sentence -----------------------------------------------------------------
     def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
         rules, text, masked = self.rules, self.text, self.masked
-        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)] + [se]
+        # clause marks, not a thousands separator (1,268万吨)
+        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
+                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
         source_span = self.norm.to_source(ss, se)
         whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
         q_starts = [q.start for q in quantities]
@@ -569,7 +571,10 @@ class _Linker:
                 subject = previous
             if subject is None and opened is not None:
                 subject = opened
-            if subject is None and attribute is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report):
+            if subject is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report) and ci > 0 \
+                    and q.type == "PERCENT":
+                subject = self._clause_subject(cuts[ci - 1], cuts[ci] - 1)  # 完成公路货运量1,268万吨，同比增长8.6%
+            if subject is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report):
                 # a line of accounts with no project to fall back to (本年支出合计2,201.93万元)
                 end = self._trim(cs, q.start)
                 s0 = _np_start(masked, ws, end, atoms)
@@ -724,6 +729,20 @@ class _Linker:
             if self._subject_like(s, end):
                 return (s, end)  # 青岚县完成投资4.1亿元
         return after
+
+    def _clause_subject(self, start: int, end: int) -> Span | None:
+        """What a clause without a figure is about: the phrase before its verb, else after it."""
+        start = max(start, end - WINDOW)
+        verb = _governing_verb(self.masked[start:end], self.rules)
+        if verb is None:
+            return None
+        v_start, v_end = start + verb.start(), start + verb.end()
+        end_before = self._trim(start, v_start)
+        s = _np_start(self.masked, start, end_before, ())
+        if self._subject_like(s, end_before):
+            return (s, end_before)
+        a = _np_after(self.masked, v_end, end, (), self.rules, skip_verb=False)
+        return a if self._subject_like(*a) else None
 
     def _trim(self, start: int, end: int) -> int:
         """`end` moved back over words that stand between a subject and its verb or figure
