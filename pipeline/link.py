@@ -571,8 +571,7 @@ class _Linker:
                 subject = previous
             if subject is None and opened is not None:
                 subject = opened
-            if subject is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report) and ci > 0 \
-                    and q.type == "PERCENT":
+            if subject is None and q.type == "PERCENT" and attribute is None and ci > 0:
                 subject = self._clause_subject(cuts[ci - 1], cuts[ci] - 1)  # 完成公路货运量1,268万吨，同比增长8.6%
             if subject is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report):
                 # a line of accounts with no project to fall back to (本年支出合计2,201.93万元)
