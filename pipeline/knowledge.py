@@ -65,7 +65,8 @@ class KnowledgeBase:
     def timeline(self, name: str) -> pd.DataFrame:
         """The figures of a project or road by year (pipeline.summary.timeline): year, column
         (actual / plan / cumulative), predicate, value, unit, doc, offsets and sentence."""
-        rows = timeline(self.entity_facts(name).to_dict("records"))
+        facts = self.entity_facts(name)
+        rows = timeline(facts.astype(object).where(facts.notna(), None).to_dict("records"))  # NaN -> None
         columns = ["year", "column", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
                    "subject", "doc", "mention_start", "mention_end", "sentence"]
         return pd.DataFrame(rows, columns=columns)

@@ -517,7 +517,7 @@ class _Linker:
 
             # predicate: an attribute, else the verb
             attribute = self._attribute(ws, q, before)
-            verb = _governing_verb(before, rules)
+            verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
             verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
             listed = last_predicate is not None and before.rstrip(",").endswith(rules.conjunctions)
             if listed:
@@ -603,6 +603,8 @@ class _Linker:
             is_total_inside = text[max(ss, q.start - 1):q.start] == "在" and text.startswith("中", q.end)
             # cues of the whole figure: its clause, or the clause before (not across an opened bracket)
             context = ws if ws > cuts[ci] else (cuts[ci - 1] if ci > 0 else cs)
+            if k and quantities[k - 1].end > context:
+                context = max(ws, quantities[k - 1].end)  # the clause before has a figure of its own: its cues are its
             context = max(context, q.start - WINDOW)
             basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
             scope = self._scope(q, context, before)
@@ -935,11 +937,12 @@ def _road_in(subject: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _governing_verb(before: str, rules: LinkRules) -> "regex.Match[str] | None":
+def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -> "regex.Match[str] | None":
     """The money-trail verb nearest the quantity, else the clause's first verb: verbs
     later in the clause are mostly inside the noun phrase (实施养护维修工程627公里). A verb
-    inside a fixed term (一般公共预算) is not one."""
-    fixed = [m.span() for m in rules.fixed_terms.finditer(before)]
+    inside a fixed term (一般公共预算) or a name (`names`, offsets into `before`:
+    省道215…升级改造工程) is not one."""
+    fixed = [m.span() for m in rules.fixed_terms.finditer(before)] + list(names)
 
     def free(m: "regex.Match[str]") -> bool:
         return not any(s < m.end() and m.start() < e for s, e in fixed)

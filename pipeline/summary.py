@@ -95,7 +95,7 @@ def _figure_key(fact: dict[str, Any]) -> tuple:
 
 
 def _squashed(text: str | None) -> str:
-    return "".join((text or "").split())
+    return "".join(text.split()) if isinstance(text, str) else ""
 
 
 def distinct_figures(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
