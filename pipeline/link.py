@@ -87,6 +87,7 @@ class Fact:
     period: str | None = None
     part_of: tuple[int, int] | None = None  # source offsets of the total's mention
     is_project: bool = False  # the subject is a named project (or the report's), not a measure
+    roads: tuple[str, ...] = ()  # every route named in the figure's clause (县道X018线、乡道Y211线等预防性养护)
 
     @property
     def entity(self) -> Entity | None:
@@ -111,6 +112,7 @@ class Fact:
             "scope": self.scope,
             "period": self.period,
             "part_of": list(self.part_of) if self.part_of else None,
+            "roads": list(self.roads),
         }
         entity = self.entity
         rec["entity"] = entity.key if entity else None
@@ -633,10 +635,12 @@ class _Linker:
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
             is_project = (isinstance(subject, str) or subject in project_spans)
+            roads = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
+                                        if m.type == "ROAD" and isinstance(m.value, str)))
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of, is_project))
+                              basis, scope, period, part_of, is_project, roads))
         if totals:
             paragraph.last_total = totals
         if parts_at and paragraph.open_part is None:

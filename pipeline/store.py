@@ -221,11 +221,12 @@ class Store:
             cur = self.conn.execute(
                 "INSERT INTO facts (document_id, report, type, subject, road, predicate, value, unit, mention_start,"
                 " mention_end, org, year, sentence, basis, scope, period, part_of_start, part_of_end, low, high,"
-                " hedge, entity_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " hedge, roads, entity_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
                  _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence"),
                  f.get("basis"), f.get("scope"), f.get("period"), part_start, part_end, _number(f.get("low")),
-                 _number(f.get("high")), f.get("hedge"), self._entity_id(f)),
+                 _number(f.get("high")), f.get("hedge"),
+                 f",{','.join(f['roads'])}," if f.get("roads") else None, self._entity_id(f)),
             )
             self.conn.execute(
                 "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",

@@ -63,7 +63,7 @@ def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
     road = road_code(entities.road_code(request.road) or request.road) if request.road else None
     project = request.project.replace(" ", "") if request.project else None
     where = (Where()
-             .add("(facts.road = ? OR entities.road = ?)", road, repeat=2)
+             .add("(facts.road = ? OR entities.road = ? OR facts.roads LIKE '%,' || ? || ',%')", road, repeat=3)
              .add("(facts.subject LIKE ? OR facts.entity_id IN (SELECT entity_id FROM entity_aliases WHERE alias LIKE ?))",
                   f"%{project}%" if project else None, repeat=2)
              .like("facts.org", request.org)

@@ -192,3 +192,13 @@ def test_stored_facts_keep_the_v2_fields(kb):
     facts = kb.facts()
     assert {"basis", "scope", "period", "part_of_start", "low", "high", "hedge", "entity_id"} <= set(facts.columns)
     assert set(facts["scope"]) == {"period", "cumulative"}
+
+
+def test_a_route_named_in_the_clause_finds_its_figures(tmp_path):
+    text = "全年完成县道X018线、乡道Y211线等预防性养护56.3公里。\n"
+    (fact,) = _facts(text)
+    assert fact["road"] is None and fact["roads"] == ["X018", "Y211"]  # two routes: the subject has none
+    with Store(tmp_path / "kb.db") as store:
+        store.put(_stored(text, "a.txt", "某局", 2023))
+        markdown = render_markdown("Y211", summarise(store, SummaryRequest(road="Y211")))
+    assert "56.3 km" in markdown and "预防性养护" in markdown

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS facts (
     -- the total it is a part of (source offsets), a range's ends and a hedge word
     basis TEXT, scope TEXT, period TEXT, part_of_start INTEGER, part_of_end INTEGER,
     low REAL, high REAL, hedge TEXT,
+    roads TEXT,  -- every route named in the figure's clause, ",G569,S215," (a summary by road finds them)
     entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL
 );
 
