@@ -404,6 +404,8 @@ class _Linker:
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
         self.project_as_written: dict[int, str | None] = {}
+        # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
+        self.line_breaks = [m.start() for m in regex.finditer("\n", analysis.source)]
 
     # --- where the text is narrative ---------------------------------------------------
     def in_table(self, source_pos: int) -> bool:
@@ -913,6 +915,9 @@ class _Linker:
             return None
         d = self.dates.items[k]
         if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
+            return None
+        date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
+        if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
             return None
         return d.value if isinstance(d.value, str) else None
 
