@@ -225,6 +225,7 @@ _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
 _WORDS = regex.compile(r"\p{Han}")
 _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
+_SHARE = "占"  # a share of the figure before (占65.94%)
 _RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
@@ -611,6 +612,10 @@ class _Linker:
                 context = max(ws, quantities[k - 1].end)  # the clause before has a figure of its own: its cues are its
             context = max(context, q.start - WINDOW)
             basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
+            if basis == "actual" and q.op == ">=":
+                basis = "plan"  # 30公里以上, 不低于80%: a target
+            if basis == "actual" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE):
+                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's
             scope = self._scope(q, context, before)
             if part_total is not None:
                 basis = basis if basis != "actual" else part_total[2]
