@@ -35,7 +35,7 @@ CORPUS_REPORT_FIELD_GATE = 0.0
 # Issue 14: facts in FACT_UNITS, their predicate and v2 fields.
 CORPUS_FACT_GATE = 0.80
 CORPUS_PREDICATE_GATE = 0.90
-CORPUS_FACT_FIELD_GATE = 0.85
+CORPUS_FACT_FIELD_GATE = 0.88
 
 
 @pytest.fixture(scope="module")
