@@ -25,7 +25,7 @@ from .recognize.mention import Mention
 from .resources import lookup
 from .structure._common import alternation, config, squash
 from .structure.reports import Report
-from .structure.tables import Indicator, TotalRow, total_rows
+from .structure.tables import Indicator, TotalRow, comparable, total_rows
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -381,8 +381,7 @@ def _value_of(ind: Indicator, name: str) -> tuple[Any, str | None, str | None]:
 
 
 def _scaled(value: Any, unit: str | None) -> Any:
-    scale = config("tables")["unit_scale"]
-    return value * Decimal(str(scale[unit])) if isinstance(value, Decimal) and unit in scale else value
+    return comparable(value, unit)[0] if isinstance(value, Decimal) else value
 
 
 def inconsistent_values(view: ReportView) -> Iterator[Finding]:
@@ -531,7 +530,7 @@ def audit_report(source: str, report: Report, indicators: list[Indicator], menti
                  rules: Sequence[str] | None = None) -> list[Finding]:
     view = ReportView(report.doc, source, report, [i for i in indicators if i.report == report.report],
                       [m for m in mentions if report.start <= m.start < report.end],
-                      total_rows(source, report.start, report.end))
+                      total_rows(report.tables))
     out: list[Finding] = []
     for rule in rules or RULES:
         out.extend(RULES[rule](view))

@@ -19,7 +19,7 @@ from .link import Fact, link
 from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
 from .recognize.guard import PATTERN_TIMEOUT
 from .recognize.mention import Mention
-from .structure import Indicator, Report, parse_indicators, parse_reports
+from .structure import Indicator, Report, parse_indicators, parse_reports, table_regions
 from .structure.export import TABLE_COLUMNS
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ class DocumentResult:
     reports: list[Report] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    # half-open source offsets of the grid rows of the reports' tables (their quantities
+    # are indicator records, not narrative): structure.table_regions, for the linker
+    table_regions: list[tuple[int, int]] = field(default_factory=list)
     error: InputError | None = None
 
     def records(self, kinds: Sequence[str] = KINDS) -> list[dict[str, Any]]:
@@ -74,9 +77,10 @@ def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> Docume
     # structure reads the text as recognition does (Simplified script); offsets are the same
     readable = analysis.norm.source
     if set(kinds) & {"report", "indicator", "fact"}:
-        result.reports = parse_reports(readable, doc_id, analysis.norm)
+        result.reports = parse_reports(readable, doc_id, analysis.norm, written=text, mentions=analysis.mentions)
+        result.table_regions = table_regions(result.reports)
     if "indicator" in kinds:
-        result.indicators = parse_indicators(readable, doc_id, result.reports)
+        result.indicators = parse_indicators(readable, doc_id, result.reports, written=text)
     if "fact" in kinds:
         result.facts = link(analysis, doc_id, result.reports)
     return result

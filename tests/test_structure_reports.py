@@ -105,12 +105,15 @@ def test_several_reports_split_at_title_blocks_with_source_offsets() -> None:
 
 
 def test_one_report_without_a_title_gives_one_record() -> None:
+    # without a title the kind of report is unknown (其他): its amounts fill no project's money trail
     text = doc("一、项目基本情况", "当年预算资金 5 万元，到位 5 万元。")
     reports = parse_reports(text, "plain.txt")
     assert len(reports) == 1
     r = reports[0].record()
-    assert r["title"] is None and r["budget"] == 50000 and r["received"] == 50000
+    assert r["title"] is None and r["category"] == "其他" and r["budget"] is None and r["received"] is None
     assert r["start"] == 0 and r["end"] == len(text)
+    titled = parse_reports(doc("某局2023年度某项目项目支出绩效自评报告", text), "titled.txt")[0]
+    assert titled.category == "项目自评" and titled.budget == 50000 and titled.received == 50000
 
 
 def test_section_tree_numbers_headings_and_offsets() -> None:
