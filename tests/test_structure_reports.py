@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from casetable import read_table
 from pipeline.structure import parse_reports
 
 
@@ -155,3 +156,19 @@ def test_self_score_falls_back_to_the_total_row_of_the_indicator_table() -> None
         "总分\t\t\t\t\t\t100\t97\t",
     )
     assert parse_reports(text, "t.txt")[0].self_score == 97
+
+
+@pytest.mark.parametrize("case", read_table("structure_reports.tsv"), ids=lambda c: c["id"])
+def test_report_fields_case_table(case: dict) -> None:
+    reports = parse_reports(case["text"], "case.txt")
+    record = reports[0].record()
+    if "attachment" in case["id"]:
+        assert len(reports) == 1
+    for pair in case["expect"].split(";"):
+        key, _, value = pair.partition("=")
+        want: object = None if value == "None" else value
+        got = record[key]
+        if isinstance(got, (int, float)) and want is not None:
+            assert float(got) == float(value), (case["line"], key, got, want)
+        else:
+            assert got == (int(value) if key == "year" and want is not None else want), (case["line"], key, got, want)

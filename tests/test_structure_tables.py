@@ -10,6 +10,8 @@ import pytest
 
 from pipeline.structure import parse_indicators, parse_target
 
+from casetable import read_table
+
 T = "\t"
 
 
@@ -267,3 +269,26 @@ def test_rows_inside_reports_are_assigned_to_their_report() -> None:
     assert [r.project for r in reports] == ["农村公路养护", "客运站运营补贴"]
     inds = parse_indicators(text, "two.txt", reports)
     assert [(i.report, i.name) for i in inds] == [(0, "养护里程"), (1, "补贴客运站数量")]
+
+
+def _expected(value: str):
+    if value == "None":
+        return None
+    if value in ("True", "False"):
+        return value == "True"
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+@pytest.mark.parametrize("case", read_table("structure_indicators.tsv"), ids=lambda c: c["id"])
+def test_issue_layouts_case_table(case: dict) -> None:
+    records = [i.record() for i in parse_indicators(case["text"], "case.txt", [])]
+    assert len(records) == int(case["rows"]), [r["name"] for r in records]
+    for record, row in zip(records, case["expect"].split(";")):
+        for pair in row.split(","):
+            key, _, value = pair.partition("=")
+            got, want = record[key], _expected(value)
+            assert (got == want if not isinstance(want, float) else got is not None and float(got) == want), \
+                (case["line"], key, got, want)
