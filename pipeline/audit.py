@@ -25,7 +25,7 @@ from .recognize.mention import Mention
 from .resources import lookup
 from .structure._common import alternation, config, squash
 from .structure.reports import Report
-from .structure.tables import Indicator, TotalRow, comparable, total_rows
+from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -319,7 +319,7 @@ def completion_before_year(view: ReportView) -> Iterator[Finding]:
         clause = view.source[m.end():end.start() if end else min(rep.end, m.end() + cfg["completion"]["window"])]
         if not cfg["completion_words"].search(clause):
             continue
-        yield view.finding("completion-before-year", {"date": squash(m.group(0)).lstrip("截止至到"), "year": rep.year},
+        yield view.finding("completion-before-year", {"date": squash(m.group(0)).lstrip("截止至到于"), "year": rep.year},
                            [view.span(m.start(), m.end() + len(clause))])
 
 
@@ -413,12 +413,11 @@ def _between_tables(view: ReportView) -> Iterator[Finding]:
 
 def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     """The mention's value in the indicator's unit, or None where they do not compare."""
-    cfg = rules_config()["text_values"]
     if not isinstance(m.value, Decimal):
         return None
     if m.type == "MONEY":
-        scale = cfg["money_units"].get(unit or "")
-        return m.value / Decimal(str(scale)) if scale else None
+        canonical, scale = unit_factors().get(unit or "", (None, None))
+        return m.value / scale if canonical == "元" else None
     if m.type == "PERCENT":
         return m.value if unit == "%" else None
     return m.value if unit and m.unit == unit else None
@@ -475,9 +474,16 @@ def unmeasurable_target(view: ReportView) -> Iterator[Finding]:
 
 
 def target_equals_actual(view: ReportView) -> Iterator[Finding]:
+    """A text actual that repeats its text target, or an actual written with the target's
+    comparator (`≥98%` under `≥98%`): the target copied, not a value measured."""
     for ind in view.indicators:
         if _text_target(ind) and isinstance(ind.actual, str) and squash(ind.actual) == squash(ind.target):
             yield view.finding("target-equals-actual", {"name": ind.name, "target": ind.target, "actual": ind.actual},
+                               [view.row(ind)])
+        elif (ind.actual_op is not None and ind.actual_op == ind.target_op and ind.actual == ind.target
+              and ind.actual_unit == ind.target_unit):
+            written = _quantity(ind.target, ind.target_unit, ind.target_op)
+            yield view.finding("target-equals-actual", {"name": ind.name, "target": written, "actual": written},
                                [view.row(ind)])
 
 

@@ -222,7 +222,7 @@ def test_sample_all_met_narratives(sample_findings):
 def test_sample_counts(sample_findings):
     assert Counter(f.rule for f in sample_findings) == {
         "missed-full-score": 1, "completion-before-year": 2, "narrative-all-met": 3,
-        "unmeasurable-target": 13, "target-equals-actual": 14,
+        "unmeasurable-target": 13, "target-equals-actual": 15,  # 15: 项目总支出 `等于5万` under `等于5万`
     }
 
 
@@ -291,3 +291,28 @@ def test_odd_cells_and_text_never_raise():
     rules_of(odd)
     for text in ("", "自评报告", "截止2022年\n", "\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n总分\t\t\t\t\t1e999\tnan\n"):
         rules_of(text)
+
+
+def test_bridge_self_evaluation_planted_problems(corpus_dir):
+    """The planted problems of the bridge-safety self-evaluation (issue 13): a completion
+    date before the year, an actual copied from its target, a text target, a total that does not add up."""
+    from pipeline.audit import audit_text
+
+    path = corpus_dir / "xiping_bridge_safety_selfeval_2023.txt"
+    findings = audit_text(path.read_text(encoding="utf-8"), path.name)
+    rules = {(f.rule, f.text.split("\t")[0] if f.text else "") for f in findings}
+    assert any(r == "completion-before-year" and "2022年12月28日" in t for r, t in rules), findings
+    copied = [f for f in findings if f.rule == "target-equals-actual"]
+    assert any("工程交工验收合格率" in f.zh for f in copied) and any("安全防护水平" in f.zh for f in copied), copied
+    assert any(f.rule == "unmeasurable-target" and "成效明显" in f.zh for f in findings), findings
+    assert any(f.rule == "total-mismatch" and "96.8" in f.zh for f in findings), findings
+
+
+def test_glued_table_missed_target_with_full_score():
+    from pipeline.audit import audit_text
+
+    text = ("某局2023年度某项目项目支出绩效自评表\n"
+            "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n"
+            "检查次数次定量指标24次15次44\n")
+    findings = audit_text(text, "glued.txt")
+    assert [f.rule for f in findings if f.rule == "missed-full-score"] == ["missed-full-score"], findings

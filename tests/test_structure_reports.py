@@ -172,3 +172,34 @@ def test_report_fields_case_table(case: dict) -> None:
             assert float(got) == float(value), (case["line"], key, got, want)
         else:
             assert got == (int(value) if key == "year" and want is not None else want), (case["line"], key, got, want)
+
+
+STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hostile line, no stop
+    "amounts": lambda n: "预算资金30万元到位" * (n // 10),
+    "cues-only": lambda n: "年初预算全年预算实际支出" * (n // 12),
+    "glued-header-words": lambda n: "指标名称计量单位指标性质" + "年初指标值全年完成值" * (n // 10),
+    "pipe-cells": lambda n: "| 项目名称 " * (n // 7),
+    "one-cell-lines": lambda n: "三级指标 |\n指标值 |\n得分 |\n" + "100% |\n" * (n // 7),
+}
+
+
+@pytest.mark.parametrize("make", list(STRUCTURE_GROWING.values()), ids=list(STRUCTURE_GROWING))
+def test_structure_takes_linear_time(make):
+    """Reports, their forms and tables over a 60 KB line: eight times the text may take
+    eight times as long, with room for noise, never the sixty-four times of a quadratic scan."""
+    import time
+
+    from pipeline.extract import analyse
+    from pipeline.structure import parse_indicators
+
+    def seconds(n: int) -> float:
+        text = "某局2023年度某项目项目支出绩效自评报告\n" + make(n) + "\n"
+        analysis = analyse(text)
+        started = time.perf_counter()
+        reports = parse_reports(text, "long.txt", analysis.norm, mentions=analysis.mentions)
+        parse_indicators(text, "long.txt", reports)
+        return time.perf_counter() - started
+
+    seconds(1000)  # warm up
+    small, large = seconds(7_500), seconds(60_000)
+    assert large < 24 * max(small, 0.02), f"{small:.3f}s for 7,500 characters, {large:.3f}s for 60,000"

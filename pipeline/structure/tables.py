@@ -49,6 +49,8 @@ class Indicator:
     score: Decimal | None = None
     reason: str = ""
     met: bool | None = None
+    # a comparator written in the actual's cell (`≥98%`): the target copied; not part of the record
+    actual_op: str | None = field(default=None, repr=False, compare=False)
     start: int = 0  # source offsets of the row (first table it appears in)
     end: int = 0
     # rows of later tables merged into this one (scores and reasons), each with its own
@@ -375,7 +377,7 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     if "unit" in values and ind.target_unit is None and isinstance(ind.target, Decimal):
         ind.target_unit = _alias(quote(values["unit"])) or None
     if "actual" in values:
-        _, ind.actual, ind.actual_unit = _value(values["actual"], quote)
+        ind.actual_op, ind.actual, ind.actual_unit = _value(values["actual"], quote)
         if isinstance(ind.actual, Decimal) and ind.actual_unit is None and isinstance(ind.target, Decimal):
             ind.actual_unit = ind.target_unit
     ind.weight = _number(values.get("weight"))
