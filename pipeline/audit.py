@@ -23,7 +23,7 @@ import regex
 
 from .recognize.mention import Mention
 from .resources import lookup
-from .structure._common import alternation, config, squash
+from .structure._common import alternation, squash
 from .structure.reports import Report
 from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
 

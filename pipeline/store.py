@@ -38,12 +38,12 @@ class StoredDocument:
 
     @classmethod
     def of(cls, result: "DocumentResult") -> "StoredDocument":
-        document = result.document
-        from .audit import audit
+        """What the store keeps of a processed document: its records of every kind, findings included."""
+        from .document import STORED_KINDS
 
-        findings = [f.record() for f in audit(result, document.text)]
+        document = result.document
         return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
-                   document.text, result.records() + findings)
+                   document.text, result.records(STORED_KINDS))
 
 
 def fts_words(*parts: str | None) -> str:

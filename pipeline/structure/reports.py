@@ -25,13 +25,12 @@ import regex
 from ..normalize import Normalized, normalize
 from ..recognize.guard import bounded
 from ..recognize.mention import Mention
-from ..resolve.numbers import NotANumber, parse_number
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
 from ._common import alternation, config, json_number, lines, squash
 from .reader import Cell, Table, form_cells, form_labels, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
-from .tables import total_rows
+from .tables import score_number, total_rows
 
 CATEGORIES = ("项目自评", "部门整体自评", "绩效目标", "绩效评价", "决算", "预算", "其他")
 MONEY_FIELDS = ("budget", "received", "spent", "execution_rate", "self_score")
@@ -325,16 +324,6 @@ def _percent(text: str) -> Decimal | None:
     return q.value if q else None
 
 
-def _plain(text: str) -> Decimal | None:
-    s = squash(text).removesuffix("分")
-    if not s or not s[0].isdigit():
-        return None
-    try:
-        return parse_number(s)
-    except NotANumber:
-        return None
-
-
 def _amount(text: str, unit: str) -> Decimal | None:
     """A bare amount cell in the page's unit (`1,317.02` under 万元 -> 13170200)."""
     s = squash(text)
@@ -391,7 +380,7 @@ def read_form(cells: list[Cell], page_text: str) -> _Form:
         elif label in rules["supervisor"] and value:
             orgs.setdefault("主管部门", value)
         elif label in rules["self_score"] and value and form.self_score is None:
-            form.self_score = _plain(value)
+            form.self_score = score_number(value)
         elif label in rules["execution_rate"] and value and form.execution_rate is None:
             form.execution_rate = _percent(value)
         elif label.startswith(rules["money_label"]) or (_column(cell) and not columns):

@@ -167,16 +167,19 @@ def _alias(unit: str | None) -> str | None:
     return _rules()["unit_alias"].get(unit, unit) if unit else None
 
 
-def _number(cell: Cell | None) -> Decimal | None:
-    if cell is None:
-        return None
-    s = squash(cell.text).removesuffix("分")
+def score_number(text: str) -> Decimal | None:
+    """A 分值/得分 cell's number (`9.5`, `100分`), or None."""
+    s = squash(text).removesuffix("分")
     if not s or not s[0].isdigit():
         return None
     try:
         return parse_number(s)
     except NotANumber:
         return None
+
+
+def _number(cell: Cell | None) -> Decimal | None:
+    return score_number(cell.text) if cell is not None else None
 
 
 def _op_cell(cell: Cell) -> str | None:
@@ -366,7 +369,8 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     name_cell, values = _row_values(table, row, carry, quote)
     if name_cell is None or not values:
         return None
-    name = _rules()["name_prefix"].sub("", quote(name_cell))
+    prefix = _rules()["name_prefix"].match(regex.sub(r"\s+", "", name_cell.text))  # 指标 3: (read in Simplified)
+    name = quote(name_cell)[prefix.end() if prefix else 0:]
     if not name or is_total(name):
         return None
     ind = Indicator(doc, report, carry.level1, carry.level2, name, start=row.start, end=row.end)
