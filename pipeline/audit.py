@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import regex
 
 from .recognize.mention import Mention
+from .resolve.numbers import parse_number
 from .resources import lookup
 from .structure._common import alternation, squash
 from .structure.reports import Report
@@ -246,7 +247,7 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
     for m in cfg["self_score"].finditer(view.source, rep.start, rep.end):
         if view.in_table(m.start()):
             continue
-        stated = Decimal(m.group(1))
+        stated = parse_number(m.group(1))
         table_total = next((t for t in view.totals if _finite(t.score) is not None), None)
         if table_total is not None and abs(table_total.score - stated) > cfg["tol"]:
             yield view.finding("inconsistent-values", {
@@ -282,7 +283,7 @@ def rate_contradicted(view: ReportView) -> Iterator[Finding]:
         for m in cfg["rate_patterns"][name].finditer(view.source, rep.start, rep.end):
             if view.in_table(m.start()):
                 continue
-            stated = Decimal(m.group(1))
+            stated = parse_number(m.group(1))
             if abs(stated - computed) <= cfg["rate_tol"]:
                 continue
             names = cfg["amount_names"]

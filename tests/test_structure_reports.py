@@ -180,6 +180,13 @@ STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hosti
     "glued-header-words": lambda n: "指标名称计量单位指标性质" + "年初指标值全年完成值" * (n // 10),
     "pipe-cells": lambda n: "| 项目名称 " * (n // 7),
     "one-cell-lines": lambda n: "三级指标 |\n指标值 |\n得分 |\n" + "100% |\n" * (n // 7),
+    "level-lines": lambda n: "三级指标\n指标值\n得分\n" + "产出指标\n" * (n // 5),
+    "header-word-lines": lambda n: "得分\n" * (n // 3),
+    "glued-digits": lambda n: "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n检查次数次定量指标" + "1" * n,
+    "glued-total-digits": lambda n: "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n自评总分" + "1" * n,
+    "titles-and-amounts": lambda n: "某局2023年度某项目项目支出绩效自评报告\n预算资金5万元。\n" * (n // 30),
+    "short-lines-before-titles": lambda n: ("甲\n" * 200 + "某项目自评报告\n") * (n // 408),
+    "tab-continuations": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n" + "续写的指标名称\n" * (n // 8),
 }
 
 

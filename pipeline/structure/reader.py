@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Iterator
 
 import regex
@@ -204,12 +205,32 @@ def cut_glued(cell: Cell) -> list[Cell]:
 # ---------------------------------------------------------------- glued rows
 
 _EDGE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+# A glued 分值得分 pair or a total is a few characters: a longer run of digits is no cell.
+MAX_PAIR_CHARS = 9
+# A header has at most this many columns (a run of header words beyond it is no header).
+MAX_HEADER_CELLS = 16
+# A row of the one-cell-per-line layout names at most this many levels before its name.
+MAX_LEVEL_CELLS = 3
+
+
+def trailing_number(text: str) -> int | None:
+    """Where the number that ends `text` starts (`…15次44` -> the index of `44`), or None;
+    read back from the end over at most MAX_PAIR_CHARS characters, so linear in nothing but them."""
+    k = len(text)
+    while k > 0 and len(text) - k < MAX_PAIR_CHARS + 1 and (text[k - 1].isdigit() or text[k - 1] == "."):
+        k -= 1
+    run = text[k:]
+    if not run or len(run) > MAX_PAIR_CHARS or (k > 0 and (text[k - 1].isdigit() or text[k - 1] == ".")):
+        return None
+    return k if _EDGE_NUMBER.fullmatch(run) else None
 
 
 def weight_and_score(digits: str) -> tuple[str, str] | None:
     """`108.5` -> (10, 8.5); `1010` -> (10, 10); `53` -> (5, 3): the split of a glued 分值得分
     pair with no leading zero, a weight of at most 100 and the score not above it."""
     best = None
+    if len(digits) > MAX_PAIR_CHARS:
+        return None
     for k in range(1, len(digits)):
         w, s = digits[:k], digits[k:]
         if not _EDGE_NUMBER.fullmatch(w) or not _EDGE_NUMBER.fullmatch(s):
@@ -241,10 +262,10 @@ def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
             unit = suffix
             break
     name = head[: len(head) - len(unit)]
-    pair = regex.search(r"\d+(?:\.\d+)?$", tail)
-    if not name or pair is None:
+    pair_at = trailing_number(tail)
+    if not name or pair_at is None:
         return None
-    values = tail[: pair.start()]
+    values = tail[:pair_at]
     pieces: list[str]
     if unit and values.count(unit) >= 2:
         first = values.index(unit) + len(unit)
@@ -254,7 +275,7 @@ def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
     else:
         half = len(values) // 2
         pieces = [values[:half], values[half:]] if len(values) % 2 == 0 and values[:half] == values[half:] else [values, ""]
-    ws = weight_and_score(pair.group())
+    ws = weight_and_score(tail[pair_at:])
     if ws is None:
         return None
     texts = {"name": name, "unit": unit, "op": kind.group(), "target": pieces[0], "actual": pieces[1],
@@ -285,7 +306,7 @@ def read_tables(text: str, start: int, end: int) -> list[Table]:
             i += 1
             continue
         table, i = found
-        i = _BODY[table.layout](all_lines, i, table)
+        i = _BODY[table.layout](text, all_lines, i, table)
         if table.rows:
             table.end = table.rows[-1].end
         tables.append(table)
@@ -303,7 +324,7 @@ def _header_at(all_lines: list[Line], i: int) -> tuple[Table, int] | None:
     cell = split_line(s, line, "line")[0]
     if cell_role(cell.text):
         cells, j = [], i
-        while j < len(all_lines) and layout_of(all_lines[j][2]) == "line":
+        while j < len(all_lines) and j - i < MAX_HEADER_CELLS and layout_of(all_lines[j][2]) == "line":
             c = split_line(all_lines[j][0], all_lines[j][2], "line")[0]
             if not cell_role(c.text):
                 break
@@ -340,9 +361,16 @@ def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:
     prev.end = end
 
 
-def _grid_body(all_lines: list[Line], j: int, table: Table) -> int:
+def _next_line(all_lines: list[Line], j: int, keep: Any) -> str | None:
+    """The first line from index j on that `keep` accepts."""
+    return next((ln for _, _, ln in islice(all_lines, j, None) if keep(ln)), None)
+
+
+def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
     """Rows of a tab, pipe or space table: one a line; a line of another layout continues the row above."""
-    source_of = _source_of(all_lines)
+    def source_of(a: int, b: int) -> str:
+        return text[a:b]
+
     while j < len(all_lines):
         s, e, line = all_lines[j]
         if _skippable(line):
@@ -379,7 +407,7 @@ def _grid_body(all_lines: list[Line], j: int, table: Table) -> int:
         if table.layout in ("pipe", "space") or not table.rows or heading_at(line):
             return j
         prev = table.rows[-1]
-        nxt = next((ln for _, _, ln in all_lines[j + 1:] if not _skippable(ln)), None)
+        nxt = _next_line(all_lines, j + 1, lambda ln: not _skippable(ln))
         continues = _row_is_open(prev) or (nxt is not None and layout_of(nxt) == table.layout
                                            and header_roles(split_line(0, nxt, table.layout)) is None)
         if not continues:
@@ -389,16 +417,7 @@ def _grid_body(all_lines: list[Line], j: int, table: Table) -> int:
     return j
 
 
-def _source_of(all_lines: list[Line]) -> Any:
-    """text[start:end] over the lines read (joined by the line breaks between them)."""
-    if not all_lines:
-        return lambda a, b: ""
-    base = all_lines[0][0]
-    whole = "\n".join(ln for _, _, ln in all_lines)
-    return lambda a, b: whole[a - base:b - base]
-
-
-def _line_body(all_lines: list[Line], j: int, table: Table) -> int:
+def _line_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
     """Rows of a one-cell-per-line table. Cells come one a line; a row is its level cells,
     its name, then one cell per value column; the reason column is taken when the next
     cell reads as a sentence (or a lone `|` ends the row)."""
@@ -407,7 +426,7 @@ def _line_body(all_lines: list[Line], j: int, table: Table) -> int:
         s, e, line = all_lines[j]
         if not line.strip() or _MARKED_PAGE_NUMBER.match(line):
             if not line.strip():
-                nxt = next((ln for _, _, ln in all_lines[j + 1:] if ln.strip()), None)
+                nxt = _next_line(all_lines, j + 1, str.strip)
                 if nxt is None or layout_of(nxt) != "line":
                     break
             j += 1
@@ -419,45 +438,43 @@ def _line_body(all_lines: list[Line], j: int, table: Table) -> int:
         stripped = line.strip()
         stream.append(None if stripped == "|" else split_line(s, line, "line")[0])
         j += 1
-    needed = [r for r in table.value_roles if r not in ("reason", "op", "unit")]
+    needed = len([r for r in table.value_roles if r not in ("reason", "op", "unit")])
     row: list[Cell] = []
+    named = 0  # cells of the row after its levels: the name, then the values
 
     def close() -> None:
+        nonlocal named
         if row:
             table.rows.append(Row(list(row), row[0].start, row[-1].end))
             row.clear()
+        named = 0
 
-    k = 0
-    while k < len(stream):
-        cell = stream[k]
-        k += 1
+    for cell in stream:
         if cell is None:
             close()
             continue
-        named = [c for c in row if not is_level(c.text)]
+        level = is_level(cell.text)
         if not named:
-            if is_total(cell.text) or (is_level(cell.text) and row and not is_level(row[-1].text)):
+            if is_total(cell.text) or (level and len(row) >= MAX_LEVEL_CELLS):
                 close()
             row.append(cell)
+            named += not level
             continue
-        if is_level(cell.text) and len(named) > len(needed):
+        if level and named > needed:
             close()
-            row.append(cell)
-            continue
-        if len(named) > len(needed):  # name and every value read: a reason, or the next row
+        elif named > needed:  # name and every value read: a reason, or the next row's name
             if "reason" in table.value_roles and _SENTENCE_MARK.search(cell.text):
                 row.append(cell)
                 close()
-            else:
-                close()
-                row.append(cell)
-            continue
+                continue
+            close()
         row.append(cell)
+        named += not (level and named == 0)
     close()
     return j
 
 
-def _glued_body(all_lines: list[Line], j: int, table: Table) -> int:
+def _glued_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
     while j < len(all_lines):
         s, e, line = all_lines[j]
         if _skippable(line):
@@ -467,8 +484,8 @@ def _glued_body(all_lines: list[Line], j: int, table: Table) -> int:
             return j
         cell = split_line(s, line, "line")[0]
         if is_total(cell.text):
-            number = regex.search(r"\d+(?:\.\d+)?$", cell.text)
-            label_end = number.start() if number else len(cell.text)
+            number_at = trailing_number(cell.text)
+            label_end = number_at if number_at is not None else len(cell.text)
             table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),
                                    Cell(cell.start + label_end, cell.end, cell.text[label_end:])], s, e))
             return j + 1

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
 from typing import Any, Sequence
 
 import regex
@@ -32,6 +33,8 @@ from .reader import Cell, Table, form_cells, form_labels, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
 
+# A title is broken over at most this many lines.
+MAX_TITLE_LINES = 4
 CATEGORIES = ("项目自评", "部门整体自评", "绩效目标", "绩效评价", "决算", "预算", "其他")
 MONEY_FIELDS = ("budget", "received", "spent", "execution_rate", "self_score")
 
@@ -199,7 +202,7 @@ def _titles(source: str) -> list[_Title]:
         j = i - 1
         year = rules["year"]
         # a title broken over lines: join what comes before while the title has no year yet
-        while j >= 0 and not year.search("".join(parts)):
+        while j >= 0 and i - j <= MAX_TITLE_LINES and not year.search("".join(parts)):
             prev = squash(text_lines[j][2])
             if (_is_header_line(prev) or _SENTENCE_PUNCT.search(prev) or heading_at(text_lines[j][2])
                     or _DATE_LINE.match(prev) or len(prev) > rules["max_title"] or _is_chrome(text_lines[j][2])
@@ -447,14 +450,25 @@ def _money_rules() -> dict[str, Any]:
 WINDOW = 40  # characters before an amount read for its predicate
 
 
-def _money_trail(text: str, amounts: Sequence[Mention], start: int, end: int,
-                 cues: Any = None) -> dict[str, Decimal | None]:
+@dataclass(frozen=True)
+class _Amounts:
+    """The document's MONEY mentions in text order, with their offsets for bisection."""
+
+    mentions: list[Mention]
+    starts: list[int]
+
+    @classmethod
+    def of(cls, mentions: Sequence[Mention]) -> "_Amounts":
+        money = sorted((m for m in mentions if m.type == "MONEY"), key=lambda m: m.start)
+        return cls(money, [m.start for m in money])
+
+
+def _money_trail(text: str, amounts: _Amounts, start: int, end: int, cues: Any = None) -> dict[str, Decimal | None]:
     """budget / received / spent from predicate words written before the MONEY mentions in
     text[start:end]. Each amount reads a bounded window before it: linear in the text."""
     rules = _money_rules()
     out: dict[str, Decimal | None] = {"budget": None, "budget_full": None, "received": None, "spent": None}
-    lo = bisect_left([m.start for m in amounts], start)
-    for m in amounts[lo:]:
+    for m in islice(amounts.mentions, bisect_left(amounts.starts, start), None):
         if m.start >= end:
             break
         if not isinstance(m.value, Decimal) or m.unit != "元":
@@ -483,8 +497,7 @@ def _money_trail(text: str, amounts: Sequence[Mention], start: int, end: int,
     return out
 
 
-def _read_money(report: Report, norm: Normalized, amounts: Sequence[Mention], form: _Form,
-                tables: list[Table]) -> None:
+def _read_money(report: Report, norm: Normalized, amounts: "_Amounts", form: _Form, tables: list[Table]) -> None:
     rules = _money_rules()
     allowed = _report_rules()["fields"].get(report.category, set())
     body_start, body_end = report.norm_start, report.norm_end
@@ -511,12 +524,12 @@ def _read_money(report: Report, norm: Normalized, amounts: Sequence[Mention], fo
     rate = form.execution_rate
     if rate is None:
         m = rules["exec_rate"].search(text, body_start, body_end)
-        rate = Decimal(m.group(1)) if m else None
+        rate = _percent(m.group(1) + "%") if m else None
     values["execution_rate"] = rate
     score = form.self_score
     if score is None:
         m = rules["score"].search(text, body_start, body_end)
-        score = Decimal(m.group(1)) if m else None
+        score = score_number(m.group(1)) if m else None
     if score is None:
         totals = total_rows(tables)
         score = totals[0].score if totals else None
@@ -558,7 +571,7 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
         from ..extract import analyse
 
         mentions = analyse(text).mentions
-    amounts = sorted((m for m in mentions if m.type == "MONEY"), key=lambda m: m.start)
+    amounts = _Amounts.of(mentions)
     titles = _titles(text)
     if titles:
         spans = [(t.block_start, titles[k + 1].block_start if k + 1 < len(titles) else len(text))
