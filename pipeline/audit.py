@@ -25,7 +25,7 @@ from .recognize.mention import Mention
 from .resolve.numbers import parse_number
 from .resources import lookup
 from .structure._common import alternation, squash
-from .structure.reports import Report
+from .structure.reports import Report, report_ref
 from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
 
 if TYPE_CHECKING:
@@ -615,7 +615,7 @@ def _cite(text: str | None, width: int = CITE_WIDTH) -> str:
 
 def render_table(findings: Sequence[Finding]) -> str:
     """One line per finding: where, severity, rule, evidence span, the Chinese line, the cited text."""
-    return "\n".join(f"{f.doc}#{f.report}\t{f.severity}\t{f.rule}\t{f.start}-{f.end}\t{f.zh}\t「{_cite(f.text)}」"
+    return "\n".join(f"{report_ref(f.doc, f.report)}\t{f.severity}\t{f.rule}\t{f.start}-{f.end}\t{f.zh}\t「{_cite(f.text)}」"
                      for f in findings)
 
 
@@ -631,7 +631,7 @@ def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | N
         if key != current:
             current = key
             title = titles.get(key)
-            out += ["", f"## {f.doc} #{f.report}" + (f" {title}" if title else ""), ""]
+            out += ["", f"## {report_ref(f.doc, f.report)}" + (f" {title}" if title else ""), ""]
         out.append(f"- **{f.severity}** `{f.rule}` {f.zh}  ")
         out.append(f"  {f.en}  ")
         out.append("  " + "；".join(f"「{_cite(e.text, 80)}」({e.start}–{e.end})" for e in f.evidence))

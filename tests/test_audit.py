@@ -254,9 +254,8 @@ def test_findings_are_searchable_as_plain_text(store):
     assert [r["report"] for r in dated] == [3, 4]
 
 
-def test_summary_lists_the_report_findings(store):
-    report_id = store.conn.execute("SELECT id FROM reports WHERE report = 2").fetchone()[0]
-    (section,) = report_sections(store, SummaryRequest(report=report_id))
+def test_summary_lists_the_report_findings(store, sample_result):
+    (section,) = report_sections(store, SummaryRequest(report=f"{sample_result.doc_id}#2"))
     lines = [line for line in section.lines if line.startswith("审计发现")]
     assert len(lines) == 10 and "missed-full-score" in lines[0] and "人均培训成本" in lines[0]
 

@@ -146,6 +146,20 @@ def _is_org_line(s: str) -> bool:
     return bool(_report_rules()["org"].match(s))
 
 
+def report_ref(doc: str, report: int | None) -> str:
+    """The one reference to a report that every output shows (extract, tables, audit, summary,
+    search, export): `doc#N`, N its 0-based index in the document."""
+    return f"{doc}#{report}" if report is not None else doc
+
+
+def parse_report_ref(ref: str) -> tuple[str, int]:
+    """`zhangye_transport_2023.txt#2` -> (doc, 2); ValueError naming the reference otherwise."""
+    doc, sep, number = ref.strip().rpartition("#")
+    if not sep or not doc or not number.isdigit():
+        raise ValueError(f"not a report reference (DOC#N, as `jixiao summary --list` shows): {ref!r}")
+    return doc, int(number)
+
+
 def category_of(title: str | None) -> str:
     """The report's kind from its title (models/structure.yaml `report.categories`)."""
     if title:
