@@ -292,3 +292,32 @@ def test_issue_layouts_case_table(case: dict) -> None:
             got, want = record[key], _expected(value)
             assert (got == want if not isinstance(want, float) else got is not None and float(got) == want), \
                 (case["line"], key, got, want)
+
+
+def test_table_regions_cover_grid_rows_not_the_form_narrative(corpus_dir):
+    """The regions the linker reads as table cells: indicator rows (their reason cells too)
+    and money-grid rows, in every layout; a form's free-text cells stay narrative."""
+    from pipeline import process_text
+
+    def covered(text, regions, phrase):
+        k = text.index(phrase)
+        return any(s <= k < e for s, e in regions)
+
+    cases = {
+        "nanling_road_upgrade_selfeval_table_2023.txt": (
+            ["年度资金总额 1,850.00", "43.5公里 10 8 X012线石门至麻岭段2.5公里", "总分 100 95.5"],
+            ["完成县乡道提档升级改造46公里", "主要绩效 2023年", "存在问题 一是"]),
+        "qinglan_road_maintenance_selfeval_glued_2023.txt": (
+            ["年度资金总额586.00", "其中：财政拨款586.00", "≥18000平方米21350平方米"],
+            ["对全县县乡道1260公里", "2023年年初预算586.00万元"]),
+        "xiping_agri_dept_selfeval_2023.txt": (
+            ["96.08% |", "96.97% |", "≥2.6万亩\n"],
+            ["完成高标准农田建设2.6万亩；", "建成高标准农田2.6万亩；"]),
+        "yunxi_transport_perf_targets_2024.txt": (["≥842.5公里"], ["对全县县道96.4公里", "养护里程依据2023年底"]),
+    }
+    for name, (inside, outside) in cases.items():
+        text = (corpus_dir / name).read_text(encoding="utf-8")
+        regions = process_text(text, name, ("report",)).table_regions
+        assert all(e > s for s, e in regions) and regions == sorted(regions)
+        assert all(covered(text, regions, p) for p in inside), (name, [p for p in inside if not covered(text, regions, p)])
+        assert not any(covered(text, regions, p) for p in outside), (name, [p for p in outside if covered(text, regions, p)])

@@ -532,6 +532,45 @@ def _numeric(text: str) -> bool:
     return bool(regex.match(r"^[^\d]{0,4}\d", fold_width(text.strip()))) and len(text.strip()) <= 16
 
 
+# ---------------------------------------------------------------- numeric grids
+
+_GRID_CELL = regex.compile(r"^[-—–+]*[\d.,]*\d[\d.,]*[%％]?$|^[-—–_/]+$")
+_GLUED_GRID = regex.compile(r"[\d.,%％—–-]{6,}$")
+
+
+def _grid_cell(text: str) -> bool:
+    s = text.strip().rstrip("|").strip()
+    return len(s) <= 16 and bool(_GRID_CELL.match(s))
+
+
+def grid_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Source offsets of the lines of text[start:end] that are rows of a numeric grid: a
+    label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
+    2,120.00 …`, glued `其中：财政拨款586.00612.40…`), or, one cell a line, a number next
+    to another number. Their figures are table cells, not narrative."""
+    out: list[tuple[int, int]] = []
+    single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
+    for s, e, line in lines(text[start:end], start):
+        if _skippable(line) and not line.strip().isdigit():
+            continue
+        layout = layout_of(line)
+        if layout == "line":
+            numeric = _grid_cell(line)
+            single.append((s, e, numeric))
+            if not numeric and _GLUED_GRID.search(line.strip()) and not _SENTENCE_MARK.search(line):
+                out.append((s, e))
+            continue
+        cells = [c for c in split_line(s, line, layout) if c.text]
+        values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
+        if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
+            out.append((s, e))
+    for k, (s, e, numeric) in enumerate(single):
+        beside = [single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)]
+        if numeric and any(beside):
+            out.append((s, e))
+    return sorted(out)
+
+
 # ---------------------------------------------------------------- every cell, for forms
 
 def form_cells(text: str, start: int, end: int) -> list[Cell]:

@@ -29,7 +29,7 @@ from ..recognize.mention import Mention
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
 from ._common import alternation, config, json_number, lines, squash
-from .reader import Cell, Table, form_cells, form_labels, layout_of, read_tables
+from .reader import Cell, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
 
@@ -58,7 +58,8 @@ class Report:
     signed: str | None = None
     sections: list[Section] = field(default_factory=list)
     # the tables read in the report's span (indicator tables), and the source offsets of
-    # the rows of its money grid: read once, used by the indicators, the audit and the linker
+    # its numeric grid rows (money grids of forms, 决算 tables): read once, used by the
+    # indicators, the audit and the linker
     tables: list[Table] = field(default_factory=list, repr=False)
     grid_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)
     # normalised span, for later stages
@@ -333,7 +334,6 @@ class _Form:
     budget: Decimal | None = None
     budget_start: Decimal | None = None
     spent: Decimal | None = None
-    grid_rows: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _percent(text: str) -> Decimal | None:
@@ -419,8 +419,6 @@ def read_form(cells: list[Cell], page_text: str) -> _Form:
             else:
                 texts = [c.key for c in values[:max(len(columns), 1)]]
             _money_row(form, columns or ["budget"], texts, grid_unit or "万元")
-            row_cells = [cell, *values[:max(len(texts), 1)]]
-            form.grid_rows.append((row_cells[0].start, row_cells[-1].end))
         k += 1
     for label in rules["org"]:
         if label in orgs:
@@ -600,7 +598,7 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
         report.signed, signature_org = _signature(text, s, e)
         report.tables = read_tables(text, s, e)
         form = read_form(form_cells(text, s, e), text[s:e])
-        report.grid_rows = form.grid_rows
+        report.grid_rows = grid_lines(text, s, e)
         body_start = ns
         title_org = project = None
         if titles:

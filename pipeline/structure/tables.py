@@ -364,7 +364,7 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
 def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int | None,
                    quote: _Quote) -> Indicator | None:
     present = [c for c in row.cells if not c.blank]
-    if not present or is_total(present[0].text) or present[0].key in _rules()["note_rows"]:
+    if not present or is_total(present[0].text) or _note_row(row):
         return None
     name_cell, values = _row_values(table, row, carry, quote)
     if name_cell is None or not values:
@@ -469,16 +469,29 @@ def total_rows(tables: Iterable[Table]) -> list[TotalRow]:
 
 def table_regions(reports: Iterable[Any]) -> list[tuple[int, int]]:
     """Half-open source offsets of the grid rows of every report's tables (indicator
-    tables and the money grids of forms), in order: their quantities are indicator
-    records, not narrative. Free-text cells of a form (年度总体目标, 主要绩效) are not in them.
+    tables and the numeric grids of forms), in order, overlapping rows joined: their
+    quantities are indicator records, not narrative. Free-text cells of a form (年度总体目标,
+    主要绩效, 备注) are not in them.
 
     `reports` are parse_reports' reports (each keeps the tables read in its span)."""
     spans: list[tuple[int, int]] = []
     for report in reports:
         for table in report.tables:
-            spans += [(row.start, row.end) for row in table.rows]
+            spans += [(row.start, row.end) for row in table.rows if not _note_row(row)]
         spans += list(report.grid_rows)
-    return sorted((s, e) for s, e in spans if e > s)
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(span for span in spans if span[1] > span[0]):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _note_row(row: Row) -> bool:
+    """A 备注 row: its cell holds sentences, which are narrative."""
+    present = [c for c in row.cells if not c.blank]
+    return bool(present) and present[0].key in _rules()["note_rows"]
 
 
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None,
