@@ -110,6 +110,7 @@ def _report_rules() -> dict[str, Any]:
         "org": regex.compile(r"^[\p{Han}()（）A-Za-z0-9]{1,%d}(?:%s)$"
                              % (int(cfg["max_org_chars"]), alternation(cfg["org_suffixes"]))),
         "links": tuple(cfg["org_project_links"]),
+        "generic": tuple(cfg["generic_title_starts"]),
         "year": regex.compile(cfg["year_pattern"]),
         "categories": categories,
         "fields": fields,
@@ -287,7 +288,7 @@ def _split_title(title: str, org_lines: list[str]) -> tuple[str | None, int | No
     else:
         if rest.endswith(rules["endings"]):
             rest = ""
-    if rest.endswith(rules["endings"]) or rest.startswith(("项目支出", "部门")):
+    if rest.endswith(rules["endings"]) or rest.startswith(rules["generic"]):
         rest = ""
     return org, year, rest or None
 
