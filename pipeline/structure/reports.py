@@ -100,6 +100,7 @@ def _report_rules() -> dict[str, Any]:
             raise ModelError("structure.yaml", f"report: unknown category {name!r}; expected one of {CATEGORIES}")
     return {
         "endings": tuple(cfg["title_endings"]),
+        "form_endings": tuple(w for w in cfg["title_endings"] if w.endswith("表")),
         "ending_re": regex.compile(alternation(cfg["title_endings"])),
         "suffixes": sorted(cfg["title_suffixes"], key=len, reverse=True),
         "max_title": int(cfg["max_title_chars"]),
@@ -249,12 +250,17 @@ def _titles(source: str) -> list[_Title]:
 
 
 def _reports_of(found: list[_Title], source: str) -> list[_Title]:
-    """The titles that open a report: not an attachment's title after a report, nor a subtitle."""
+    """The titles that open a report: not an attachment's title after a report, nor a subtitle,
+    nor the caption of a form (…自评表) inside a report (…自评报告) of the same year."""
     rules = _report_rules()
     out: list[_Title] = []
     for t in found:
         if out and t.attachment:
             continue
+        if out and t.text.endswith(rules["form_endings"]) and not out[-1].text.endswith(rules["form_endings"]):
+            years = {m.group(1) for m in (rules["year"].search(x.text) for x in (out[-1], t)) if m}
+            if len(years) <= 1:
+                continue
         if out:
             between = source[out[-1].end:t.block_start]
             if (len(between) <= rules["subtitle"] and "\t" not in between and "|" not in between
@@ -450,6 +456,7 @@ def _money_rules() -> dict[str, Any]:
         "cue_field": cue_to_field,
         "final_spent": bounded(alternation(cfg["final_accounts_spent"])),
         "max_gap": int(cfg["max_gap"]),
+        "not_money_trail": bounded(alternation(cfg["not_money_trail"])),
         "breaks": bounded(cfg["clause_breaks"]),
         "full_spend": [bounded(p) for p in cfg["full_spend_patterns"]],
         "exec_rate": bounded("(?:" + alternation(cfg["execution_rate_names"]) + ")" + num.replace("+", "{1,12}")
@@ -501,8 +508,9 @@ def _money_trail(text: str, amounts: _Amounts, start: int, end: int, cues: Any =
         if not found:
             continue
         cue = found[-1]
-        # the amount must follow its predicate closely: 预算资金 30 万元, 到位 30 万元
-        if len(clause) - cue.end() > rules["max_gap"]:
+        # the amount must follow its predicate closely: 预算资金 30 万元, 到位 30 万元; and
+        # not be revenue (一般公共预算收入 18.2 亿元 is no budget)
+        if len(clause) - cue.end() > rules["max_gap"] or rules["not_money_trail"].search(clause, cue.start()):
             continue
         fld = rules["cue_field"][cue.group()]
         if out[fld] is None:
