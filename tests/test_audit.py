@@ -315,3 +315,18 @@ def test_glued_table_missed_target_with_full_score():
             "检查次数次定量指标24次15次44\n")
     findings = audit_text(text, "glued.txt")
     assert [f.rule for f in findings if f.rule == "missed-full-score"] == ["missed-full-score"], findings
+
+
+def test_one_function_gives_every_record_findings_included(sample_path):
+    """process_text takes a document to all its records, findings too; the store keeps what it is given."""
+    import inspect
+
+    import pipeline.store
+    from pipeline.document import STORED_KINDS, process_text
+
+    text = sample_path.read_text(encoding="utf-8")
+    result = process_text(text, sample_path.name, STORED_KINDS)
+    assert result.findings == audit(result, text) and result.findings
+    kinds = Counter(r["kind"] for r in result.records(STORED_KINDS))
+    assert kinds["finding"] == len(result.findings) and kinds["indicator"] == 56
+    assert "audit" not in inspect.getsource(pipeline.store.StoredDocument.of)
