@@ -321,3 +321,17 @@ def test_table_regions_cover_grid_rows_not_the_form_narrative(corpus_dir):
         assert all(e > s for s, e in regions) and regions == sorted(regions)
         assert all(covered(text, regions, p) for p in inside), (name, [p for p in inside if not covered(text, regions, p)])
         assert not any(covered(text, regions, p) for p in outside), (name, [p for p in outside if covered(text, regions, p)])
+
+
+def test_cells_are_quoted_as_written_in_traditional_script():
+    """Read in Simplified, quoted as written: names, levels, units, text values and reasons."""
+    from pipeline.script import simplified
+
+    written = ("一級指標 二級指標 三級指標 年度指標值 實際完成值 分值 得分 偏差原因\n"
+               "產出指標 數量指標 指標 1: 橋梁加固數量 ≥3座 2座 10 8 資金撥付滯後 下年續建\n"
+               "效益指標 社會效益指標 通行條件 明顯改善 明顯改善 10 10\n")
+    (first, second) = parse_indicators(simplified(written), "t.txt", [], written=written)
+    assert (first.level1, first.level2, first.name) == ("產出指標", "數量指標", "橋梁加固數量")
+    assert (first.target, first.target_unit, first.actual_unit, first.met) == (3, "座", "座", False)
+    assert first.reason == "資金撥付滯後 下年續建"
+    assert (second.target, second.actual) == ("明顯改善", "明顯改善")

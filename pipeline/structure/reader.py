@@ -43,6 +43,7 @@ _MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\
 _SENTENCE_END = regex.compile(r"[。！？!?]$")
 _SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
 _CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
+_LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
 
 
 @dataclass(frozen=True)
@@ -529,7 +530,7 @@ def is_level(text: str) -> bool:
 
 
 def _numeric(text: str) -> bool:
-    return bool(regex.match(r"^[^\d]{0,4}\d", fold_width(text.strip()))) and len(text.strip()) <= 16
+    return bool(_LEADING_DIGIT.match(fold_width(text.strip()))) and len(text.strip()) <= 16
 
 
 # ---------------------------------------------------------------- numeric grids

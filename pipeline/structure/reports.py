@@ -122,6 +122,8 @@ _DATE_LINE = regex.compile(r"^\s*((?:19|20)\d{2}|[〇零○一二三四五六七
                            r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$")
 _SENTENCE_PUNCT = regex.compile(r"[。，,；;！？!?]")
 _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]{1,12}[)）]$")
+_LABEL_TAIL = regex.compile(r"[(（][^()（）]{0,6}[)）]|[:：]$")  # 项目资金(万元) / 填报单位：
+_SEAL = regex.compile(r"^[(（][^()（）]{0,8}盖章[)）]")  # （单位盖章） before the signing unit
 
 
 def _title_text(line: str) -> str:
@@ -320,7 +322,7 @@ def _form_rules() -> dict[str, Any]:
 
 def _label(cell: Cell) -> str:
     """A label cell's word: brackets and the colon after it off."""
-    return regex.sub(r"[(（][^()（）]{0,6}[)）]|[:：]$", "", cell.key)
+    return _LABEL_TAIL.sub("", cell.key)
 
 
 def _column(cell: Cell) -> str | None:
@@ -569,7 +571,7 @@ def _signature(text: str, start: int, end: int) -> tuple[str | None, str | None]
         if not _DATE_LINE.match(ln):
             continue
         above = squash(body[i - 1]) if i > 0 else ""
-        above = regex.sub(r"^[(（][^()（）]{0,8}盖章[)）]", "", above)
+        above = _SEAL.sub("", above)
         if i > 0 and _is_org_line(above):
             date, org = resolve_date(squash(ln)), above
         elif i >= len(body) - 2 and date is None:

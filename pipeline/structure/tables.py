@@ -31,6 +31,11 @@ from ._common import config, json_number, squash
 from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, read_tables
 
 Value = Decimal | str | None
+_DASH_RUN = regex.compile(r"^[-—–_/]+$")
+_DIGIT = regex.compile(r"\d")
+_WS = regex.compile(r"\s+")
+_CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
+_ROW_NUMBER = regex.compile(r"^\d{1,3}$")  # a 序号 cell
 
 
 @dataclass
@@ -126,7 +131,7 @@ def _arabic() -> Any:
 def _parse(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
     """(op, value, span of the unit in the squashed cell) of a target or actual cell."""
     s = squash(cell)
-    if not s or s in _rules()["no_value"] or regex.match(r"^[-—–_/]+$", s):
+    if not s or s in _rules()["no_value"] or _DASH_RUN.match(s):
         return None, None, None
     op, pos = None, 0
     for word, o in _rules()["ops"]:
@@ -147,7 +152,7 @@ def _parse(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
             unit_end -= len(word)
             break
     unit = s[unit_start:unit_end]
-    if len(unit) > 4 or regex.search(r"\d", unit):
+    if len(unit) > 4 or _DIGIT.search(unit):
         return None, s, None
     try:
         value = parse_number(m.group()) * sign
@@ -216,7 +221,7 @@ class _Quote:
         self.written = written
 
     def __call__(self, cell: Cell) -> str:
-        return regex.sub(r"\s+", "", self.written[cell.start:cell.end])
+        return _WS.sub("", self.written[cell.start:cell.end])
 
 
 @dataclass
@@ -329,7 +334,7 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
                 values[table.roles[k]] = cells[k]
         return cells[name_col], values
     # shifted or merged cells: levels from the left, then the name, then values in header order
-    while len(present) > 2 and regex.match(r"^\d{1,3}$", cells[present[0]].key):
+    while len(present) > 2 and _ROW_NUMBER.match(cells[present[0]].key):
         present = present[1:]
     p = 0
     level_cells = []
@@ -369,7 +374,7 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     name_cell, values = _row_values(table, row, carry, quote)
     if name_cell is None or not values:
         return None
-    prefix = _rules()["name_prefix"].match(regex.sub(r"\s+", "", name_cell.text))  # 指标 3: (read in Simplified)
+    prefix = _rules()["name_prefix"].match(_WS.sub("", name_cell.text))  # 指标 3: (read in Simplified)
     name = quote(name_cell)[prefix.end() if prefix else 0:]
     if not name or is_total(name):
         return None
@@ -387,10 +392,10 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     ind.weight = _number(values.get("weight"))
     ind.score = _number(values.get("score"))
     reason = values.get("reason")
-    text = (quote.written[reason.start:reason.end].strip() if reason else "")
-    if reason and len(reason.text) != reason.end - reason.start:  # tokens joined by spaces
-        text = reason.text.strip()
-    ind.reason = "" if not text or squash(text) in _rules()["no_value"] or regex.match(r"^[-—–_/|]+$", squash(text)) \
+    # as written; a reason run over several cells keeps one space where a cell ended
+    text = _CELL_BREAKS.sub(" ", quote.written[reason.start:reason.end]).strip() if reason else ""
+    bare = squash(text).strip("|")
+    ind.reason = "" if not bare or bare in _rules()["no_value"] or _DASH_RUN.match(bare) \
         else text
     return ind
 
