@@ -8,7 +8,7 @@
     jixiao ingest PATH… [--db FILE]
     jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
     jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
-    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
+    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report DOC#N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
 
 Records go to stdout (or -o FILE); errors, the progress bar and the closing
@@ -37,6 +37,7 @@ from .document import KINDS, DocumentResult, extract_paths
 from .ingest import ingest
 from .parallel import ENGINES, default_workers
 from .segment import SEGMENTERS, set_segmenter
+from .structure.reports import report_ref
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
@@ -225,7 +226,7 @@ def _fact_line(row: dict) -> str:
 
 def _finding_line(row: dict) -> str:
     cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
-    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}:{row['start']}-{row['end']}"
+    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{report_ref(row['doc'], row['report'])}:{row['start']}-{row['end']}"
 
 
 def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -> None:
@@ -294,7 +295,7 @@ def run_summary(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         if args.list:
             for row in list_reports(store):
-                print(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}")
+                print(f"{row['ref']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}")
             return 0
         request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
         title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
@@ -432,8 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--road", help="a route code, e.g. G569")
     chosen.add_argument("--project", help="text in the project's name")
     chosen.add_argument("--org", help="text in the organisation's name")
-    chosen.add_argument("--report", type=int, metavar="N", help="a report's number, as `--list` shows it")
-    chosen.add_argument("--list", action="store_true", help="list the stored reports with their numbers")
+    chosen.add_argument("--report", metavar="DOC#N", help="a report, as `--list` (and extract, tables, audit) name it")
+    chosen.add_argument("--list", action="store_true", help="list the stored reports with their references")
     summary_cmd.add_argument("--format", choices=("md", "html"), default="md")
     summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     summary_cmd.set_defaults(run=run_summary)

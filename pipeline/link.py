@@ -453,11 +453,7 @@ class _Linker:
                     in_sentence.append(self.quantities[qi])
                 qi += 1
             if in_sentence:
-                line_end = text.find("\n", ss)
-                line = text[line_start:line_end if line_end >= 0 else len(text)]
-                # table rows are indicators, not narrative (until the table reader gives regions)
-                if not ("\t" in line or line.lstrip().startswith("|")):
-                    facts.extend(self.sentence(ss, se, in_sentence, paragraph))
+                facts.extend(self.sentence(ss, se, in_sentence, paragraph))
             projects = self.projects.within(ss, se)
             if projects:
                 paragraph.referent = (projects[-1].start, projects[-1].end)

@@ -34,7 +34,6 @@ CASES = [
 NO_FACT = [
     ("2023年度我局共有一个项目。", "一个"),
     ("重点围绕投入管理、产出、效果、满意度四个方面设计指标体系。", "四个"),
-    ("\t指标1:维修企业检查\t350 家\t338 家", "350 家"),  # a table row is an indicator, not narrative
     # an indicator table whose cells lost their borders, and a cell on its own line
     ("指标名称计量单位指标性质年初指标值全年完成值村道日常养护里程公里定量指标2150公里2086公里108.5", "2086公里"),
     ("产出指标数量指标危桥改造数量3座3座88公路安全生命防护工程里程≥30公里32.6公里77", "32.6公里"),
@@ -65,6 +64,14 @@ def test_fact(sentence, quantity, subject, predicate, road):
 @pytest.mark.parametrize("sentence,quantity", NO_FACT, ids=[c[1] for c in NO_FACT])
 def test_no_fact(sentence, quantity):
     assert quantity not in _facts(sentence)
+
+
+def test_a_table_row_read_by_structure_gives_no_fact():
+    # the table reader's regions (structure.table_regions): an indicator row, not narrative
+    text = "\t指标1:维修企业检查\t350 家\t338 家\n全年检查维修企业350家。"
+    row = (0, text.index("\n"))
+    facts = [f.mention.start for f in link(analyse(text), "case.txt", [REPORT], table_regions=[row])]
+    assert facts == [text.rindex("350家")]
 
 
 FACT_CASES = read_table("link_facts.tsv")

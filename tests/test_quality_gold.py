@@ -29,11 +29,12 @@ PREDICATE_GATE = 0.85
 CORPUS_MENTION_GATES = {"MONEY": 0.98, "PERCENT": 0.98, "LENGTH": 0.98, "ROAD": 0.98, "DATE": 0.91,
                         "COUNT": 0.97, "DURATION": 0.91, "DOCNO": 0.98, "PROJECT": 0.68, "ORG": 0.86}
 # Issue 13: indicator rows and their fields; reports found and their fields.
-CORPUS_INDICATOR_GATE = 0.79
-CORPUS_INDICATOR_FIELD_GATE = 0.78
-CORPUS_REPORT_FIELD_GATE = 0.0
+CORPUS_INDICATOR_GATE = 0.95
+CORPUS_INDICATOR_FIELD_GATE = 0.95
+CORPUS_REPORT_FIELD_GATE = 0.9
+CORPUS_CATEGORY_GATE = 1.0
 # Issue 14: facts in FACT_UNITS, their predicate and v2 fields.
-CORPUS_FACT_GATE = 0.80
+CORPUS_FACT_GATE = 0.82
 CORPUS_PREDICATE_GATE = 0.90
 CORPUS_FACT_FIELD_GATE = 0.88
 
@@ -96,7 +97,9 @@ def test_corpus_indicators(corpus_result):
 
 def test_corpus_reports(corpus_result):
     reports = corpus_result["reports"]
+    assert reports["found"] == reports["gold"] == reports["pred"], reports
     assert min(reports["fields"].values()) >= CORPUS_REPORT_FIELD_GATE, reports
+    assert reports["fields"]["category"] >= CORPUS_CATEGORY_GATE, reports
 
 
 def test_corpus_facts(corpus_result):
