@@ -40,7 +40,8 @@ from .segment import SEGMENTERS, set_segmenter
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
-from .search import SearchFilters, search, search_findings
+from .labels import heading, type_code
+from .search import KINDS as SEARCH_KINDS, SearchFilters, search
 from .store import DEFAULT_DB, Store
 from .structure.export import write_table
 from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
@@ -194,56 +195,56 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if tally.failed else 0
 
 
-SEARCH_COLUMNS = ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
-                  "mention_end")
+# What the table output shows of each kind of search result; json and csv give every column.
+SEARCH_COLUMNS = {
+    "facts": ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
+              "mention_end"),
+    "indicators": ("doc", "report", "org", "year", "level1", "level2", "name", "target_op", "target", "target_unit",
+                   "actual", "actual_unit", "score", "met", "reason"),
+    "reports": ("doc", "report", "org", "year", "project", "title", "budget", "spent", "self_score"),
+    "findings": ("doc", "report", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text"),
+}
 SENTENCE_WIDTH = 60
 
 
-FINDING_COLUMNS = ("doc", "report", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text")
-
-
 def run_search(args: argparse.Namespace) -> int:
-    if args.findings:
-        return _search_findings(args)
+    kind = "findings" if args.findings else args.kind
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
-        rows = [{c: row.get(c) for c in SEARCH_COLUMNS} for row in search(store, args.query, filters)]
-    _write_rows(rows, args.format, _fact_line)
-    print(f"{len(rows)} facts", file=sys.stderr)
-    return 0
-
-
-def _fact_line(row: dict) -> str:
-    sentence = row["sentence"] or ""
-    if len(sentence) > SENTENCE_WIDTH:
-        sentence = sentence[:SENTENCE_WIDTH] + "…"
-    who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
-    return (f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
-            f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
-
-
-def _finding_line(row: dict) -> str:
-    cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
-    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}:{row['start']}-{row['end']}"
-
-
-def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -> None:
-    if fmt == "json":
+        try:
+            hits = search(store, args.query, filters, kind)
+        except ValueError as exc:
+            raise JixiaoError(str(exc)) from None
+    columns = SEARCH_COLUMNS[kind]
+    rows = [{c: row.get(c) for c in columns} for row in hits]
+    if args.format == "json":
         write_jsonl(rows, sys.stdout)
-    elif fmt == "csv":
-        write_csv(rows, sys.stdout)
+    elif args.format == "csv":
+        write_csv(rows, sys.stdout, columns)
     else:
-        for row in rows:
-            print(table_line(row))
-
-
-def _search_findings(args: argparse.Namespace) -> int:
-    with Store(_existing_db(args.db)) as store:
-        filters = SearchFilters(org=args.org, year=args.year, type=args.type, limit=args.limit)
-        rows = [{c: row.get(c) for c in FINDING_COLUMNS} for row in search_findings(store, args.query, filters)]
-    _write_rows(rows, args.format, _finding_line)
-    print(f"{len(rows)} findings", file=sys.stderr)
+        _search_table(rows, kind)
+    print(f"{len(rows)} of {hits.total} {kind}", file=sys.stderr)
     return 0
+
+
+def _short(text: object) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat[:SENTENCE_WIDTH] + "…" if len(flat) > SENTENCE_WIDTH else flat
+
+
+def _search_table(rows: list[dict], kind: str) -> None:
+    """A header line, then one tab-separated line per row (long texts cut, figures in 亿元/万元)."""
+    if kind == "facts":
+        print("\t".join(("数值", "主体", "谓词", "单位·年度", "原句", "位置")))
+        for row in rows:
+            who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
+            print(f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
+                  f"\t{_short(row['sentence'])}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
+        return
+    table = {"indicators": "indicators", "reports": "reports", "findings": "findings"}[kind]
+    print("\t".join(heading(table, c) for c in SEARCH_COLUMNS[kind]))
+    for row in rows:
+        print("\t".join(_short(row[c]) if row[c] is not None else "" for c in SEARCH_COLUMNS[kind]))
 
 
 def _rules(text: str) -> tuple[str, ...]:
@@ -402,11 +403,12 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmd.add_argument("--road", help="only facts about this route code")
     search_cmd.add_argument("--org", help="only facts of organisations whose name contains this")
     search_cmd.add_argument("--year", type=int, help="only facts of this fiscal year")
-    search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY, LENGTH, PERCENT, COUNT, DURATION)")
+    search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY or 金额, LENGTH or 里程, PERCENT, "
+                                           "COUNT, DURATION); with --kind findings a rule or a severity")
     search_cmd.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
     search_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    search_cmd.add_argument("--findings", action="store_true",
-                            help="search audit findings instead of facts (--type then takes a rule or severity)")
+    search_cmd.add_argument("--kind", choices=SEARCH_KINDS, default="facts", help="what to search (default: facts)")
+    search_cmd.add_argument("--findings", action="store_true", help="the same as --kind findings")
     search_cmd.set_defaults(run=run_search)
 
     audit_cmd = commands.add_parser("audit", parents=[reading], help="find what self-evaluation reports get wrong",

@@ -10,7 +10,6 @@ replaces its rows; an unchanged one (same path, same bytes) is skipped.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .segment import search_words
+from .fulltext import INDEX_TEXT
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -44,28 +43,6 @@ class StoredDocument:
         findings = [f.record() for f in audit(result, document.text)]
         return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
                    document.text, result.records() + findings)
-
-
-def fts_words(*parts: str | None) -> str:
-    """Text as space-separated jieba words (search mode, so long words also index their parts)."""
-    return " ".join(filter(None, (_search_words(part) for part in parts if part)))
-
-
-def fact_words(fact: dict[str, Any]) -> str:
-    """A fact's words for the search index (ingest cuts them where the document is
-    extracted and passes them as record["fts"], so the one writer does not segment)."""
-    return fts_words(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"), fact.get("sentence"))
-
-
-def finding_words(finding: dict[str, Any]) -> str:
-    """An audit finding's words for the search index (cut in the worker too, as record["fts"])."""
-    return fts_words(finding["rule"].replace("-", " "), finding.get("zh"), finding.get("en"), finding.get("text"))
-
-
-@lru_cache(maxsize=4096)
-def _search_words(text: str) -> str:
-    # the facts of one sentence share it: cut it once
-    return " ".join(w for w in search_words(text) if w.strip())
 
 
 def road_code(text: str | None) -> str | None:
@@ -171,9 +148,9 @@ class Store:
         row = self.conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
         if row is None:
             return
-        self.conn.execute("DELETE FROM facts_fts WHERE rowid IN (SELECT id FROM facts WHERE document_id = ?)", (row["id"],))
-        self.conn.execute("DELETE FROM findings_fts WHERE rowid IN (SELECT id FROM findings WHERE document_id = ?)",
-                          (row["id"],))
+        for table in FTS_TABLES:
+            self.conn.execute(f"DELETE FROM {table}_fts WHERE rowid IN (SELECT id FROM {table} WHERE document_id = ?)",
+                              (row["id"],))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
 
     def _put_reports(self, doc_id: int, reports: list[dict[str, Any]]) -> None:
@@ -190,6 +167,7 @@ class Store:
                 [(cur.lastrowid, s.get("number"), s.get("heading"), s.get("start"), s.get("end"))
                  for s in r.get("sections") or []],
             )
+            self._index("reports", cur.lastrowid, r)
 
     def _put_mentions(self, doc_id: int, mentions: list[dict[str, Any]]) -> None:
         core = {"kind", "doc", "type", "text", "start", "end", "value", "unit", "op"}
@@ -202,17 +180,18 @@ class Store:
 
     def _put_indicators(self, doc_id: int, indicators: list[dict[str, Any]]) -> None:
         core = {"kind", "doc", "report", "level1", "level2", "name", "target_op", "target", "target_unit", "actual",
-                "actual_unit", "weight", "score", "reason", "met"}
-        self.conn.executemany(
+                "actual_unit", "weight", "score", "reason", "met", "fts"}
+        for i in indicators:
+            cur = self.conn.execute(
             "INSERT INTO indicators (document_id, report, level1, level2, name, target_op, target, target_num,"
             " target_unit, actual, actual_num, actual_unit, weight, score, reason, met, extra)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(doc_id, i.get("report"), i.get("level1"), i.get("level2"), i.get("name"), i.get("target_op"),
-              _text_or_number(i.get("target")), _number(i.get("target")), i.get("target_unit"),
-              _text_or_number(i.get("actual")), _number(i.get("actual")), i.get("actual_unit"), i.get("weight"),
-              i.get("score"), i.get("reason"), None if i.get("met") is None else int(i["met"]), _extra(i, core))
-             for i in indicators],
-        )
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, i.get("report"), i.get("level1"), i.get("level2"), i.get("name"), i.get("target_op"),
+                 _text_or_number(i.get("target")), _number(i.get("target")), i.get("target_unit"),
+                 _text_or_number(i.get("actual")), _number(i.get("actual")), i.get("actual_unit"), i.get("weight"),
+                 i.get("score"), i.get("reason"), None if i.get("met") is None else int(i["met"]), _extra(i, core)),
+            )
+            self._index("indicators", cur.lastrowid, i)
 
     def _put_facts(self, doc_id: int, facts: list[dict[str, Any]]) -> None:
         for f in facts:
@@ -223,10 +202,7 @@ class Store:
                 (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
                  _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence")),
             )
-            self.conn.execute(
-                "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",
-                (cur.lastrowid, f.get("fts") or fact_words(f)),
-            )
+            self._index("facts", cur.lastrowid, f)
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
         for f in findings:
@@ -236,8 +212,12 @@ class Store:
                 (doc_id, f.get("report"), f["rule"], f["severity"], f.get("zh"), f.get("en"), f.get("start"),
                  f.get("end"), f.get("text"), json.dumps(f.get("evidence") or [], ensure_ascii=False)),
             )
-            self.conn.execute("INSERT INTO findings_fts (rowid, words) VALUES (?, ?)",
-                              (cur.lastrowid, f.get("fts") or finding_words(f)))
+            self._index("findings", cur.lastrowid, f)
+
+    def _index(self, table: str, rowid: int, record: dict[str, Any]) -> None:
+        """The row's entry in `<table>_fts` (pipeline/fulltext.py), from record["fts"] when a worker made it."""
+        words = record.get("fts") or INDEX_TEXT[FTS_TABLES[table]](record)
+        self.conn.execute(f"INSERT INTO {table}_fts (rowid, words) VALUES (?, ?)", (rowid, words))
 
     def table(self, name: str) -> list[sqlite3.Row]:
         if name not in TABLES:
@@ -245,6 +225,8 @@ class Store:
         return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
 
 
+# Tables with a full-text index `<table>_fts`, and the kind of record each holds.
+FTS_TABLES = {"reports": "report", "indicators": "indicator", "facts": "fact", "findings": "finding"}
 TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
 
 

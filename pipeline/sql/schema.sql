@@ -73,8 +73,9 @@ CREATE INDEX IF NOT EXISTS facts_road ON facts(road);
 CREATE INDEX IF NOT EXISTS facts_year ON facts(year);
 CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
--- Full-text index of facts over jieba words (space-joined), so 武仙公路, 危桥, G569 match whole words.
+-- Full-text indexes, one per searchable table (rowid = the row's id), of character bigrams
+-- (pipeline/fulltext.py), so that any run of two or more characters inside a name finds it.
 CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
-
--- Full-text index of findings (rule, explanations and cited text), searched as `jixiao search --findings`.
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS indicators_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
