@@ -18,7 +18,6 @@ the batch goes on; the exit status is 1 if any input failed.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sys
@@ -29,7 +28,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
-from . import __version__, errors
+from . import __version__, errors, spreadsheet
 from .errors import InputError, JixiaoError
 from .audit import audit, audit_stored, finding_order, render_markdown as render_findings_md, render_table, rule_ids, stored_findings
 from .evaluate import format_scores, score
@@ -106,14 +105,14 @@ def write_jsonl(records: Iterable[dict], out: IO[str]) -> None:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def write_csv(records: Iterable[dict], out: IO[str]) -> None:
+def write_csv(records: Iterable[dict], out: IO[str], columns: Sequence[str] = MENTION_FIELDS) -> None:
+    """Records as CSV under `columns` and then any other field they have; nested fields
+    as JSON, text that a spreadsheet would run as a formula quoted (pipeline/spreadsheet.py)."""
     rows = list(records)
-    fields = dict.fromkeys(MENTION_FIELDS)
+    fields = dict.fromkeys(columns)
     for row in rows:  # fields a recogniser adds beyond the schema follow the schema's own
         fields.update(dict.fromkeys(row))
-    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    spreadsheet.write_csv(list(fields), ([row.get(f) for f in fields] for row in rows), out)
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
