@@ -10,6 +10,7 @@
     jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
     jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
+    jixiao serve [--db FILE] [--port N] [--host ADDRESS]
 
 Records go to stdout (or -o FILE); errors, the progress bar and the closing
 `N documents, M failed` go to stderr. A bad input file is reported on one line and
@@ -41,9 +42,9 @@ from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
 from .labels import heading, type_code
 from .search import KINDS as SEARCH_KINDS, SearchFilters, search
-from .store import DEFAULT_DB, Store
+from .store import DEFAULT_DB, Store, road_code
 from .structure.export import write_table
-from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
+from .summary import SummaryRequest, format_quantity, list_reports, list_table, render_html, render_markdown, summarise
 
 FORMATS = ("jsonl", "csv")
 DEFAULT_GOLD = Path("corpus/gold")
@@ -290,18 +291,35 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    fmt = args.format or ("html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "md")
     with Store(_existing_db(args.db)) as store:
         if args.list:
-            for row in list_reports(store):
-                print(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}")
-            return 0
-        request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
-        title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
-        sections = summarise(store, request)
-    text = (render_html if args.format == "html" else render_markdown)(f"jixiao 摘要：{title}", sections)
-    with _output(args.output, args.format) as out:
+            text = list_table(list_reports(store), fmt if args.format or args.output else "text")
+        else:
+            request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
+            title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
+            sections = summarise(store, request)
+            if fmt == "html":
+                text = render_html(f"jixiao 摘要：{title}", sections, _summary_charts(store, args, title))
+            else:
+                text = render_markdown(f"jixiao 摘要：{title}", sections)
+    with _output(args.output, fmt) as out:
         out.write(text + "\n")
     return 0
+
+
+def _summary_charts(store: Store, args: argparse.Namespace, title: str) -> list[str]:
+    """A road's or a project's timeline charts (SVG), one per kind of quantity."""
+    if not (args.road or args.project):
+        return []
+    from .serve.charts import timeline_svg
+    from .serve.timeline import timeline, timeline_facts
+    from .labels import type_name
+
+    rows = timeline(timeline_facts(store.conn, road=road_code(args.road), subject=args.project))
+    kinds = dict.fromkeys((r.type, r.unit) for r in rows)
+    return [timeline_svg([r for r in rows if (r.type, r.unit) == kind], f"{title} · {type_name(kind[0])}")
+            for kind in kinds]
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -313,6 +331,15 @@ def run_export(args: argparse.Namespace) -> int:
         kb.close()
     for path in written:
         print(path, file=sys.stderr)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    db = _existing_db(args.db)
+    print(f"jixiao serve: http://{args.host}:{args.port}/ over {db} (Ctrl-C to stop)", file=sys.stderr)
+    serve(db, port=args.port, host=args.host)
     return 0
 
 
@@ -432,7 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--org", help="text in the organisation's name")
     chosen.add_argument("--report", type=int, metavar="N", help="a report's number, as `--list` shows it")
     chosen.add_argument("--list", action="store_true", help="list the stored reports with their numbers")
-    summary_cmd.add_argument("--format", choices=("md", "html"), default="md")
+    summary_cmd.add_argument("--format", choices=("md", "html"),
+                             help="md (default) or html; -o FILE.html implies html")
     summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     summary_cmd.set_defaults(run=run_summary)
 
@@ -441,6 +469,15 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     export_cmd.add_argument("-o", "--output", metavar="PATH", help="folder (csv, parquet) or file (xlsx) to write")
     export_cmd.set_defaults(run=run_export)
+
+    serve_cmd = commands.add_parser("serve", parents=[store], help="a web app over the store: search, documents, "
+                                                                   "roads, reports",
+                                    description="Serve the store on a local web server (Datasette with jixiao's "
+                                                "pages in Chinese; no network needed).")
+    serve_cmd.add_argument("--port", type=_positive_int, default=8001, help="port to listen on (default: 8001)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                                                               "only)")
+    serve_cmd.set_defaults(run=run_serve)
     return parser
 
 

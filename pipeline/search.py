@@ -143,3 +143,8 @@ def facets(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
             f" GROUP BY {column} ORDER BY n DESC, value LIMIT ?", head + where.params + [size]).fetchall()
         out[name] = [(row["value"], row["n"]) for row in rows]
     return out
+
+
+def search_findings(store: Store, query: str, filters: SearchFilters = SearchFilters()) -> Hits:
+    """Audit findings ranked by BM25 over rule, explanations and cited text (`search` of kind findings)."""
+    return search(store, query, filters, "findings")
