@@ -82,15 +82,19 @@ def _results(items: list[Path | InputError], max_bytes: int, kinds: Sequence[str
             yield from extract_paths([item], max_bytes, kinds)
 
 
+def _progress_bar(total: int) -> tqdm:
+    """A progress bar on stderr when it is a terminal and there are more than a few files."""
+    return tqdm(total=total, unit="doc", file=sys.stderr, disable=not (sys.stderr.isatty() and total > FEW_FILES))
+
+
 def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tally,
                   kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
     """The documents that were extracted, in order. Each failure is told on stderr as
     it happens and counted in `tally`; `strict` ends the batch at the first."""
     items = _inputs(paths)
-    show_bar = sys.stderr.isatty() and len(items) > FEW_FILES
-    with tqdm(_results(items, max_bytes, kinds), total=len(items), unit="doc", file=sys.stderr,
-              disable=not show_bar) as results:
-        for result in results:
+    with _progress_bar(len(items)) as bar:
+        for result in _results(items, max_bytes, kinds):
+            bar.update()
             tally.documents += 1
             if result.error is None:
                 yield result
@@ -184,11 +188,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     parquet = args.parquet
     if parquet is None and args.engine == "dask":
         parquet = str(Path(args.db).with_suffix("")) + "-parquet"
-    with Store(args.db) as store:
+    total = sum(1 for _ in expand_paths(args.paths))
+    with Store(args.db) as store, _progress_bar(total) as bar:
         tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
-                       on_error=lambda error: print(f"error: {error}", file=sys.stderr),
+                       on_error=lambda error: tqdm.write(f"error: {error}", file=sys.stderr),
                        workers=args.workers or default_workers(), engine=args.engine, scheduler=args.scheduler,
-                       parquet=parquet)
+                       parquet=parquet, progress=bar.update)
     if parquet is not None:
         print(f"knowledge table as Parquet -> {parquet}/", file=sys.stderr)
     print(f"{tally} -> {args.db}", file=sys.stderr)
