@@ -10,6 +10,7 @@ with the number that matched in all:
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -97,10 +98,17 @@ def _where(store: Store, name: str, filters: SearchFilters) -> Where:
     return where
 
 
-def _from(kind: _Kind, match: str | None) -> str:
-    fts = (f"JOIN {kind.table}_fts ON {kind.table}_fts.rowid = {kind.table}.id AND {kind.table}_fts MATCH ?"
-           if match is not None else "")
-    return f"FROM {kind.table} JOIN documents ON documents.id = {kind.table}.document_id {fts} {kind.joins}"
+def _from(kind: _Kind, match: str | None, where: Where) -> tuple[str, list[Any]]:
+    """FROM … WHERE … and its parameters. With a query, the full-text index is the outer
+    loop (CROSS JOIN fixes SQLite's join order): otherwise SQLite may walk a filter's
+    index and run the full-text query once per row."""
+    t = kind.table
+    if match is None:
+        return (f"FROM {t} JOIN documents ON documents.id = {t}.document_id {kind.joins} {where.sql()}",
+                list(where.params))
+    conditions = " AND ".join([f"{t}_fts MATCH ?"] + where.clauses)
+    return (f"FROM {t}_fts CROSS JOIN {t} ON {t}.id = {t}_fts.rowid JOIN documents ON documents.id = {t}.document_id"
+            f" {kind.joins} WHERE {conditions}", [match] + where.params)
 
 
 def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts") -> Hits:
@@ -112,37 +120,32 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     spec = _KINDS[kind]
     match = match_expression(query)
-    where = _where(store, kind, filters)
-    head = [match] if match is not None else []
-    rank = f"bm25({spec.table}_fts)" if match is not None else "0"
+    source, params = _from(spec, match, _where(store, kind, filters))
+    rank = f"{spec.table}_fts.rank" if match is not None else "0"
     rows = store.conn.execute(
-        f"SELECT {spec.columns}, {rank} AS rank {_from(spec, match)} {where.sql()}"
-        f" ORDER BY rank, {spec.table}.id LIMIT ? OFFSET ?",
-        head + where.params + [filters.limit, filters.offset]).fetchall()
+        f"SELECT {spec.columns}, {rank} AS rank {source} ORDER BY rank, {spec.table}.id LIMIT ? OFFSET ?",
+        params + [filters.limit, filters.offset]).fetchall()
     if len(rows) < filters.limit and (filters.offset == 0 or rows):
         total = filters.offset + len(rows)
     else:
-        total = store.conn.execute(f"SELECT count(*) {_from(spec, match)} {where.sql()}",
-                                   head + where.params).fetchone()[0]
+        total = store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
     return Hits([dict(row) for row in rows], total)
 
 
 def facets(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts",
            size: int = 10) -> dict[str, list[tuple[Any, int]]]:
     """For each facet of `kind` (org, year, road, type, category): the `size` commonest
-    values among the rows that match, with their counts."""
+    values among the rows that match, with their counts (one pass over the matches)."""
     spec = _KINDS[kind]
-    match = match_expression(query)
-    where = _where(store, kind, filters)
-    head = [match] if match is not None else []
-    out = {}
-    for name, column in _facets(store, spec).items():
-        rows = store.conn.execute(
-            f"SELECT {column} AS value, count(*) AS n {_from(spec, match)} {where.sql()}"
-            f"{' AND' if where.clauses else ' WHERE'} {column} IS NOT NULL AND {column} != ''"
-            f" GROUP BY {column} ORDER BY n DESC, value LIMIT ?", head + where.params + [size]).fetchall()
-        out[name] = [(row["value"], row["n"]) for row in rows]
-    return out
+    names = _facets(store, spec)
+    source, params = _from(spec, match_expression(query), _where(store, kind, filters))
+    counts: dict[str, Counter] = {name: Counter() for name in names}
+    columns = ", ".join(names.values())
+    for row in store.conn.execute(f"SELECT {columns} {source}", params):
+        for name, value in zip(names, row):
+            if value is not None and value != "":
+                counts[name][value] += 1
+    return {name: sorted(c.items(), key=lambda item: (-item[1], str(item[0])))[:size] for name, c in counts.items()}
 
 
 def search_findings(store: Store, query: str, filters: SearchFilters = SearchFilters()) -> Hits:

@@ -2,7 +2,9 @@
 so that pages and HTML summaries need no script and no network."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from functools import lru_cache
 
 from ..summary import MONEY_SCALES
 from .timeline import SERIES, SERIES_NAMES, TimelineRow
@@ -23,7 +25,6 @@ def _scale(rows: list[TimelineRow]) -> tuple[Decimal, str]:
 def timeline_svg(rows: list[TimelineRow], title: str) -> str:
     """A bar per year and series (实际, 计划, 累计) of one type and unit; '' for no rows."""
     import altair as alt
-    import vl_convert
 
     rows = [r for r in rows if any(v is not None for v in (r.actual, r.plan, r.cumulative))]
     if not rows:
@@ -40,11 +41,18 @@ def timeline_svg(rows: list[TimelineRow], title: str) -> str:
                         title=None),
         tooltip=["年度:N", "口径:N", alt.Tooltip("值:Q", format=",.2f")],
     ).properties(width=max(160, 90 * len({r.year for r in rows})), height=220)
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return _svg(json.dumps(chart.to_dict(), ensure_ascii=False, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _svg(spec: str) -> str:
+    # the same data draws the same chart: a page seen again costs no rendering
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.loads(spec))
 
 
 def warm_up() -> None:
-    """Start vl-convert's JavaScript runtime (about half a second, once per process)."""
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": [{"x": 1}]}, "encoding": {"x": {"field": "x"}}})
+    """Start vl-convert's JavaScript runtime and compile a timeline chart once (about a
+    second, once per process), so that the first page that shows a chart is not slow."""
+    timeline_svg([TimelineRow(2000, "MONEY", "元", 1.0, 2.0, 3.0, 1)], "")

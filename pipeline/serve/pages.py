@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from urllib.parse import quote
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -29,6 +30,11 @@ from .highlight import EVIDENCE, Span, marked
 from .timeline import SERIES, SERIES_NAMES, timeline, timeline_facts
 
 PAGE_SIZE = 20
+# A road's or project's page: charts for this many kinds of quantity, money and length first;
+# the facts after the first FACTS_SHOWN are a search away.
+CHARTS = 2
+CHART_ORDER = ("MONEY", "LENGTH")
+FACTS_SHOWN = 100
 KIND_NAMES = {"facts": "事实", "indicators": "绩效指标", "reports": "报告", "findings": "审计发现"}
 FACET_NAMES = {"org": "单位", "year": "年度", "road": "路线", "type": "类型", "category": "报告类别"}
 FILTERS = ("org", "year", "road", "type", "category")
@@ -175,15 +181,20 @@ def _mention_title(m: Mapping[str, Any]) -> str:
 def _timeline_context(reader: Reader, facts: list[dict[str, Any]], title: str) -> dict[str, Any]:
     rows = timeline(facts)
     groups = []
-    for key in dict.fromkeys((r.type, r.unit) for r in rows):
+    keys = list(dict.fromkeys((r.type, r.unit) for r in rows))
+    # charts for money and length first, then the kinds with most figures; tables for all
+    charted = sorted(keys, key=lambda k: (CHART_ORDER.index(k[0]) if k[0] in CHART_ORDER else len(CHART_ORDER),
+                                          -sum(r.facts for r in rows if (r.type, r.unit) == k)))[:CHARTS]
+    for key in keys:
         group = [r for r in rows if (r.type, r.unit) == key]
+        svg = timeline_svg(group, f"{title} · {type_name(key[0])}") if key in charted else ""
         groups.append({"type": key[0], "type_name": type_name(key[0]), "unit": key[1],
                        "rows": [{"year": r.year, "facts": r.facts, **{s: format_quantity(getattr(r, s), r.unit)
                                                                       if getattr(r, s) is not None else "—"
                                                                       for s in SERIES}} for r in group],
-                       "svg": Markup(timeline_svg(group, f"{title} · {type_name(key[0])}"))})
+                       "svg": Markup(svg)})
     return {"title": title, "groups": groups, "series": [(s, SERIES_NAMES[s]) for s in SERIES],
-            "facts": [_fact_view(reader, f) for f in facts]}
+            "facts": [_fact_view(reader, f) for f in facts[:FACTS_SHOWN]], "fact_total": len(facts)}
 
 
 def road_page(reader: Reader, code: str) -> dict[str, Any] | None:
@@ -192,7 +203,8 @@ def road_page(reader: Reader, code: str) -> dict[str, Any] | None:
     if not facts:
         return None
     subjects = sorted({f["subject"] for f in facts if f["subject"]})
-    return {**_timeline_context(reader, facts, code), "kind": "路线", "subjects": subjects}
+    return {**_timeline_context(reader, facts, code), "kind": "路线", "subjects": subjects,
+            "more": f"/?road={code}"}
 
 
 def project_page(reader: Reader, name: str) -> dict[str, Any] | None:
@@ -201,7 +213,7 @@ def project_page(reader: Reader, name: str) -> dict[str, Any] | None:
     if not facts:
         return None
     return {**_timeline_context(reader, facts, name), "kind": "项目",
-            "subjects": sorted({f["subject"] for f in facts if f["subject"]})}
+            "subjects": sorted({f["subject"] for f in facts if f["subject"]}), "more": f"/?q={quote(name)}"}
 
 
 def _evidence(reader: Reader, finding: Mapping[str, Any]) -> Markup:
