@@ -343,6 +343,8 @@ def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     db = _existing_db(args.db)
+    with Store(db):  # the tables this jixiao reads (full-text indexes of every kind), which the pages do not make
+        pass
     print(f"jixiao serve: http://{args.host}:{args.port}/ over {db} (Ctrl-C to stop)", file=sys.stderr)
     serve(db, port=args.port, host=args.host)
     return 0

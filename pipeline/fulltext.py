@@ -22,6 +22,7 @@ the same texts.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Iterable
 
 import regex
@@ -88,9 +89,34 @@ def match_expression(query: str) -> str | None:
     return " AND ".join(dict.fromkeys(terms)) or None
 
 
+def own_hits(query: str, *fields: str | None) -> int:
+    """How many words of `query` occur in `fields` themselves (a fact's subject, predicate,
+    route), to order the facts of one sentence, which share its rank."""
+    text = _fold(" ".join(f for f in fields if f))
+    words = []
+    for word in query.split():
+        road = resolve_road(word)
+        words.append(_RUN.findall(_fold(road.code if road else word)))
+    return sum(1 for runs in words if runs and all(run in text for run in runs))
+
+
 def fact_text(fact: dict[str, Any]) -> str:
-    return index_text(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"),
-                      fact.get("sentence"))
+    """A fact's own fields (its sentence is indexed once for all its facts: sentence_index_text)."""
+    return index_text(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"))
+
+
+@lru_cache(maxsize=1024)
+def sentence_text(sentence: str | None) -> str:
+    # the facts of one sentence share it: fold it once
+    return index_text(sentence)
+
+
+def sentence_index_text(facts: list[dict[str, Any]]) -> str:
+    """The index row of facts that share one sentence: the sentence, then each distinct
+    set of fields (subject, road, predicate, organisation) once."""
+    fields = dict.fromkeys(f.get("fts") or fact_text(f) for f in facts)
+    sentence = facts[0].get("fts_sentence") or sentence_text(facts[0].get("sentence"))
+    return " ".join(filter(None, [sentence, *fields]))
 
 
 def finding_text(finding: dict[str, Any]) -> str:
@@ -110,13 +136,17 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-INDEX_TEXT = {"fact": fact_text, "finding": finding_text, "indicator": indicator_text, "report": report_text}
+# The index text of a row of each searchable table, and of each kind of record.
+INDEX_TEXT = {"facts": fact_text, "findings": finding_text, "indicators": indicator_text, "reports": report_text}
+TABLE_OF_KIND = {"fact": "facts", "finding": "findings", "indicator": "indicators", "report": "reports"}
 
 
 def add_index_text(records: Iterable[dict[str, Any]]) -> None:
     """Put each record's index text in record["fts"], so that workers, not the one
     writer, do the work (the store falls back to computing it)."""
     for record in records:
-        text = INDEX_TEXT.get(record["kind"])
+        text = INDEX_TEXT.get(TABLE_OF_KIND.get(record["kind"], ""))
         if text is not None:
             record["fts"] = text(record)
+        if record["kind"] == "fact":
+            record["fts_sentence"] = sentence_text(record.get("sentence"))

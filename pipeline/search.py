@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .fulltext import match_expression
+from .fulltext import match_expression, own_hits
 from .labels import type_code
-from .store import Store, Where, road_code
+from .store import FTS_TABLES, Store, Where, road_code
 
 KINDS = ("facts", "indicators", "reports", "findings")
 
@@ -101,35 +101,68 @@ def _where(store: Store, name: str, filters: SearchFilters) -> Where:
 def _from(kind: _Kind, match: str | None, where: Where) -> tuple[str, list[Any]]:
     """FROM … WHERE … and its parameters. With a query, the full-text index is the outer
     loop (CROSS JOIN fixes SQLite's join order): otherwise SQLite may walk a filter's
-    index and run the full-text query once per row."""
+    index and run the full-text query once per row. A fact's index row is its sentence's:
+    the facts with ids from the row's rowid, `facts` of them."""
     t = kind.table
     if match is None:
         return (f"FROM {t} JOIN documents ON documents.id = {t}.document_id {kind.joins} {where.sql()}",
                 list(where.params))
-    conditions = " AND ".join([f"{t}_fts MATCH ?"] + where.clauses)
-    return (f"FROM {t}_fts CROSS JOIN {t} ON {t}.id = {t}_fts.rowid JOIN documents ON documents.id = {t}.document_id"
+    index = FTS_TABLES[t]
+    join = (f"{t}.id >= {index}.rowid AND {t}.id < {index}.rowid + {index}.facts" if t == "facts"
+            else f"{t}.id = {index}.rowid")
+    conditions = " AND ".join([f"{index} MATCH ?"] + where.clauses)
+    return (f"FROM {index} CROSS JOIN {t} ON {join} JOIN documents ON documents.id = {t}.document_id"
             f" {kind.joins} WHERE {conditions}", [match] + where.params)
 
 
 def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts") -> Hits:
     """Rows of `kind` (one of KINDS) matching every word of `query` and the filters,
-    best first (BM25), `filters.limit` of them from `filters.offset`; an empty query
-    matches every row (filters only), in store order. Raises ValueError on an unknown
-    kind or fact type."""
+    best first (BM25; the facts of one sentence in text order), `filters.limit` of them
+    from `filters.offset`; an empty query matches every row (filters only), in store
+    order. Raises ValueError on an unknown kind or fact type."""
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     spec = _KINDS[kind]
     match = match_expression(query)
-    source, params = _from(spec, match, _where(store, kind, filters))
-    rank = f"{spec.table}_fts.rank" if match is not None else "0"
-    rows = store.conn.execute(
+    where = _where(store, kind, filters)
+    if kind == "facts" and match is not None and not where.clauses:
+        return _ranked_facts(store, query, match, filters)
+    source, params = _from(spec, match, where)
+    rank = f"bm25({FTS_TABLES[spec.table]})" if match is not None else "0"
+    rows = [dict(row) for row in store.conn.execute(
         f"SELECT {spec.columns}, {rank} AS rank {source} ORDER BY rank, {spec.table}.id LIMIT ? OFFSET ?",
-        params + [filters.limit, filters.offset]).fetchall()
+        params + [filters.limit, filters.offset])]
+    if kind == "facts" and match is not None:
+        rows = _own_first(rows, query)
     if len(rows) < filters.limit and (filters.offset == 0 or rows):
         total = filters.offset + len(rows)
     else:
         total = store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
-    return Hits([dict(row) for row in rows], total)
+    return Hits(rows, total)
+
+
+def _own_first(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
+    """Facts of one sentence share its rank: those whose own subject, predicate or route
+    hold more of the query come first among them."""
+    return sorted(rows, key=lambda r: (r["rank"], -own_hits(query, r["subject"], r["predicate"], r["road"]), r["id"]))
+
+
+def _ranked_facts(store: Store, query: str, match: str, filters: SearchFilters) -> Hits:
+    """Facts of the best sentences, without filters: rank the sentences (each has at least
+    one fact, so offset + limit sentences are enough), then read only their facts."""
+    index = FTS_TABLES["facts"]
+    wanted = filters.offset + filters.limit
+    best = store.conn.execute(f"SELECT rowid, facts, bm25({index}) AS rank FROM {index} WHERE {index} MATCH ?"
+                              f" ORDER BY rank, rowid LIMIT ?", (match, wanted)).fetchall()
+    total = store.conn.execute(f"SELECT sum(facts) FROM {index} WHERE {index} MATCH ?", (match,)).fetchone()[0]
+    rows: list[dict[str, Any]] = []
+    for first, count, rank in best:
+        rows += [{**dict(row), "rank": rank} for row in store.conn.execute(
+            f"SELECT {_KINDS['facts'].columns} FROM facts JOIN documents ON documents.id = facts.document_id"
+            " WHERE facts.id >= ? AND facts.id < ? ORDER BY facts.id", (first, first + count))]
+        if len(rows) >= wanted:
+            break
+    return Hits(_own_first(rows, query)[filters.offset:wanted], total or 0)
 
 
 def facets(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts",

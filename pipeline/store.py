@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .fulltext import INDEX_TEXT
+from .fulltext import INDEX_TEXT, sentence_index_text
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -148,8 +148,8 @@ class Store:
         row = self.conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
         if row is None:
             return
-        for table in FTS_TABLES:
-            self.conn.execute(f"DELETE FROM {table}_fts WHERE rowid IN (SELECT id FROM {table} WHERE document_id = ?)",
+        for table, index in FTS_TABLES.items():
+            self.conn.execute(f"DELETE FROM {index} WHERE rowid IN (SELECT id FROM {table} WHERE document_id = ?)",
                               (row["id"],))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
 
@@ -194,6 +194,8 @@ class Store:
             self._index("indicators", cur.lastrowid, i)
 
     def _put_facts(self, doc_id: int, facts: list[dict[str, Any]]) -> None:
+        run: list[dict[str, Any]] = []  # consecutive facts of one sentence, indexed as one row
+        first = 0
         for f in facts:
             start, end = (f.get("mention") or [None, None])[:2]
             cur = self.conn.execute(
@@ -202,7 +204,18 @@ class Store:
                 (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
                  _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence")),
             )
-            self._index("facts", cur.lastrowid, f)
+            if run and run[0].get("sentence") != f.get("sentence"):
+                self._index_sentence(first, run)
+                run = []
+            if not run:
+                first = cur.lastrowid
+            run.append(f)
+        if run:
+            self._index_sentence(first, run)
+
+    def _index_sentence(self, first_id: int, facts: list[dict[str, Any]]) -> None:
+        self.conn.execute("INSERT INTO fact_sentences_fts (rowid, words, facts) VALUES (?, ?, ?)",
+                          (first_id, sentence_index_text(facts), len(facts)))
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
         for f in findings:
@@ -215,9 +228,9 @@ class Store:
             self._index("findings", cur.lastrowid, f)
 
     def _index(self, table: str, rowid: int, record: dict[str, Any]) -> None:
-        """The row's entry in `<table>_fts` (pipeline/fulltext.py), from record["fts"] when a worker made it."""
-        words = record.get("fts") or INDEX_TEXT[FTS_TABLES[table]](record)
-        self.conn.execute(f"INSERT INTO {table}_fts (rowid, words) VALUES (?, ?)", (rowid, words))
+        """The row's entry in its full-text index (pipeline/fulltext.py), from record["fts"] when a worker made it."""
+        words = record.get("fts") or INDEX_TEXT[table](record)
+        self.conn.execute(f"INSERT INTO {FTS_TABLES[table]} (rowid, words) VALUES (?, ?)", (rowid, words))
 
     def table(self, name: str) -> list[sqlite3.Row]:
         if name not in TABLES:
@@ -225,8 +238,9 @@ class Store:
         return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
 
 
-# Tables with a full-text index `<table>_fts`, and the kind of record each holds.
-FTS_TABLES = {"reports": "report", "indicators": "indicator", "facts": "fact", "findings": "finding"}
+# Tables with a full-text index, and the index (facts are indexed by sentence, see schema.sql).
+FTS_TABLES = {"reports": "reports_fts", "indicators": "indicators_fts", "facts": "fact_sentences_fts",
+              "findings": "findings_fts"}
 TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
 
 

@@ -75,7 +75,11 @@ CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
 -- Full-text indexes, one per searchable table (rowid = the row's id), of character bigrams
 -- (pipeline/fulltext.py), so that any run of two or more characters inside a name finds it.
-CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+-- Facts are indexed by sentence: one row per run of facts that share a sentence (rowid = the
+-- first fact's id, `facts` = how many consecutive ids), with the sentence and those facts'
+-- subjects, routes, predicates and organisation; a sentence is ranked once, not once per figure.
+CREATE VIRTUAL TABLE IF NOT EXISTS fact_sentences_fts USING fts5(words, facts UNINDEXED,
+                                                                 tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS indicators_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
