@@ -136,6 +136,18 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+def tag(field: str, value: Any) -> str:
+    """A filter value as one token of the `tags` column: y2023, tmoney, rg569."""
+    return field + "".join(_RUN.findall(str(value))).casefold()
+
+
+def fact_tags(facts: list[dict[str, Any]]) -> str:
+    """The years, types and routes of facts, as tokens of the `tags` column."""
+    tags = [tag(field, f[key]) for f in facts for field, key in (("y", "year"), ("t", "type"), ("r", "road"))
+            if f.get(key) not in (None, "")]
+    return " ".join(dict.fromkeys(tags))
+
+
 # The index text of a row of each searchable table, and of each kind of record.
 INDEX_TEXT = {"facts": fact_text, "findings": finding_text, "indicators": indicator_text, "reports": report_text}
 TABLE_OF_KIND = {"fact": "facts", "finding": "findings", "indicator": "indicators", "report": "reports"}

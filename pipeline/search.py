@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .fulltext import match_expression, own_hits
+from .fulltext import match_expression, own_hits, tag
 from .labels import type_code
-from .store import FTS_TABLES, Store, Where, road_code
+from .store import FTS_TABLES, SENTENCE_RUN as RUN, Store, Where, road_code
 
 KINDS = ("facts", "indicators", "reports", "findings")
 
@@ -101,18 +101,23 @@ def _where(store: Store, name: str, filters: SearchFilters) -> Where:
 def _from(kind: _Kind, match: str | None, where: Where) -> tuple[str, list[Any]]:
     """FROM … WHERE … and its parameters. With a query, the full-text index is the outer
     loop (CROSS JOIN fixes SQLite's join order): otherwise SQLite may walk a filter's
-    index and run the full-text query once per row. A fact's index row is its sentence's:
-    the facts with ids from the row's rowid, `facts` of them."""
+    index and run the full-text query once per row."""
     t = kind.table
     if match is None:
         return (f"FROM {t} JOIN documents ON documents.id = {t}.document_id {kind.joins} {where.sql()}",
                 list(where.params))
     index = FTS_TABLES[t]
-    join = (f"{t}.id >= {index}.rowid AND {t}.id < {index}.rowid + {index}.facts" if t == "facts"
-            else f"{t}.id = {index}.rowid")
     conditions = " AND ".join([f"{index} MATCH ?"] + where.clauses)
-    return (f"FROM {index} CROSS JOIN {t} ON {join} JOIN documents ON documents.id = {t}.document_id"
+    return (f"FROM {index} CROSS JOIN {t} ON {_rows_of(t, index)} JOIN documents ON documents.id = {t}.document_id"
             f" {kind.joins} WHERE {conditions}", [match] + where.params)
+
+
+def _rows_of(table: str, index: str, rowid: str = "rowid") -> str:
+    """The join of an index row to its table's rows: a fact run's ids (rowid = first id *
+    RUN + count, see pipeline/store.py), else the row of the same id."""
+    if table == "facts":
+        return (f"facts.id >= {index}.{rowid} / {RUN} AND facts.id < {index}.{rowid} / {RUN} + {index}.{rowid} % {RUN}")
+    return f"{table}.id = {index}.{rowid}"
 
 
 def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts") -> Hits:
@@ -123,10 +128,10 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     if kind not in _KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
     spec = _KINDS[kind]
-    match = match_expression(query)
+    match = _match(query, filters, kind)
     where = _where(store, kind, filters)
-    if kind == "facts" and match is not None and not where.clauses:
-        return _ranked_facts(store, query, match, filters)
+    if match is not None and (not where.clauses or _filters_in_index(kind, filters)):
+        return _ranked(store, spec, query, match, filters)
     source, params = _from(spec, match, where)
     rank = f"bm25({FTS_TABLES[spec.table]})" if match is not None else "0"
     rows = [dict(row) for row in store.conn.execute(
@@ -141,44 +146,100 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     return Hits(rows, total)
 
 
+def _filters_in_index(kind: str, filters: SearchFilters) -> bool:
+    """Whether the match expression holds every filter given (facts: year, type, road and
+    organisation are columns of the index), so no row needs checking after it."""
+    return kind == "facts" and not filters.category
+
+
 def _own_first(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
     """Facts of one sentence share its rank: those whose own subject, predicate or route
     hold more of the query come first among them."""
     return sorted(rows, key=lambda r: (r["rank"], -own_hits(query, r["subject"], r["predicate"], r["road"]), r["id"]))
 
 
-def _ranked_facts(store: Store, query: str, match: str, filters: SearchFilters) -> Hits:
-    """Facts of the best sentences, without filters: rank the sentences (each has at least
-    one fact, so offset + limit sentences are enough), then read only their facts."""
-    index = FTS_TABLES["facts"]
+def _match(query: str, filters: SearchFilters, kind: str) -> str | None:
+    """The query's MATCH expression; for facts, with the filters as conditions on the
+    index's `tags` (year, type, route) and `org` columns, which hold them exactly for
+    every fact of a row (pipeline/store.py)."""
+    match = match_expression(query)
+    if match is None or kind != "facts":
+        return match
+    tags = [tag(field, value) for field, value in (("y", filters.year), ("r", road_code(filters.road)),
+                                                   ("t", type_code(filters.type) if filters.type else None))
+            if value not in (None, "")]
+    terms = [f"({match})"] + [f'tags : "{t}"' for t in tags]
+    org = match_expression(filters.org or "")
+    if org is not None:
+        terms.append(f"org : ({org})")
+    return " AND ".join(terms) if len(terms) > 1 else match
+
+
+def _ranked(store: Store, spec: _Kind, query: str, match: str, filters: SearchFilters) -> Hits:
+    """Rows whose index rows rank best, ranked inside the index alone (no row of the table
+    is read but those shown). Each index row stands for one row, or for a run of facts
+    (at least one), so offset + limit index rows are enough."""
+    index = FTS_TABLES[spec.table]
     wanted = filters.offset + filters.limit
-    best = store.conn.execute(f"SELECT rowid, facts, bm25({index}) AS rank FROM {index} WHERE {index} MATCH ?"
-                              f" ORDER BY rank, rowid LIMIT ?", (match, wanted)).fetchall()
-    total = store.conn.execute(f"SELECT sum(facts) FROM {index} WHERE {index} MATCH ?", (match,)).fetchone()[0]
-    rows: list[dict[str, Any]] = []
-    for first, count, rank in best:
-        rows += [{**dict(row), "rank": rank} for row in store.conn.execute(
-            f"SELECT {_KINDS['facts'].columns} FROM facts JOIN documents ON documents.id = facts.document_id"
-            " WHERE facts.id >= ? AND facts.id < ? ORDER BY facts.id", (first, first + count))]
-        if len(rows) >= wanted:
-            break
-    return Hits(_own_first(rows, query)[filters.offset:wanted], total or 0)
+    if spec.table == "facts":
+        total = store.conn.execute(f"SELECT sum(rowid % {RUN}) FROM {index} WHERE {index} MATCH ?",
+                                   (match,)).fetchone()[0] or 0
+        skip = 0
+    else:
+        total = store.conn.execute(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (match,)).fetchone()[0]
+        skip, wanted = filters.offset, filters.limit
+    rows = [dict(row) for row in store.conn.execute(
+        f"SELECT {spec.columns}, best.rank AS rank FROM (SELECT rowid AS r, bm25({index}) AS rank FROM {index}"
+        f" WHERE {index} MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?) AS best"
+        f" CROSS JOIN {spec.table} ON {_rows_of(spec.table, 'best', 'r')}"
+        f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins}"
+        f" ORDER BY best.rank, best.r, {spec.table}.id", (match, wanted, skip))]
+    if spec.table == "facts":
+        rows = _own_first(rows, query)[filters.offset:filters.offset + filters.limit]
+    return Hits(rows, total)
+
+
+class Facets(dict):
+    """Facet name -> [(value, count)], and `counted`: how many matching rows were counted
+    (the best FACET_ROWS index rows' worth where more matched)."""
+
+    def __init__(self, values: dict[str, list[tuple[Any, int]]], counted: int):
+        super().__init__(values)
+        self.counted = counted
+
+
+# Facets count the rows of at most this many of the best-ranked index rows (sentences, for facts).
+FACET_ROWS = 3000
 
 
 def facets(store: Store, query: str, filters: SearchFilters = SearchFilters(), kind: str = "facts",
-           size: int = 10) -> dict[str, list[tuple[Any, int]]]:
+           size: int = 10) -> Facets:
     """For each facet of `kind` (org, year, road, type, category): the `size` commonest
-    values among the rows that match, with their counts (one pass over the matches)."""
+    values among the rows that match, with their counts; with a query, among the rows of
+    the FACET_ROWS best index rows."""
     spec = _KINDS[kind]
     names = _facets(store, spec)
-    source, params = _from(spec, match_expression(query), _where(store, kind, filters))
-    counts: dict[str, Counter] = {name: Counter() for name in names}
+    match = _match(query, filters, kind)
+    where = _where(store, kind, filters)
     columns = ", ".join(names.values())
+    if match is None:
+        source, params = _from(spec, None, where)
+    else:
+        index = FTS_TABLES[spec.table]
+        conditions = "" if _filters_in_index(kind, filters) or not where.clauses else where.sql()
+        source = (f"FROM (SELECT rowid AS r FROM {index} WHERE {index} MATCH ? ORDER BY bm25({index}) LIMIT {FACET_ROWS})"
+                  f" AS best CROSS JOIN {spec.table} ON {_rows_of(spec.table, 'best', 'r')}"
+                  f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins} {conditions}")
+        params = [match] + (where.params if conditions else [])
+    counts: dict[str, Counter] = {name: Counter() for name in names}
+    counted = 0
     for row in store.conn.execute(f"SELECT {columns} {source}", params):
+        counted += 1
         for name, value in zip(names, row):
             if value is not None and value != "":
                 counts[name][value] += 1
-    return {name: sorted(c.items(), key=lambda item: (-item[1], str(item[0])))[:size] for name, c in counts.items()}
+    return Facets({name: sorted(c.items(), key=lambda item: (-item[1], str(item[0])))[:size]
+                   for name, c in counts.items()}, counted)
 
 
 def search_findings(store: Store, query: str, filters: SearchFilters = SearchFilters()) -> Hits:

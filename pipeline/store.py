@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .fulltext import INDEX_TEXT, sentence_index_text
+from .fulltext import INDEX_TEXT, fact_tags, index_text, sentence_index_text
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -149,6 +149,11 @@ class Store:
         if row is None:
             return
         for table, index in FTS_TABLES.items():
+            if table == "facts":  # rowids are fact ids * SENTENCE_RUN; a document's facts have consecutive ids
+                self.conn.execute(f"DELETE FROM {index} WHERE rowid BETWEEN (SELECT min(id) * {SENTENCE_RUN} FROM facts"
+                                  f" WHERE document_id = ?1) AND (SELECT max(id) * {SENTENCE_RUN} + {SENTENCE_RUN - 1}"
+                                  " FROM facts WHERE document_id = ?1)", (row["id"],))
+                continue
             self.conn.execute(f"DELETE FROM {index} WHERE rowid IN (SELECT id FROM {table} WHERE document_id = ?)",
                               (row["id"],))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
@@ -204,7 +209,7 @@ class Store:
                 (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
                  _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence")),
             )
-            if run and run[0].get("sentence") != f.get("sentence"):
+            if run and (_run_key(run[0]) != _run_key(f) or len(run) == SENTENCE_RUN - 1):
                 self._index_sentence(first, run)
                 run = []
             if not run:
@@ -214,8 +219,9 @@ class Store:
             self._index_sentence(first, run)
 
     def _index_sentence(self, first_id: int, facts: list[dict[str, Any]]) -> None:
-        self.conn.execute("INSERT INTO fact_sentences_fts (rowid, words, facts) VALUES (?, ?, ?)",
-                          (first_id, sentence_index_text(facts), len(facts)))
+        self.conn.execute("INSERT INTO fact_sentences_fts (rowid, words, org, tags) VALUES (?, ?, ?, ?)",
+                          (first_id * SENTENCE_RUN + len(facts), sentence_index_text(facts),
+                           index_text(facts[0].get("org")), fact_tags(facts)))
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
         for f in findings:
@@ -238,10 +244,17 @@ class Store:
         return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
 
 
+# A fact sentence's index rowid: first fact id * SENTENCE_RUN + number of facts (< SENTENCE_RUN).
+SENTENCE_RUN = 64
 # Tables with a full-text index, and the index (facts are indexed by sentence, see schema.sql).
 FTS_TABLES = {"reports": "reports_fts", "indicators": "indicators_fts", "facts": "fact_sentences_fts",
               "findings": "findings_fts"}
 TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
+
+
+def _run_key(fact: dict[str, Any]) -> tuple:
+    """What the facts of one row of the sentence index share (see schema.sql)."""
+    return fact.get("sentence"), fact.get("org"), fact.get("year"), fact.get("type"), fact.get("road")
 
 
 class _CommitGroup:

@@ -136,3 +136,35 @@ def test_cli_unknown_type_is_one_line_error(store, capsys):
     assert main(["search", "", "--db", store.path, "--type", "BOGUS"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: unknown type 'BOGUS'") and err.count("\n") == 1
+
+
+def test_a_sentence_of_many_facts_is_indexed_whole_and_replaced_whole(tmp_path):
+    from pipeline.store import SENTENCE_RUN, StoredDocument
+
+    sentence = "，".join(f"第{n}段投资{n}万元" for n in range(1, 101))
+    facts = [{"kind": "fact", "doc": "m.txt", "report": 0, "type": "MONEY", "subject": f"第{n}段", "predicate": "投资",
+              "value": n * 10000, "unit": "元", "mention": [0, 1], "org": "某局", "year": 2020 if n <= 70 else 2021,
+              "sentence": sentence} for n in range(1, 101)]
+    with Store(tmp_path / "kb.db") as s:
+        for _ in range(2):
+            s.put(StoredDocument("/m.txt", "m.txt", "x", "utf-8", sentence, facts))
+        rows = s.conn.execute("SELECT rowid % ? FROM fact_sentences_fts", (SENTENCE_RUN,)).fetchall()
+        assert sorted(r[0] for r in rows) == [7, 30, 63]  # runs of one year, at most 63 facts each
+        assert search(s, "投资", SearchFilters(limit=5)).total == 100
+        hits = search(s, "投资", SearchFilters(year=2021, limit=100))
+        assert hits.total == len(hits) == 30 and {h["year"] for h in hits} == {2021}
+        assert search(s, "投资", SearchFilters(org="某", limit=1)).total == 100
+        assert search(s, "投资", SearchFilters(org="别局", limit=1)).total == 0
+        assert search(s, "第7段", SearchFilters(limit=1))[0]["subject"] == "第7段"
+
+
+@pytest.mark.parametrize("filters", [SearchFilters(year=2023), SearchFilters(org="某县"), SearchFilters(type="MONEY"),
+                                     SearchFilters(road="G569"), SearchFilters(year=2024, type="COUNT", org="交通")])
+@pytest.mark.parametrize("query", ["投资", "危桥", "改造 投资"])
+def test_filters_in_the_index_agree_with_the_rows(store, query, filters):
+    every = search(store, query, SearchFilters(limit=1000))
+    expected = {r["id"] for r in every
+                if (filters.year is None or r["year"] == filters.year) and (filters.org is None or filters.org in (r["org"] or ""))
+                and (filters.type is None or r["type"] == filters.type) and (filters.road is None or r["road"] == filters.road)}
+    hits = search(store, query, SearchFilters(**{**filters.__dict__, "limit": 1000}))
+    assert {h["id"] for h in hits} == expected and hits.total == len(expected)

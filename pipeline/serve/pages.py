@@ -144,7 +144,9 @@ def search_page(reader: Reader, args: Mapping[str, str]) -> dict[str, Any]:
         name: [{"value": value, "count": count, "label": type_name(value) if name == "type" and kind == "facts"
                 else value, "selected": str(chosen.get(name)) == str(value)} for value, count in values]
         for name, values in found_facets.items()}
+    counted = getattr(found_facets, "counted", 0)
     return {"q": query, "kind": kind, "kinds": KIND_NAMES, "rows": rows, "total": getattr(hits, "total", 0),
+            "facets_sampled": counted < getattr(hits, "total", 0),
             "page": Page(number, getattr(hits, "total", 0)), "facets": facet_links, "facet_names": FACET_NAMES,
             "chosen": chosen, "error": error, "indicator_heading": lambda c: heading("indicators", c)}
 

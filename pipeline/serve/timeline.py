@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from ..fulltext import match_expression
+from ..store import SENTENCE_RUN as RUN
+
 SERIES = ("actual", "plan", "cumulative")
 SERIES_NAMES = {"actual": "实际", "plan": "计划", "cumulative": "累计"}
 # Quantities that add up over a year (rates and durations do not).
@@ -44,11 +47,20 @@ def timeline_facts(conn: sqlite3.Connection, road: str | None = None, subject: s
     with `basis` and `scope` (None where the store does not have them)."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(facts)")}
     extra = ", ".join(f"facts.{c}" if c in columns else f"NULL AS {c}" for c in ("basis", "scope"))
-    where, params = ("facts.road = ?", [road]) if road else ("facts.subject LIKE ?", [f"%{subject}%"])
+    source, params = "facts", []
+    if road:
+        where, params = "facts.road = ?", [road]
+    else:
+        where, params = "facts.subject LIKE ?", [f"%{subject}%"]
+        match = match_expression(subject or "")
+        if match is not None:  # the sentences that hold the name, from the full-text index, not a scan of all facts
+            source = (f"fact_sentences_fts CROSS JOIN facts ON facts.id >= fact_sentences_fts.rowid / {RUN}"
+                      f" AND facts.id < fact_sentences_fts.rowid / {RUN} + fact_sentences_fts.rowid % {RUN}")
+            where, params = f"fact_sentences_fts MATCH ? AND {where}", [match] + params
     cursor = conn.execute(
         f"SELECT facts.id, facts.document_id, facts.report, facts.type, facts.subject, facts.road, facts.predicate,"
         f" facts.value, facts.unit, facts.mention_start, facts.mention_end, facts.org, facts.year, facts.sentence,"
-        f" documents.doc AS doc, {extra} FROM facts JOIN documents ON documents.id = facts.document_id"
+        f" documents.doc AS doc, {extra} FROM {source} JOIN documents ON documents.id = facts.document_id"
         f" WHERE {where} ORDER BY facts.year, facts.document_id, facts.mention_start", params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor]

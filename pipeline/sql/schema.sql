@@ -75,10 +75,13 @@ CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
 -- Full-text indexes, one per searchable table (rowid = the row's id), of character bigrams
 -- (pipeline/fulltext.py), so that any run of two or more characters inside a name finds it.
--- Facts are indexed by sentence: one row per run of facts that share a sentence (rowid = the
--- first fact's id, `facts` = how many consecutive ids), with the sentence and those facts'
--- subjects, routes, predicates and organisation; a sentence is ranked once, not once per figure.
-CREATE VIRTUAL TABLE IF NOT EXISTS fact_sentences_fts USING fts5(words, facts UNINDEXED,
+-- Facts are indexed by sentence: one row per run of (at most 63) consecutive facts that share a
+-- sentence, organisation, year, type and route, with the sentence and those facts' subjects,
+-- routes and predicates, so a sentence is ranked once, not once per figure. rowid = first fact's
+-- id * 64 + number of facts (pipeline/store.py SENTENCE_RUN), read without touching the row;
+-- `org` and `tags` (y2023 tmoney rg569) hold what every fact of the row has, so that search
+-- filters and counts inside the index.
+CREATE VIRTUAL TABLE IF NOT EXISTS fact_sentences_fts USING fts5(words, org, tags,
                                                                  tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS indicators_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
