@@ -147,9 +147,9 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
 
 
 def _filters_in_index(kind: str, filters: SearchFilters) -> bool:
-    """Whether the match expression holds every filter given (facts: year, type, road and
-    organisation are columns of the index), so no row needs checking after it."""
-    return kind == "facts" and not filters.category
+    """Whether the match expression holds every filter given exactly (facts: the year and
+    organisation of every fact of an index row), so no row needs checking after it."""
+    return kind == "facts" and not (filters.category or filters.type or filters.road)
 
 
 def _own_first(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
@@ -160,8 +160,7 @@ def _own_first(rows: list[dict[str, Any]], query: str) -> list[dict[str, Any]]:
 
 def _match(query: str, filters: SearchFilters, kind: str) -> str | None:
     """The query's MATCH expression; for facts, with the filters as conditions on the
-    index's `tags` (year, type, route) and `org` columns, which hold them exactly for
-    every fact of a row (pipeline/store.py)."""
+    index's `tags` (year, types, routes) and `org` columns (see schema.sql)."""
     match = match_expression(query)
     if match is None or kind != "facts":
         return match

@@ -254,7 +254,7 @@ TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts",
 
 def _run_key(fact: dict[str, Any]) -> tuple:
     """What the facts of one row of the sentence index share (see schema.sql)."""
-    return fact.get("sentence"), fact.get("org"), fact.get("year"), fact.get("type"), fact.get("road")
+    return fact.get("sentence"), fact.get("org"), fact.get("year")
 
 
 class _CommitGroup:
