@@ -22,6 +22,7 @@ the same texts.
 """
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -136,15 +137,21 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def tag(field: str, value: Any) -> str:
-    """A filter value as one token of the `tags` column: y2023, tmoney, rg569."""
-    return field + "".join(_RUN.findall(str(value))).casefold()
+def tag(field: str, value: Any, count: int | None = None) -> str:
+    """A filter value as one token of the `tags` column: y2023; with `count`, the token
+    that says at least `count` facts of the row have the value: tmoneyx1, rg569x2."""
+    token = field + "".join(_RUN.findall(str(value))).casefold()
+    return token if count is None else f"{token}x{count}"
 
 
 def fact_tags(facts: list[dict[str, Any]]) -> str:
-    """The years, types and routes of facts, as tokens of the `tags` column."""
-    tags = [tag(field, f[key]) for f in facts for field, key in (("y", "year"), ("t", "type"), ("r", "road"))
-            if f.get(key) not in (None, "")]
+    """The `tags` of a row of facts: its year (every fact of a row has the same), and for
+    each type and route the tokens x1 … xk for its k facts, so that the facts of a type
+    among the rows that match are counted in the index (the sum over i of the rows with xi)."""
+    tags = [tag("y", f["year"]) for f in facts if f.get("year") is not None]
+    for field, key in (("t", "type"), ("r", "road")):
+        counts = Counter(f[key] for f in facts if f.get(key) not in (None, ""))
+        tags += [tag(field, value, i) for value, k in counts.items() for i in range(1, k + 1)]
     return " ".join(dict.fromkeys(tags))
 
 

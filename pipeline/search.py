@@ -132,6 +132,8 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     where = _where(store, kind, filters)
     if match is not None and (not where.clauses or _filters_in_index(kind, filters)):
         return _ranked(store, spec, query, match, filters)
+    if match is not None and kind == "facts" and not filters.category and not (filters.type and filters.road):
+        return _ranked(store, spec, query, match, filters, _counted_tag(filters))
     source, params = _from(spec, match, where)
     rank = f"bm25({FTS_TABLES[spec.table]})" if match is not None else "0"
     rows = [dict(row) for row in store.conn.execute(
@@ -144,6 +146,13 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     else:
         total = store.conn.execute(f"SELECT count(*) {source}", params).fetchone()[0]
     return Hits(rows, total)
+
+
+def _counted_tag(filters: SearchFilters) -> tuple[str, str]:
+    """The fact column and tag (without its count) of a type or route filter."""
+    if filters.type:
+        return "type", tag("t", type_code(filters.type))
+    return "road", tag("r", road_code(filters.road))
 
 
 def _filters_in_index(kind: str, filters: SearchFilters) -> bool:
@@ -164,9 +173,10 @@ def _match(query: str, filters: SearchFilters, kind: str) -> str | None:
     match = match_expression(query)
     if match is None or kind != "facts":
         return match
-    tags = [tag(field, value) for field, value in (("y", filters.year), ("r", road_code(filters.road)),
-                                                   ("t", type_code(filters.type) if filters.type else None))
-            if value not in (None, "")]
+    tags = [tag("y", filters.year)] if filters.year is not None else []
+    tags += [tag(field, value, 1) for field, value in (("r", road_code(filters.road)),
+                                                       ("t", type_code(filters.type) if filters.type else None))
+             if value not in (None, "")]
     terms = [f"({match})"] + [f'tags : "{t}"' for t in tags]
     org = match_expression(filters.org or "")
     if org is not None:
@@ -174,13 +184,21 @@ def _match(query: str, filters: SearchFilters, kind: str) -> str | None:
     return " AND ".join(terms) if len(terms) > 1 else match
 
 
-def _ranked(store: Store, spec: _Kind, query: str, match: str, filters: SearchFilters) -> Hits:
+def _ranked(store: Store, spec: _Kind, query: str, match: str, filters: SearchFilters,
+            counted: tuple[str, str] | None = None) -> Hits:
     """Rows whose index rows rank best, ranked inside the index alone (no row of the table
     is read but those shown). Each index row stands for one row, or for a run of facts
-    (at least one), so offset + limit index rows are enough."""
+    (at least one, and with `counted` (column, tag) at least one fact with that value),
+    so offset + limit index rows are enough."""
     index = FTS_TABLES[spec.table]
     wanted = filters.offset + filters.limit
-    if spec.table == "facts":
+    check = ""
+    if counted is not None:
+        column, token = counted
+        total = _tag_count(store, match, column, token)
+        check = f"WHERE facts.{column} = ?"
+        skip = 0
+    elif spec.table == "facts":
         total = store.conn.execute(f"SELECT sum(rowid % {RUN}) FROM {index} WHERE {index} MATCH ?",
                                    (match,)).fetchone()[0] or 0
         skip = 0
@@ -191,11 +209,30 @@ def _ranked(store: Store, spec: _Kind, query: str, match: str, filters: SearchFi
         f"SELECT {spec.columns}, best.rank AS rank FROM (SELECT rowid AS r, bm25({index}) AS rank FROM {index}"
         f" WHERE {index} MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?) AS best"
         f" CROSS JOIN {spec.table} ON {_rows_of(spec.table, 'best', 'r')}"
-        f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins}"
-        f" ORDER BY best.rank, best.r, {spec.table}.id", (match, wanted, skip))]
+        f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins} {check}"
+        f" ORDER BY best.rank, best.r, {spec.table}.id",
+        (match, wanted, skip) + ((_filter_value(filters, counted[0]),) if counted else ()))]
     if spec.table == "facts":
         rows = _own_first(rows, query)[filters.offset:filters.offset + filters.limit]
     return Hits(rows, total)
+
+
+def _filter_value(filters: SearchFilters, column: str) -> str | None:
+    return type_code(filters.type) if column == "type" else road_code(filters.road)
+
+
+def _tag_count(store: Store, match: str, column: str, token: str) -> int:
+    """Facts with the value among the rows that match: Σ over i of the rows whose tags
+    hold `token`xi (pipeline/fulltext.py fact_tags); `match` already requires x1."""
+    index = FTS_TABLES["facts"]
+    total = 0
+    for i in range(1, RUN):
+        found = store.conn.execute(f'SELECT count(*) FROM {index} WHERE {index} MATCH ? || \' AND tags : "{token}x{i}"\'',
+                                   (match,)).fetchone()[0]
+        if not found:
+            break
+        total += found
+    return total
 
 
 class Facets(dict):

@@ -154,6 +154,9 @@ def test_a_sentence_of_many_facts_is_indexed_whole_and_replaced_whole(tmp_path):
         hits = search(s, "投资", SearchFilters(year=2021, limit=100))
         assert hits.total == len(hits) == 30 and {h["year"] for h in hits} == {2021}
         assert search(s, "投资", SearchFilters(org="某", limit=1)).total == 100
+        money = search(s, "投资", SearchFilters(type="金额", limit=3))  # counted in the index: tags x1 … x63
+        assert money.total == 100 and [h["subject"] for h in money] == ["第1段", "第2段", "第3段"]
+        assert search(s, "投资", SearchFilters(type="LENGTH", limit=3)).total == 0
         assert search(s, "投资", SearchFilters(org="别局", limit=1)).total == 0
         assert search(s, "第7段", SearchFilters(limit=1))[0]["subject"] == "第7段"
 
