@@ -112,6 +112,11 @@ def _from(kind: _Kind, match: str | None, where: Where) -> tuple[str, list[Any]]
             f" {kind.joins} WHERE {conditions}", [match] + where.params)
 
 
+def _bm25(index: str) -> str:
+    # the fact index's org and tags columns filter; only its words rank
+    return f"bm25({index}, 1.0, 0.0, 0.0)" if index == FTS_TABLES["facts"] else f"bm25({index})"
+
+
 def _rows_of(table: str, index: str, rowid: str = "rowid") -> str:
     """The join of an index row to its table's rows: a fact run's ids (rowid = first id *
     RUN + count, see pipeline/store.py), else the row of the same id."""
@@ -135,7 +140,7 @@ def search(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     if match is not None and kind == "facts" and not filters.category and not (filters.type and filters.road):
         return _ranked(store, spec, query, match, filters, _counted_tag(filters))
     source, params = _from(spec, match, where)
-    rank = f"bm25({FTS_TABLES[spec.table]})" if match is not None else "0"
+    rank = _bm25(FTS_TABLES[spec.table]) if match is not None else "0"
     rows = [dict(row) for row in store.conn.execute(
         f"SELECT {spec.columns}, {rank} AS rank {source} ORDER BY rank, {spec.table}.id LIMIT ? OFFSET ?",
         params + [filters.limit, filters.offset])]
@@ -206,7 +211,7 @@ def _ranked(store: Store, spec: _Kind, query: str, match: str, filters: SearchFi
         total = store.conn.execute(f"SELECT count(*) FROM {index} WHERE {index} MATCH ?", (match,)).fetchone()[0]
         skip, wanted = filters.offset, filters.limit
     rows = [dict(row) for row in store.conn.execute(
-        f"SELECT {spec.columns}, best.rank AS rank FROM (SELECT rowid AS r, bm25({index}) AS rank FROM {index}"
+        f"SELECT {spec.columns}, best.rank AS rank FROM (SELECT rowid AS r, {_bm25(index)} AS rank FROM {index}"
         f" WHERE {index} MATCH ? ORDER BY rank, rowid LIMIT ? OFFSET ?) AS best"
         f" CROSS JOIN {spec.table} ON {_rows_of(spec.table, 'best', 'r')}"
         f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins} {check}"
@@ -263,7 +268,7 @@ def facets(store: Store, query: str, filters: SearchFilters = SearchFilters(), k
     else:
         index = FTS_TABLES[spec.table]
         conditions = "" if _filters_in_index(kind, filters) or not where.clauses else where.sql()
-        source = (f"FROM (SELECT rowid AS r FROM {index} WHERE {index} MATCH ? ORDER BY bm25({index}) LIMIT {FACET_ROWS})"
+        source = (f"FROM (SELECT rowid AS r FROM {index} WHERE {index} MATCH ? ORDER BY {_bm25(index)} LIMIT {FACET_ROWS})"
                   f" AS best CROSS JOIN {spec.table} ON {_rows_of(spec.table, 'best', 'r')}"
                   f" JOIN documents ON documents.id = {spec.table}.document_id {spec.joins} {conditions}")
         params = [match] + (where.params if conditions else [])
