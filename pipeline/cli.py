@@ -3,12 +3,12 @@
     jixiao extract PATH… [--kinds mention,report,indicator,fact] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
                          [--keep-text DIR]
     jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
-    jixiao eval [--gold DIR] PRED.jsonl
+    jixiao eval [--gold DIR] [--fact-units 元,%,km] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
     jixiao ingest PATH… [--db FILE]
     jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
     jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
-    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
+    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report DOC#N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
     jixiao serve [--db FILE] [--port N] [--host ADDRESS]
 
@@ -37,6 +37,7 @@ from .document import KINDS, DocumentResult, extract_paths
 from .ingest import ingest
 from .parallel import ENGINES, default_workers
 from .segment import SEGMENTERS, set_segmenter
+from .structure.reports import report_ref
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
@@ -180,7 +181,8 @@ def run_eval(args: argparse.Namespace) -> int:
         print(tally, file=sys.stderr)
     else:
         predictions = args.pred
-    print(format_scores(score(args.gold, predictions)))
+    units = args.fact_units.split(",") if args.fact_units else None
+    print(format_scores(score(args.gold, predictions, fact_units=units)))
     return 1 if tally.failed else 0
 
 
@@ -204,10 +206,10 @@ def run_ingest(args: argparse.Namespace) -> int:
 SEARCH_COLUMNS = {
     "facts": ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
               "mention_end"),
-    "indicators": ("doc", "report", "org", "year", "level1", "level2", "name", "target_op", "target", "target_unit",
+    "indicators": ("ref", "org", "year", "level1", "level2", "name", "target_op", "target", "target_unit",
                    "actual", "actual_unit", "score", "met", "reason"),
-    "reports": ("doc", "report", "org", "year", "project", "title", "budget", "spent", "self_score"),
-    "findings": ("doc", "report", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text"),
+    "reports": ("ref", "org", "year", "project", "title", "budget", "spent", "self_score"),
+    "findings": ("ref", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text"),
 }
 SENTENCE_WIDTH = 60
 
@@ -221,7 +223,8 @@ def run_search(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise JixiaoError(str(exc)) from None
     columns = SEARCH_COLUMNS[kind]
-    rows = [{c: row.get(c) for c in columns} for row in hits]
+    # a report is named DOC#N, as extract, tables, audit and summary name it
+    rows = [{c: report_ref(row["doc"], row["report"]) if c == "ref" else row.get(c) for c in columns} for row in hits]
     if args.format == "json":
         write_jsonl(rows, sys.stdout)
     elif args.format == "csv":
@@ -406,6 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("pred", nargs="?", metavar="PRED.jsonl", help="predictions, as written by `jixiao extract`")
     source.add_argument("--extract", nargs="+", metavar="PATH", help="extract these files and folders, then score")
+    evaluate.add_argument("--fact-units", metavar="UNITS", help="score only facts in these units, comma-separated "
+                          "(元,%%,km,百分点: the units the corpus's fact gold covers)")
     evaluate.set_defaults(run=run_eval)
 
     store = argparse.ArgumentParser(add_help=False)
@@ -464,8 +469,8 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--road", help="a route code, e.g. G569")
     chosen.add_argument("--project", help="text in the project's name")
     chosen.add_argument("--org", help="text in the organisation's name")
-    chosen.add_argument("--report", type=int, metavar="N", help="a report's number, as `--list` shows it")
-    chosen.add_argument("--list", action="store_true", help="list the stored reports with their numbers")
+    chosen.add_argument("--report", metavar="DOC#N", help="a report, as `--list` (and extract, tables, audit) name it")
+    chosen.add_argument("--list", action="store_true", help="list the stored reports with their references")
     summary_cmd.add_argument("--format", choices=("md", "html"),
                              help="md (default) or html; -o FILE.html implies html")
     summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

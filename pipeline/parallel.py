@@ -49,7 +49,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
             segmenter_name: str | None = None) -> Outcome:
     """The per-document function: read `path`, and unless its bytes are `known_sha256`,
     extract everything the store keeps. Runs wherever the engine puts it."""
-    from .document import process_document
+    from .document import STORED_KINDS, process_document
     from .load import load_document
     from .fulltext import add_index_text
     from .store import StoredDocument
@@ -60,7 +60,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
         document = load_document(path, max_bytes)
         if known_sha256 is not None and document.sha256 == known_sha256:
             return Outcome(path, unchanged=True)
-        stored = StoredDocument.of(process_document(document))
+        stored = StoredDocument.of(process_document(document, STORED_KINDS))
         add_index_text(stored.records)  # the search index's text, made here rather than by the one writer
         return Outcome(path, stored)
     except InputError as error:

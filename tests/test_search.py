@@ -98,7 +98,7 @@ def test_filters_and_type_names(store):
 
 @pytest.mark.parametrize("kind, query, column, expected", [
     ("reports", "危桥改造", "title", "某县交通运输局2024年度危桥改造项目支出绩效自评报告"),
-    ("reports", "東坪", "title", "东坪县交通运输局2023年度国省干线公路养护工程项目支出绩效自评报告"),
+    ("reports", "东坪县 养护", "title", "東坪縣交通運輸局2023年度國省幹線公路養護工程項目支出績效自評報告"),
 ])
 def test_reports_searchable(store, kind, query, column, expected):
     assert [h[column] for h in search(store, query, kind=kind)] == [expected]

@@ -42,9 +42,9 @@ def db(tmp_path_factory):
 def test_list_honours_format_and_output(db, tmp_path, capsys):
     assert main(["summary", "--db", str(db), "--list"]) == 0
     plain = capsys.readouterr().out
-    assert plain.splitlines()[0].split("\t")[0] == "1"
+    assert plain.splitlines()[0].split("\t")[0] == "zhangye_transport_2023.txt#0"
     assert main(["summary", "--db", str(db), "--list", "--format", "md"]) == 0
-    assert capsys.readouterr().out.startswith("| 编号 | 文件 |")
+    assert capsys.readouterr().out.startswith("| 报告 | 单位 |")
     out = tmp_path / "list.html"
     assert main(["summary", "--db", str(db), "--list", "-o", str(out)]) == 0
     page = out.read_text(encoding="utf-8")
