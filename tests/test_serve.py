@@ -121,3 +121,22 @@ def test_timeline_reads_basis_and_scope_when_present():
     ]
     [row] = timeline(facts)
     assert (row.year, row.actual, row.plan, row.cumulative, row.facts) == (2023, 1e8, 3e8, 5e8, 3)
+
+
+def test_report_category_facet_and_filter(get, db):
+    with sqlite3.connect(db) as conn:
+        categories = {c for (c,) in conn.execute("SELECT DISTINCT category FROM reports WHERE category IS NOT NULL")}
+    assert categories
+    page = get("/?q=投资")
+    assert "报告类别" in page and any(f">{c}</a>" in page for c in categories)
+    category = sorted(categories)[0]
+    filtered = get(f"/?q=投资&category={category}")
+    total = int(re.search(r'id="total">(\d+)<', filtered).group(1))
+    from pipeline.search import SearchFilters, search
+    from pipeline.store import Store
+
+    with Store(db) as store:
+        every = search(store, "投资", SearchFilters(limit=1000))
+        of_category = {(r, d) for r, d in store.conn.execute("SELECT report, document_id FROM reports WHERE category = ?",
+                                                              (category,))}
+    assert 0 < total == sum(1 for f in every if (f["report"], f["document_id"]) in of_category)
