@@ -60,3 +60,14 @@ def test_output_html_implies_html_with_chart(db, tmp_path):
     md = tmp_path / "g569.md"
     assert main(["summary", "--db", str(db), "--road", "G569", "-o", str(md)]) == 0
     assert md.read_text(encoding="utf-8").startswith("# jixiao 摘要")
+
+
+def test_audit_markdown_escapes_document_text(tmp_path, capsys):
+    doc = tmp_path / "r.txt"
+    doc.write_text("2023年度项目支出绩效自评表\n项目名称 <script>alert(1)</script>[x](javascript:alert(1))工程\n"
+                   "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因及改进措施\n"
+                   "产出指标 数量指标 <img src=x onerror=alert(1)>改造里程 46公里 43.5公里 10 10 未完成。\n总分 10 10\n",
+                   encoding="utf-8")
+    main(["audit", str(doc), "--format", "md"])
+    out = capsys.readouterr().out
+    assert "missed-full-score" in out and "<img" not in out and "](javascript:" not in out and "&lt;img" in out
