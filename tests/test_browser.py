@@ -35,6 +35,7 @@ if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 def _free_port() -> int:
@@ -93,6 +94,7 @@ def test_search_then_open_the_figure_in_its_document(server, browser, db):
     box = browser.find_element(By.NAME, "q")
     box.send_keys("危桥")
     box.submit()
+    WebDriverWait(browser, 20).until(lambda b: "q=" in b.current_url)
     assert int(browser.find_element(By.ID, "total").text) > 0
     marks = browser.find_elements(By.CSS_SELECTOR, ".hit.fact .sentence mark.entity")
     assert marks and all("危桥" in m.find_element(By.XPATH, "./..").text for m in marks[:5])
@@ -102,8 +104,10 @@ def test_search_then_open_the_figure_in_its_document(server, browser, db):
     document_id = int(href.split("/doc/")[1].split("#")[0])
     start, end = (int(x) for x in href.split("#")[1].split("-"))
     link.click()
-    target = browser.execute_script("return document.querySelector(':target')")
-    assert target is not None and target.get_attribute("id") == f"{start}-{end}"
+    # the click starts a navigation; wait for the document page to have its target
+    target = WebDriverWait(browser, 20).until(
+        lambda b: "/doc/" in b.current_url and b.execute_script("return document.querySelector(':target')"))
+    assert target.get_attribute("id") == f"{start}-{end}"
     assert target.tag_name == "mark" and "entity" in target.get_attribute("class")
     with sqlite3.connect(db) as conn:
         source = conn.execute("SELECT source FROM documents WHERE id = ?", (document_id,)).fetchone()[0]
