@@ -620,7 +620,10 @@ def render_table(findings: Sequence[Finding]) -> str:
 
 
 def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | None], str] | None = None) -> str:
-    """Findings grouped by report, each with both explanations and its cited evidence."""
+    """Findings grouped by report, each with both explanations and its cited evidence; every
+    text from a document escaped (summary.markdown_text), so it stays text."""
+    from .summary import markdown_text as m
+
     titles = titles or {}
     out = ["# jixiao 审计 / audit", ""]
     if not findings:
@@ -631,8 +634,8 @@ def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | N
         if key != current:
             current = key
             title = titles.get(key)
-            out += ["", f"## {report_ref(f.doc, f.report)}" + (f" {title}" if title else ""), ""]
-        out.append(f"- **{f.severity}** `{f.rule}` {f.zh}  ")
-        out.append(f"  {f.en}  ")
-        out.append("  " + "；".join(f"「{_cite(e.text, 80)}」({e.start}–{e.end})" for e in f.evidence))
+            out += ["", f"## {m(report_ref(f.doc, f.report))}" + (f" {m(title)}" if title else ""), ""]
+        out.append(f"- **{f.severity}** `{f.rule}` {m(f.zh)}  ")
+        out.append(f"  {m(f.en)}  ")
+        out.append("  " + "；".join(f"「{m(_cite(e.text, 80))}」({e.start}–{e.end})" for e in f.evidence))
     return "\n".join(out).replace("\n\n\n", "\n\n")
