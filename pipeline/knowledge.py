@@ -68,7 +68,7 @@ class KnowledgeBase:
         (actual / plan / cumulative), predicate, value, unit, doc, offsets and sentence."""
         facts = self.entity_facts(name)
         rows = timeline(facts.astype(object).where(facts.notna(), None).to_dict("records"))  # NaN -> None
-        columns = ["year", "column", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
+        columns = ["year", "column", "type", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
                    "subject", "doc", "mention_start", "mention_end", "sentence"]
         return pd.DataFrame(rows, columns=columns)
 

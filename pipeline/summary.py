@@ -163,17 +163,17 @@ def timeline(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     and offsets, ordered by year, column and position. Changes are left out; each
     figure appears once (`distinct_figures`), a part only when its total is absent.
 
-    Rows: year, column, predicate, value, low, high, unit, basis, scope, period, subject,
+    Rows: year, column, type, predicate, value, low, high, unit, basis, scope, period, subject,
     doc, mention_start, mention_end, sentence. Works on fact records and stored rows alike.
     """
     rows = []
     for f in _without_parts(distinct_figures(facts)):
         column = next((name for name, (bases, scope) in TIMELINE_COLUMNS.items()
-                       if f.get("basis", "actual") in bases and f.get("scope", "period") == scope), None)
+                       if (f.get("basis") or "actual") in bases and (f.get("scope") or "period") == scope), None)
         if column is None:
             continue
         span = _span(f, "mention")
-        rows.append({"year": fact_year(f), "column": column, "predicate": f.get("predicate"),
+        rows.append({"year": fact_year(f), "column": column, "type": f.get("type"), "predicate": f.get("predicate"),
                      "value": f.get("value"), "low": f.get("low"), "high": f.get("high"), "unit": f.get("unit"),
                      "basis": f.get("basis"), "scope": f.get("scope"), "period": f.get("period"),
                      "subject": f.get("subject"), "doc": f.get("doc"),
