@@ -38,6 +38,8 @@ _CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
 # A line break between two Chinese characters inside a cell is a wrap: the text runs on.
 _WRAP = regex.compile(r"(?<=\p{Han})[ \u3000]*\n[ \u3000]*(?=\p{Han})")
 _ROW_NUMBER = regex.compile(r"^\d{1,3}$")  # a 序号 cell
+# A unit written apart from its number: `%`, 公里, km (`≥ 12.5 km`)
+_UNIT_TOKEN = regex.compile(r"^(?:%|％|[\p{Han}]{1,2}|[A-Za-z]{1,3})$")
 MAX_LEVELS = 2  # levels a row names before its name: 一级, 二级
 
 
@@ -274,7 +276,7 @@ def _space_values(tokens: list[Cell], roles: list[str]) -> dict[str, Cell]:
     merged: list[Cell] = []
     for tok in tokens:
         if merged and (any(fold_width(merged[-1].key) == w for w, _ in _rules()["ops"])
-                       or (regex.match(r"^(%|％|[\p{Han}]{1,2})$", tok.key) and regex.search(r"\d$", merged[-1].key)
+                       or (_UNIT_TOKEN.match(tok.key) and regex.search(r"\d$", merged[-1].key)
                            and parse_target(merged[-1].key + tok.key)[2] is not None)):
             merged[-1] = Cell(merged[-1].start, tok.end, merged[-1].text + tok.text)
         else:
