@@ -480,8 +480,8 @@ def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
     return j
 
 
-# A `label：number` line between rows (预算执行率得分：9.7分): a form field, not a wrapped cell.
-_LABEL_LINE = regex.compile(r"^[^\d\s:：，,。；;]{2,24}[:：]\s*[-+]?\d")
+# A `label：value` line between rows (预算执行率得分：9.7分, 单位：万元): a form field, not a wrapped cell.
+_LABEL_LINE = regex.compile(r"^[^\d\s:：，,。；;]{1,24}[:：]")
 # The first line of a wrapped name is at most this long.
 MAX_WRAPPED_NAME_CHARS = 16
 
