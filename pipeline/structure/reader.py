@@ -11,8 +11,11 @@ Layouts, as converters write them (each line is read as one of them):
 
 A table starts at a header (column words in models/structure.yaml `tables.header`,
 one header line, or one header word per line in the `line` layout) and runs while
-its rows do; blank lines and page numbers inside it (a page break) are skipped, and
-rows after them without a header of their own continue it. Cells keep their offsets
+its rows do; blank lines and page footers inside it (a page break) are skipped, and
+rows after them without a header of their own continue it, as do rows after a
+repeated header. A header wrapped over two lines (一级⏎指标) is joined. Inside a tab or
+space table a line of one cell is a wrapped cell (joined to the name or reason it
+continues), a merged level, or a `label：value` line left out. Cells keep their offsets
 into the text, so the interpreter (tables.py) can quote them as written.
 
     read_tables(text, start, end) -> list[Table]
