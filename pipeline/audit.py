@@ -263,7 +263,10 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
     if budget_weight is not None and parts_weight is not None:
         parts_weight += budget_weight
 
-    def allowance(budget_part: bool) -> dict[str, str]:
+    def allowance(budget_part: bool, included: Decimal | None = None) -> dict[str, str]:
+        if included is not None:
+            return {"allowance_zh": f"（含预算执行率{_show(included)}分）",
+                    "allowance_en": f" ({_show(included)} for budget execution included)"}
         if not budget_part:
             return {"allowance_zh": "", "allowance_en": ""}
         return {"allowance_zh": f"（另计预算执行率得分至多{_show(cfg['budget_max'])}分）",
@@ -272,12 +275,13 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
     for t in view.totals:
         if _finite(t.score) is not None and not _total_fits(t.score, parts_score, score_open):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分得分", "what_en": "total score of the table",
-                                                  "total": t.score, "parts": parts_score, **allowance(score_open)},
+                                                  "total": t.score, "parts": parts_score, **allowance(score_open, budget_score)},
                                [view.span(t.start, t.end)])
         if _finite(t.weight) is not None and parts_weight is not None and not _total_fits(t.weight, parts_weight,
                                                                                           weight_open):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分值", "what_en": "total weight of the table",
-                                                  "total": t.weight, "parts": parts_weight, **allowance(weight_open)},
+                                                  "total": t.weight, "parts": parts_weight,
+                                                  **allowance(weight_open, budget_weight)},
                                [view.span(t.start, t.end)])
     budget_part = score_open
     rep = view.report
@@ -293,7 +297,7 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
             }, [view.span(m.start(), m.end()), view.span(table_total.start, table_total.end)])
         if not _total_fits(stated, parts_score, budget_part):
             yield view.finding("total-mismatch", {"what_zh": "自评得分", "what_en": "self-assessed score",
-                                                  "total": stated, "parts": parts_score, **allowance(budget_part)},
+                                                  "total": stated, "parts": parts_score, **allowance(budget_part, budget_score)},
                                [view.span(m.start(), m.end())])
         break
 
