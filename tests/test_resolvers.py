@@ -36,19 +36,25 @@ QUANTITY_ROWS = read_table("resolve_quantity.tsv")
 REFERENCE_ROWS = read_table("resolve_reference.tsv")
 
 
+def _decimal(cell: str) -> Decimal | None:
+    return Decimal(cell) if cell else None
+
+
 @pytest.mark.parametrize("case", params(QUANTITY_ROWS))
 def test_resolve_quantity(case):
     got = resolve_quantity(case["label"], case["text"])
-    if not case["value"]:
+    if not case["value"] and not case["low"]:
         assert got is None, f"{case['text']!r} is not a {case['label']}, got {got}"
         return
     assert got is not None, f"{case['text']!r} not resolved as {case['label']}"
-    assert isinstance(got.value, Decimal)
-    assert (got.value, got.unit, got.op, got.hedge) == (
-        Decimal(case["value"]),
+    assert got.value is None or isinstance(got.value, Decimal)
+    assert (got.value, got.unit, got.op, got.hedge, got.low, got.high) == (
+        _decimal(case["value"]),
         case["unit"],
         _or_none(case["op"]),
         _or_none(case["hedge"]),
+        _decimal(case["low"]),
+        _decimal(case["high"]),
     )
 
 
