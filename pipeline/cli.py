@@ -40,6 +40,7 @@ from .segment import SEGMENTERS, set_segmenter
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
+from .resources import check_models
 from .search import SearchFilters, search, search_findings
 from .store import DEFAULT_DB, Store
 from .structure.export import write_table
@@ -454,6 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(errors.NO_DEFAULT_GOLD)
         args.gold = str(DEFAULT_GOLD)
     try:
+        check_models()  # a wrong key in models/ stops here, in one line, not in every document
         if getattr(args, "segmenter", None):
             set_segmenter(args.segmenter)
         return args.run(args)
