@@ -100,26 +100,21 @@ EXTRACT = ("import json, sys, pipeline\n"
            "print(json.dumps([m.record('x') for m in pipeline.extract(sys.argv[1])], ensure_ascii=False))")
 
 
-def test_adding_a_unit_is_one_data_edit(tmp_path):
+# (kind, the line after which the new one goes, the new line, a sentence, the mention it must give)
+ADDITIONS = [
+    ("LENGTH", "    公里: [km, 1]\n", "    英里: [km, 1.609344]\n", "新建道路3英里。", ("3英里", 4.828032, "km")),
+    ("MONEY", "    美元: 美元\n", "    瑞士法郎: 瑞士法郎\n", "获得贷款1.5亿瑞士法郎。", ("1.5亿瑞士法郎", 150000000, "瑞士法郎")),
+]
+
+
+@pytest.mark.parametrize("kind,after,line,sentence,want", ADDITIONS, ids=["unit", "currency"])
+def test_adding_a_unit_or_currency_is_one_data_edit(tmp_path, kind, after, line, sentence, want):
     models = _copy_models(tmp_path)
     units = models / "units.yaml"
     text = units.read_text(encoding="utf-8")
-    assert "英里" not in text
-    units.write_text(text.replace("    公里: [km, 1]\n", "    公里: [km, 1]\n    英里: [km, 1.609344]\n"), encoding="utf-8")
-    done = _run(models, code=EXTRACT.replace("sys.argv[1]", repr("新建道路3英里。")))
+    assert line not in text and after in text
+    units.write_text(text.replace(after, after + line), encoding="utf-8")
+    done = _run(models, code=EXTRACT.replace("sys.argv[1]", repr(sentence)))
     assert done.returncode == 0, done.stderr
-    [length] = [m for m in json.loads(done.stdout) if m["type"] == "LENGTH"]
-    assert (length["text"], length["value"], length["unit"]) == ("3英里", 4.828032, "km")
-
-
-def test_adding_a_currency_is_one_data_edit(tmp_path):
-    models = _copy_models(tmp_path)
-    units = models / "units.yaml"
-    text = units.read_text(encoding="utf-8")
-    assert "瑞士法郎" not in text
-    units.write_text(text.replace("    美元: 美元\n", "    美元: 美元\n    瑞士法郎: 瑞士法郎\n"), encoding="utf-8")
-    done = _run(models, code=EXTRACT.replace("sys.argv[1]", repr("获得贷款1.5亿瑞士法郎。")))
-    assert done.returncode == 0, done.stderr
-    [money] = [m for m in json.loads(done.stdout) if m["type"] == "MONEY"]
-    assert (money["text"], money["value"], money["unit"]) == ("1.5亿瑞士法郎", 150000000, "瑞士法郎")
-
+    [found] = [m for m in json.loads(done.stdout) if m["type"] == kind]
+    assert (found["text"], found["value"], found["unit"]) == want
