@@ -21,12 +21,13 @@ import regex
 from ..normalize import fold_width
 from ..recognize.guard import named_groups
 from ..recognize.mention import QUANTITY_TYPES
-from ..recognize.patterns import compiled_patterns
+from ..recognize.patterns import compiled_patterns, expand
 from ..resources import lookup
 from .numbers import NotANumber, parse_approximate, parse_number
 from .units import Unit, unit_of
 
-__all__ = ["QUANTITY_TYPES", "Quantity", "canonical", "quantity_from_groups", "quantity_from_match", "resolve_quantity"]
+__all__ = ["QUANTITY_TYPES", "Cell", "Quantity", "canonical", "quantity_from_groups", "quantity_from_match",
+           "resolve_cell", "resolve_quantity"]
 
 
 @dataclass(frozen=True)
@@ -203,3 +204,61 @@ def _whole(pattern: "regex.Pattern[str]", text: str) -> "regex.Match[str] | None
         if start == 0 and match.end() == len(text):
             return match
     return None
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell or target read with the same grammar, its unit kept as written (the
+    schema's indicator units: `万元`, `万亩`, `公里`): `value` (or `low`/`high` for a range)
+    is the number in that unit. Compare two cells with resolve.units.convert."""
+
+    op: str | None
+    value: Decimal | None
+    unit: str | None
+    hedge: str | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
+@lru_cache(maxsize=1)
+def _cell_pattern() -> "regex.Pattern[str]":
+    # The number takes no scale a unit begins with (1.2万公里 is 1.2 万公里, as written), unless
+    # the scale sits inside it (2万5000元); a unit is up to six characters without digits.
+    number = "(?:{ArabicNumber}(?![万亿千百十]\\d)|{Number})"
+    unit = "[^\\d\\s.,%]{0,6}?|%"
+    body = (f"(?P<op>{{OpBefore}})?(?P<hedge>{{HedgeBefore}}|{{HedgeVague}})?(?P<sign>[-−负])?"
+            f"(?:(?P<lo>{number})(?P<lounit>{unit}){{RangeSep}})?(?P<num>{number})(?P<hedgemid>余|多)?"
+            f"(?P<unit>{unit})(?P<hedgeafter>{{HedgeAfter}})?(?P<opafter>{{OpAfter}})?")
+    return regex.compile(expand(body))
+
+
+def resolve_cell(text: str) -> Cell | None:
+    """A whole cell as a number with its comparator, hedge and unit as written, or None
+    when the cell is not one (text, an empty cell, a date):
+    `≥1.2万公里` -> Cell(">=", 1.2, "万公里"); `98%以上` -> Cell(">=", 98, "%");
+    `12500` -> Cell(None, 12500, None); `5-10万元` -> Cell(None, None, "万元", low=5, high=10);
+    `约3万4000元` -> Cell(None, 34000, "元", hedge="约")."""
+    folded = _SPACES.sub("", fold_width(text)).replace("萬", "万").replace("億", "亿")
+    match = _cell_pattern().fullmatch(folded)
+    if not match:
+        return None
+    g = named_groups(match)
+    try:
+        approximate = parse_approximate(g["num"]) if not g.get("lo") else None
+        value = parse_number(g["num"]) if not approximate else None
+        low = parse_number(g["lo"]) if g.get("lo") else (approximate[0] if approximate else None)
+        high = value if g.get("lo") else (approximate[1] if approximate else None)
+    except NotANumber:
+        return None
+    if g.get("sign"):
+        value, low = (-value if value is not None else None), (-low if low is not None else None)
+    if low is not None:
+        value = None
+        if g.get("lounit") and g["lounit"] != g.get("unit") or low >= high:
+            return None
+    op = _tables()["op_before"].get(g.get("op")) or _tables()["op_after"].get(g.get("opafter"))
+    hedge = g.get("hedge") or g.get("hedgemid") or g.get("hedgeafter") or None
+    if hedge in _tables()["vague"]:
+        op = op or ">="
+    return Cell(op, canonical(value) if value is not None else None, g.get("unit") or None, hedge,
+                canonical(low) if low is not None else None, canonical(high) if high is not None else None)

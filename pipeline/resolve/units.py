@@ -70,8 +70,20 @@ def unit_of(written: str, label: str | None = None) -> Unit | None:
 def convert(value: Decimal, from_unit: str, to_unit: str) -> Decimal | None:
     """`value` written in `from_unit`, expressed in `to_unit`; None when the two units are
     not of one kind (元 and km, 元 and 美元, % and 百分点) or either is unknown.
-    convert(Decimal("1.2"), "万公里", "公里") -> 12000; convert(3, "万元", "元") -> 30000."""
+    convert(Decimal("1.2"), "万公里", "公里") -> 12000; convert(3, "万元", "元") -> 30000.
+    Units outside the lexicon convert by their scale words alone: 万亩 -> 亩 is x 10000."""
     a, b = unit_of(from_unit), unit_of(to_unit)
-    if a is None or b is None or a.canonical != b.canonical:
-        return None
-    return value * a.factor / b.factor
+    if a is not None and b is not None:
+        return value * a.factor / b.factor if a.canonical == b.canonical else None
+    (fa, base_a), (fb, base_b) = _scaled(from_unit), _scaled(to_unit)
+    return value * fa / fb if base_a and base_a == base_b else None
+
+
+def _scaled(written: str) -> tuple[Decimal, str]:
+    """`万亩` -> (10000, "亩"): the longest scale word in front and the rest."""
+    word = fold_width(written).strip().replace("萬", "万").replace("億", "亿")
+    scales = {str(k): Decimal(str(v)) for k, v in lookup("units.scales").items()}
+    for scale in sorted(scales, key=len, reverse=True):
+        if word.startswith(scale) and len(word) > len(scale):
+            return scales[scale], word[len(scale):]
+    return Decimal(1), word
