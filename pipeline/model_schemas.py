@@ -106,6 +106,7 @@ class CuesFile(Closed):
     count_not_before: Words
     count_not_words: Words
     duration_cues_before: Words
+    recent_before: Words
     duration_row_names: WindowedWords
     headers_starting_with_year: Words
     duration_not_before: Words

@@ -8,6 +8,7 @@ counts, cues that make `NN年` a span of time, table headers that start with 年
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from functools import lru_cache
 
 import regex
@@ -123,8 +124,10 @@ def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) ->
         return None
     s, e = match.span("q")
     extra: dict = {}
+    hedge_group = next((g for g in ("hedge", "hedgemid", "hedgeafter") if groups.get(g)), None)
+    if hedge_group == "hedge" and line_before(text, match.start("hedge"), 4).endswith(cue_words("recent_before")):
+        q = replace(q, hedge=None)  # 以近3年数据: the last three years, not nearly three
     if q.hedge:
-        hedge_group = next(g for g in ("hedge", "hedgemid", "hedgeafter") if groups.get(g))
         extra = {"hedge": q.hedge, "_hedge_span": match.span(hedge_group)}
     if q.low is not None:
         extra.update(low=q.low, high=q.high)
