@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import Quantity, quantity_from_groups
+from ..resolve.quantities import Quantity, quantity_from_groups, range_ends
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import named_groups
 from .mention import QUANTITY_TYPES, Mention
@@ -136,7 +136,7 @@ def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) ->
 
 # The groups a quantity's value depends on: the same few amounts and years recur
 # throughout a report, so each is resolved once.
-_RESOLVED_GROUPS = ("num", "unit", "lo", "lounit", "bare", "half", "halfunit", "fraction", "sign",
+_RESOLVED_GROUPS = ("num", "unit", "hi", "lounit", "bare", "half", "halfunit", "fraction", "sign",
                     "op", "opafter", "hedge", "hedgemid", "hedgeafter")
 
 
@@ -159,7 +159,7 @@ def find_quantities(text: str) -> list[Mention]:
     for match in combined.finditer_by_lines(text):  # no quantity reads past a line break
         groups = named_groups(match)
         label = next(lab for name, lab in alternatives if groups[name] is not None)
-        if not _accepted(label, text, match, groups, blocked_counts):
+        if not _accepted(label, text, match, range_ends(groups), blocked_counts):
             match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
             if match is None:
                 continue
@@ -174,6 +174,6 @@ def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> t
     for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
         for pattern in patterns[label]:
             match = pattern.match(text, pos)
-            if match and _accepted(label, text, match, named_groups(match), blocked_counts):
+            if match and _accepted(label, text, match, range_ends(named_groups(match)), blocked_counts):
                 return match, label
     return None, rejected

@@ -27,7 +27,7 @@ from .numbers import NotANumber, parse_approximate, parse_number
 from .units import Unit, unit_of
 
 __all__ = ["QUANTITY_TYPES", "Cell", "Quantity", "canonical", "quantity_from_groups", "quantity_from_match",
-           "resolve_cell", "resolve_quantity"]
+           "range_ends", "resolve_cell", "resolve_quantity"]
 
 
 @dataclass(frozen=True)
@@ -141,18 +141,28 @@ def _low_end(low: str, high: str, low_unit: str | None) -> str:
     return low + high[k:] if k else low
 
 
+def range_ends(groups: dict[str, str | None]) -> dict[str, str | None]:
+    """The groups of a match with a range's ends named as they are meant: the pattern reads
+    the first number as `num` and a range's high end as `hi` (the first number is parsed
+    once); here `lo` is the low end and `num` the high one, or `lo` is None."""
+    if groups.get("hi"):
+        return {**groups, "lo": groups["num"], "num": groups["hi"]}
+    return {**groups, "lo": None}
+
+
 def quantity_from_match(label: str, match: "regex.Match[str]") -> Quantity:
     """Resolve a match of one of `label`'s patterns; raises NotANumber when the number is not one."""
     return quantity_from_groups(label, named_groups(match))
 
 
 def quantity_from_groups(label: str, groups: dict[str, str | None]) -> Quantity:
-    """Resolve the named groups of a match of one of `label`'s patterns (num, unit, lo/lounit
+    """Resolve the named groups of a match of one of `label`'s patterns (num, unit, hi/lounit
     for a range, bare, half/halfunit, fraction, sign, op/opafter, hedge/hedgemid/hedgeafter).
     Raises NotANumber where the number is none (or a range runs downwards)."""
     if label not in QUANTITY_TYPES:
         raise ValueError(f"not a quantity type: {label}")
     tables = _tables()
+    groups = range_ends(groups)
     value, low, high, unit = _ends(label, groups)
     if groups.get("sign"):
         value = -value if value is not None else None
