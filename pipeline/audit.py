@@ -26,7 +26,8 @@ from .resolve.numbers import parse_number
 from .resources import lookup
 from .structure._common import alternation, squash
 from .structure.reports import Report, report_ref
-from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
+from .resolve.units import in_canonical, unit_of
+from .structure.tables import Indicator, TotalRow, total_rows
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -423,7 +424,7 @@ def _value_of(ind: Indicator, name: str) -> tuple[Any, str | None, str | None]:
 
 
 def _scaled(value: Any, unit: str | None) -> Any:
-    return comparable(value, unit)[0] if isinstance(value, Decimal) else value
+    return in_canonical(value, unit)[0] if isinstance(value, Decimal) else value
 
 
 def inconsistent_values(view: ReportView) -> Iterator[Finding]:
@@ -458,8 +459,8 @@ def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     if not isinstance(m.value, Decimal):
         return None
     if m.type == "MONEY":
-        canonical, scale = unit_factors().get(unit or "", (None, None))
-        return m.value / scale if canonical == "元" else None
+        money = unit_of(unit, "MONEY") if unit else None
+        return m.value / money.factor if money and money.canonical == "元" else None
     if m.type == "PERCENT":
         return m.value if unit == "%" else None
     return m.value if unit and m.unit == unit else None

@@ -42,6 +42,7 @@ from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, expand_paths
 from .recognize.mention import Mention
 from .labels import heading, type_code
+from .resources import check_models
 from .search import KINDS as SEARCH_KINDS, SearchFilters, search
 from .store import DEFAULT_DB, Store, road_code
 from .structure.export import write_table
@@ -501,6 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(errors.NO_DEFAULT_GOLD)
         args.gold = str(DEFAULT_GOLD)
     try:
+        check_models()  # a wrong key in models/ stops here, in one line, not in every document
         if getattr(args, "segmenter", None):
             set_segmenter(args.segmenter)
         return args.run(args)

@@ -5,30 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import regex
-
-from .errors import ModelError
-from .recognize.mention import MENTION_TYPES
 from .resources import load_yaml
 
 FILE = "labels.yaml"
-_COLOUR = regex.compile(r"#[0-9a-fA-F]{6}")
 
 
 @lru_cache(maxsize=1)
 def _labels() -> dict[str, Any]:
-    data = load_yaml(FILE)
-    types = data.get("types")
-    if not isinstance(types, dict) or set(types) != set(MENTION_TYPES):
-        raise ModelError(FILE, f"types: expected exactly {', '.join(MENTION_TYPES)}")
-    for code, entry in types.items():
-        if not isinstance(entry, dict) or not isinstance(entry.get("zh"), str) \
-                or not _COLOUR.fullmatch(str(entry.get("colour"))):
-            raise ModelError(FILE, f"types.{code}: expected {{zh: name, colour: '#rrggbb'}}")
-    columns = data.get("columns")
-    if not isinstance(columns, dict) or not all(isinstance(v, dict) for v in columns.values()):
-        raise ModelError(FILE, "columns: expected a mapping of table -> {column: heading}")
-    return data
+    return load_yaml(FILE)  # checked against model_schemas.LabelsFile as it loads
 
 
 def type_name(code: str) -> str:

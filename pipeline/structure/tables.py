@@ -26,6 +26,7 @@ import regex
 from ..normalize import fold_width
 from ..recognize.patterns import reference_pattern
 from ..resolve.numbers import NotANumber, parse_number
+from ..resolve.units import in_canonical
 from ..resources import lookup
 from ._common import config, json_number, squash
 from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, read_tables
@@ -113,19 +114,6 @@ def _rules() -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=1)
-def unit_factors() -> dict[str, tuple[str, Decimal]]:
-    """Unit as written -> (canonical unit, factor) for the money, length and percent units of models/units.yaml."""
-    out: dict[str, tuple[str, Decimal]] = {}
-    for kind in ("money", "length", "percent"):
-        canonical = lookup(f"units.{kind}.canonical")
-        for unit, factor in lookup(f"units.{kind}.units").items():
-            out[str(unit)] = (canonical, Decimal(str(factor)))
-    for unit, factor in lookup("units.money.bare").items():
-        out.setdefault(str(unit), ("元", Decimal(str(factor))))
-    return out
-
-
 # ---------------------------------------------------------------- cell values
 
 @lru_cache(maxsize=1)
@@ -197,17 +185,11 @@ def _op_cell(cell: Cell) -> str | None:
     return next((o for word, o in _rules()["ops"] if s.startswith(word)), None)
 
 
-def comparable(value: Decimal, unit: str | None) -> tuple[Decimal, str | None]:
-    """A value in its canonical unit where models/units.yaml knows the unit (80 万元 -> 800000 元)."""
-    factor = unit_factors().get(unit or "")
-    return (value * factor[1], factor[0]) if factor else (value, unit)
-
-
 def _met(ind: Indicator) -> bool | None:
     t, a = ind.target, ind.actual
     if not isinstance(t, Decimal) or not isinstance(a, Decimal):
         return None
-    (t, tu), (a, au) = comparable(t, ind.target_unit), comparable(a, ind.actual_unit)
+    (t, tu), (a, au) = in_canonical(t, ind.target_unit), in_canonical(a, ind.actual_unit)
     if tu and au and tu != au:
         return None
     op = ind.target_op
