@@ -1,7 +1,7 @@
 """Throughput of the whole extraction (pipeline.process_text: mentions, reports,
 indicators, facts) against plain jieba segmentation of the same text.
 
-    .venv/bin/python benchmarks/throughput.py [--mb 20] [--doc corpus/zhangye_transport_2023.txt] [--segmenters]
+    .venv/bin/python benchmarks/throughput.py [--mb 20] [--doc corpus/zhangye_transport_2023.txt] [--segmenters] [--stage-copies 60]
 
 The document is repeated until the copies add up to at least --mb megabytes of
 UTF-8, and each copy is processed on its own, as a batch of files would be. Both
@@ -12,10 +12,19 @@ The two run copy by copy in turn and are timed in CPU seconds of this process, s
 neighbour on the machine or a slow spell of the virtual machine falls on both alike
 (wall-clock figures here varied by a third from run to run). With --segmenters,
 process_text runs once with each installed segmenter (jieba, jieba-fast, rjieba).
+Every record kind is extracted, findings included, as `ingest` does.
+
+Then, per segmenter, the cost of each stage in CPU ms per 33 KB (the sample's size),
+over --stage-copies copies: normalise, segment, each recogniser, structure (reports
+with their table regions, indicators), link, audit, and the rest (records, offsets).
+The stages are timed by wrapping the functions process_text calls, in this process
+only; the wrappers add a few microseconds per call, so the stage table's total runs
+a little above the plain run's.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import math
 import resource
@@ -27,6 +36,11 @@ import jieba
 
 import pipeline
 from pipeline import segment
+from pipeline.document import STORED_KINDS
+
+# the modules themselves (the package exports functions of the same names)
+extract_module = importlib.import_module("pipeline.extract")
+document_module = importlib.import_module("pipeline.document")
 
 SAMPLE = Path(__file__).resolve().parent.parent / "corpus" / "zhangye_transport_2023.txt"
 # Issue 6's goals on one core: with plain jieba 0.7x of jieba alone; with the fastest segmenter 3x.
@@ -44,6 +58,61 @@ def timed_in_turn(processes: list[Callable[[str], object]], documents: list[str]
     return spent
 
 
+STAGE_KB = 33.0  # the sample's size: stage costs are given per report of that size
+
+
+class StageClock:
+    """CPU seconds per stage, from wrappers around what process_text calls (see `timed_stages`)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def wrap(self, stage: str, function: Callable) -> Callable:
+        def timed(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.spent[stage] = self.spent.get(stage, 0.0) + time.process_time() - start
+        return timed
+
+
+class _TimedNlp:
+    """The spaCy pipeline as analyse uses it (make_doc, then each component), each part timed."""
+
+    def __init__(self, nlp, clock: StageClock) -> None:
+        self.make_doc = clock.wrap("segment (make_doc)", nlp.make_doc)
+        self.pipeline = [(name, clock.wrap(f"recognise: {name}", pipe)) for name, pipe in nlp.pipeline]
+
+
+def timed_stages(documents: list[str], doc_id: str) -> dict[str, float]:
+    """CPU seconds per stage of process_text over `documents`, plus `total` and `rest`."""
+    clock = StageClock()
+    saved = [(extract_module, "normalize"), (extract_module, "simplified"), (extract_module, "load_nlp"),
+             (document_module, "parse_reports"), (document_module, "table_regions"),
+             (document_module, "parse_indicators"), (document_module, "link"), (document_module, "audit")]
+    originals = [(module, name, getattr(module, name)) for module, name in saved]
+    nlp = extract_module.load_nlp(set_spans=False)
+    timed_nlp = _TimedNlp(nlp, clock)
+    stages = {"normalize": "normalise", "simplified": "script (Traditional -> Simplified)",
+              "parse_reports": "structure: reports", "table_regions": "structure: table regions",
+              "parse_indicators": "structure: indicators", "link": "link (facts)", "audit": "audit (findings)"}
+    try:
+        for module, name, function in originals:
+            if name == "load_nlp":
+                setattr(module, name, lambda **_: timed_nlp)
+            else:
+                setattr(module, name, clock.wrap(stages[name], function))
+        start = time.process_time()
+        for document in documents:
+            pipeline.process_text(document, doc_id, STORED_KINDS)
+        total = time.process_time() - start
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
+    return {**clock.spent, "rest (records, offsets, years)": total - sum(clock.spent.values()), "total": total}
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -53,6 +122,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=20.0, help="megabytes of text to process (default: 20, as issue 6 asks)")
     parser.add_argument("--doc", type=Path, default=SAMPLE, help="the document to repeat (default: the sample)")
     parser.add_argument("--segmenters", action="store_true", help="extract with every installed segmenter")
+    parser.add_argument("--stage-copies", type=int, default=60, help="copies timed stage by stage (default: 60)")
     args = parser.parse_args()
 
     text = args.doc.read_text(encoding="utf-8")
@@ -76,7 +146,7 @@ def main() -> None:
     for name in names:
         def extract(document: str, name: str = name) -> object:
             segment.set_segmenter(name)
-            return pipeline.process_text(document, args.doc.name)
+            return pipeline.process_text(document, args.doc.name, STORED_KINDS)
         extracts.append(extract)
     jieba_seconds, *extract_seconds = timed_in_turn([segmenter.lcut, *extracts], documents)
 
@@ -87,6 +157,15 @@ def main() -> None:
         print(f"process_text, {name:<15}{seconds:6.2f} CPU s  {total_kb / seconds:8.1f} KB/s  "
               f"{jieba_seconds / seconds:.2f}x plain jieba's throughput{goal}")
     print(f"peak memory (max RSS): {peak_rss_mb():.0f} MB; {baseline_rss:.0f} MB once everything was loaded")
+
+    sample = documents[:args.stage_copies]
+    per_report = len(sample) * copy_bytes / 1000 / STAGE_KB
+    for name in names:
+        segment.set_segmenter(name)
+        spent = timed_stages(sample, args.doc.name)
+        print(f"\nstages with {name}, CPU ms per {STAGE_KB:.0f} KB ({len(sample)} copies):")
+        for stage, seconds in spent.items():
+            print(f"  {stage:<36}{seconds * 1000 / per_report:7.2f}")
 
 
 if __name__ == "__main__":
