@@ -24,7 +24,7 @@ from .recognize.names import rules as name_rules
 from .recognize.patterns import alternation, compiled_patterns
 from .resolve.references import road_from_match
 from .resources import lookup
-from .segment import pos_tagger
+from .segment import bounded_spans, pos_tagger
 
 FACT_TYPES = ("MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION")
 # Facts whose subject can fall back to the report's project: the money trail and rates.
@@ -215,8 +215,7 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = ()) ->
     report_index = _Reports(reports)
     facts: list[Fact] = []
     qi = 0
-    for sent in rules.sentence.finditer(text):
-        ss, se = sent.span()
+    for ss, se in bounded_spans(rules.sentence.finditer(text)):  # work per sentence stays bounded
         if ss == se:
             continue
         in_sentence = []

@@ -179,7 +179,9 @@ def _split_title(title: str, org_lines: list[str], signature_org: str | None) ->
 
 # ---------------------------------------------------------------- money trail
 
-_AMOUNT = regex.compile(r"(?<![\d.])(\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+)\s*(万元|亿元|元|万(?![\p{Han}]{0,1}[人次个户])|亿)")
+# Tried only where a run of digits or numerals starts (not after `1,` or inside 一一一): a later start in
+# the same run reaches the same unit or none, and trying each would cost the square of the run.
+_AMOUNT = regex.compile(r"(?<![\d.])((?<!\d,)\d[\d,]*(?:\.\d+)?|(?<![零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟])[零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟]+)\s*(万元|亿元|元|万(?![\p{Han}]{0,1}[人次个户])|亿)")
 
 
 @lru_cache(maxsize=1)
