@@ -349,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", parents=[reading], help="mentions of every file, as schema records",
                                   description="Extract mentions from files and folders (searched recursively for "
-                                              ".txt, .md, .pdf, .docx, .html and .htm).")
+                                              ".txt, .md, .pdf, .docx, .html, .htm, .xlsx, .xls, .doc and .wps).")
     extract.add_argument("paths", nargs="+", metavar="PATH")
     extract.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     extract.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")

@@ -11,9 +11,8 @@ from typing import Iterator
 
 from . import errors
 from .errors import InputError
-from .formats import READERS, SUFFIXES
-
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+from .formats import SUFFIXES, read
+from .formats.limits import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,6 @@ def expand_paths(paths: list[str | Path]) -> Iterator[Path | InputError]:
 def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     path = Path(path)
     name = str(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise InputError(name, errors.UNSUPPORTED.format(suffix=path.suffix))
     try:
         with path.open("rb") as stream:
             size = os.fstat(stream.fileno()).st_size
@@ -58,7 +55,7 @@ def load_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Docum
         raise InputError(name, errors.UNREADABLE.format(reason=exc.strerror or exc)) from exc
     if len(data) > max_bytes:
         raise InputError(name, errors.TOO_LARGE.format(size=len(data), limit=max_bytes))
-    text, encoding = READERS[path.suffix.lower()](data, name)
+    text, encoding = read(data, name, path.suffix.lower(), max_bytes)
     return Document(path.name, name, text, encoding, hashlib.sha256(data).hexdigest())
 
 

@@ -109,8 +109,8 @@ BAD = [  # file name, the problem stderr must name
     ("empty.txt", "the file is empty"),
     ("binary.txt", "binary content"),
     ("notes.docx", "not a readable Word (.docx) file"),
-    ("letter.doc", "unsupported file type"),
-    ("empty-folder", "no .txt, .md, .pdf, .docx, .html or .htm files"),
+    ("photo.jpg", "unsupported file type"),
+    ("empty-folder", "no .txt, .md, .pdf, .docx, .html, .htm, .xlsx, .xls, .doc or .wps files"),
 ]
 
 
@@ -122,7 +122,7 @@ def batch(tmp_path_factory, sample_text) -> tuple[Path, Run]:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(gzip.compress(sample_text.encode(), mtime=0))  # a gzip saved as .txt
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a zip cut off after its signature
-    (folder / "letter.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # the Word 97 format is not read
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # given by name: not a document type
     (folder / "empty-folder").mkdir()
     paths = [folder / name for name in GOOD] + [folder / name for name, _ in BAD]
     return folder, run("extract", *paths)

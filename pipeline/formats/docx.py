@@ -15,14 +15,17 @@ from docx.text.paragraph import Paragraph
 from .. import errors
 from ..errors import InputError
 from .cells import table_row
+from .limits import DEFAULT_MAX_BYTES, TextBudget, check_zip, span
 
 
-def read(data: bytes, name: str) -> tuple[str, str]:
+def read(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     if not data:
         raise InputError(name, errors.EMPTY)
+    check_zip(data, name, max_bytes)
+    budget = TextBudget(name, max_bytes)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = list(_lines(document))
+        lines = [budget.take(line) for line in _lines(document)]
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(name, errors.CORRUPT.format(kind="Word (.docx)", reason=str(exc) or type(exc).__name__)) from exc
     return "\n".join(lines), "docx"
@@ -42,5 +45,5 @@ def _cells(row) -> list[str]:
     for tc in row._tr.tc_lst:
         # a cell continuing a vertical merge holds no text of its own: left empty, as the parser carries levels down
         cells.append("\n".join(Paragraph(p, row).text for p in tc.iterchildren(qn("w:p"))))
-        cells.extend([""] * (tc.grid_span - 1))
+        cells.extend([""] * (span(tc.grid_span) - 1))
     return cells

@@ -1,0 +1,220 @@
+"""Hostile input (issue 16): nothing a document contains may make a stage run in
+more than linear time or expand past what --max-bytes allows.
+
+Time is compared, never asserted against the clock: each case runs at a size and
+at four times that size, in CPU seconds, and the larger may take at most five
+times as long (a quadratic stage takes sixteen). A case that is refused must be
+refused in one line naming the file.
+"""
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import process_text
+from pipeline.errors import InputError
+from pipeline.formats import html as html_format
+from pipeline.formats.limits import MAX_SPAN
+from pipeline.load import load_document
+from pipeline.segment import MAX_SENTENCE, bounded_spans
+
+# Below this many CPU seconds a run is noise: the larger run may take this much more.
+SLACK = 0.05
+
+
+def cpu_seconds(work, *args) -> float:
+    start = time.process_time()
+    work(*args)
+    return time.process_time() - start
+
+
+def assert_linear(work, make, size: int) -> None:
+    process_text("2023年完成投资1万元。", "<warm-up>")
+    small = cpu_seconds(work, make(size))
+    large = cpu_seconds(work, make(4 * size))
+    assert large <= 5 * small + SLACK, f"4x the input took {large:.2f} s against {small:.2f} s"
+
+
+def whole_pipeline(text: str) -> None:
+    process_text(text, "hostile.txt")
+
+
+def _varied_amounts(n: int) -> str:
+    return "".join(f"第{i}标段完成投资{i % 97}.{i % 10}亿元" for i in range(n))
+
+
+# Each (issue 16's cases first) at a quarter of the issue's size and at its size.
+PIPELINE_CASES = [
+    pytest.param(lambda n: "1," * n, 5_000, id="1,1,1,..."),
+    pytest.param(lambda n: "一" * n, 10_000, id="一一一..."),
+    pytest.param(lambda n: "东岭县交通运输局完成投资3.5亿元" * n, 500, id="one sentence of amounts, no stop"),
+    pytest.param(_varied_amounts, 500, id="one sentence of different amounts, no stop"),
+    pytest.param(lambda n: "1万" * n, 5_000, id="1万1万..."),
+    pytest.param(lambda n: "1%" * n, 2_000, id="1%1%..."),
+    pytest.param(lambda n: "（" * n + "30万元" + "）" * n, 5_000, id="nested brackets"),
+    pytest.param(lambda n: "张财预〔2023〕57号" * n, 1_000, id="document numbers, no stop"),
+    pytest.param(lambda n: "产出指标\t数量指标\t" * n, 2_000, id="one table row of many cells"),
+    pytest.param(lambda n: "东岭县交通运输局完成投资\n" * n, 1_000, id="short lines joined by the normaliser"),
+]
+
+
+@pytest.mark.parametrize("make, size", PIPELINE_CASES)
+def test_whole_pipeline_is_linear(make, size):
+    assert_linear(whole_pipeline, make, size)
+
+
+def test_long_sentences_are_read_in_bounded_pieces():
+    import re
+
+    spans = list(bounded_spans(re.finditer(r"[^。]+。?", "甲" * (3 * MAX_SENTENCE + 7) + "。乙。")))
+    assert spans[:4] == [(0, MAX_SENTENCE), (MAX_SENTENCE, 2 * MAX_SENTENCE), (2 * MAX_SENTENCE, 3 * MAX_SENTENCE),
+                         (3 * MAX_SENTENCE, 3 * MAX_SENTENCE + 8)]
+    assert spans[4] == (3 * MAX_SENTENCE + 8, 3 * MAX_SENTENCE + 10)
+
+
+def test_facts_of_a_sentence_without_a_stop_are_still_found():
+    facts = process_text("东岭县交通运输局完成投资3.5亿元" * 2000, "hostile.txt").facts
+    assert len(facts) > 1000 and {f.mention.value for f in facts} == {350000000}
+
+
+# --- HTML ---------------------------------------------------------------------------------
+
+def test_malformed_html_is_parsed_in_linear_time():
+    assert_linear(lambda markup: html_format.read(markup.encode(), "page.html"), lambda n: "<a‹a" * n, 25_000)
+
+
+def test_deeply_nested_html_is_parsed_in_linear_time():
+    assert_linear(lambda markup: html_format.read(markup.encode(), "page.html"),
+                  lambda n: "<div><span>完成投资3万元" * n, 5_000)
+
+
+def test_html_colspan_is_capped():
+    text, _ = html_format.read('<table><tr><td colspan="20000000">x</td><td>y</td></tr></table>'.encode(), "t.html")
+    assert text == "x" + "\t" * MAX_SPAN + "y"
+
+
+def test_html_spans_past_the_limit_are_refused(tmp_path):
+    path = tmp_path / "spans.html"
+    path.write_text("<table><tr>" + '<td colspan="1000">x</td>' * 200 + "</tr></table>", encoding="utf-8")
+    with pytest.raises(InputError, match="its text runs to over 100,000 characters") as caught:
+        load_document(path, max_bytes=100_000)
+    assert caught.value.path == str(path)
+    assert load_document(path).text.count("\t") == 200 * 1000 - 1  # within the default limit: read
+
+
+def test_html_skips_scripts_keeps_tails_and_cells():
+    markup = ("<html><head><title>t</title><script>var a='1万元';</script></head><body><p>甲<b>乙</b>丙</p>"
+              "<!-- 注释 --><table><tr><td>产出<br>指标</td><th>数量</th></tr></table><p>尾</p></body></html>")
+    text, _ = html_format.read(markup.encode(), "t.html")
+    assert text.splitlines() == ["甲乙丙", "产出指标\t数量", "尾"]
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+def _docx_with_span(path: Path, span: int) -> Path:
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "指标", "数量"
+    properties = table.rows[0]._tr.tc_lst[0].get_or_add_tcPr()
+    grid_span = OxmlElement("w:gridSpan")
+    grid_span.set(qn("w:val"), str(span))
+    properties.append(grid_span)
+    document.save(str(path))
+    return path
+
+
+def test_docx_grid_span_is_capped(tmp_path):
+    text = load_document(_docx_with_span(tmp_path / "span.docx", 4_000_000)).text
+    assert text.splitlines()[-1] == "指标" + "\t" * MAX_SPAN + "数量"
+
+
+@pytest.fixture(scope="module")
+def docx_bomb(tmp_path_factory) -> Path:
+    """A .docx of about 2 MB whose document.xml inflates to 2 GB of blanks."""
+    path = tmp_path_factory.mktemp("bomb") / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                      'package/2006/content-types"/>')
+        with book.open("word/document.xml", "w", force_zip64=True) as member:
+            blanks = b" " * (64 << 20)
+            for _ in range(32):
+                member.write(blanks)
+    return path
+
+
+def test_docx_zip_bomb_is_refused_before_it_inflates(docx_bomb):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(InputError, match=r"'word/document.xml' would unpack to over 67,108,864 bytes") as caught:
+        load_document(docx_bomb)
+    assert caught.value.path == str(docx_bomb)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB: nothing was inflated
+
+
+def test_docx_members_together_past_the_limit_are_refused(tmp_path):
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for i in range(5):
+            book.writestr(f"word/media/part{i}.xml", b" " * 60_000)
+    with pytest.raises(InputError, match="its members would unpack to over 200,000 bytes"):
+        load_document(path, max_bytes=100_000)
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+def _pdf_with_stream(path: Path, inflated: int) -> Path:
+    content = zlib.compress(b"0" * inflated, 9)
+    body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+            + b"4 0 obj<</Length " + str(len(content)).encode() + b"/Filter/FlateDecode>>stream\n" + content
+            + b"\nendstream endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    path.write_bytes(body)
+    return path
+
+
+def test_pdf_stream_bomb_is_refused(tmp_path):
+    path = _pdf_with_stream(tmp_path / "bomb.pdf", 3_000_000)
+    assert path.stat().st_size < 10_000
+    with pytest.raises(InputError, match="a PDF stream at byte .* would unpack to over 1,000,000 bytes") as caught:
+        load_document(path, max_bytes=1_000_000)
+    assert caught.value.path == str(path)
+
+
+def test_pdf_stream_within_the_limit_is_read_as_usual(tmp_path):
+    path = _pdf_with_stream(tmp_path / "blank.pdf", 1000)
+    with pytest.raises(InputError, match="no text layer"):  # got past the check to pdfminer
+        load_document(path, max_bytes=1_000_000)
+
+
+# --- spreadsheets ---------------------------------------------------------------------------
+
+def test_sparse_sheet_spanning_the_whole_grid_is_refused(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active["A1"], book.active["XFD1048576"] = "指标", "x"
+    book.save(tmp_path / "sparse.xlsx")
+    with pytest.raises(InputError, match="its text runs to over"):
+        load_document(tmp_path / "sparse.xlsx")
+
+
+def test_text_read_from_a_file_is_bounded(tmp_path):
+    from pipeline.formats.limits import TextBudget
+
+    budget = TextBudget("x.html", 10)
+    budget.take("12345")
+    with pytest.raises(InputError, match="x.html: its text runs to over 10 characters"):
+        budget.take("67890")
+    assert io.StringIO  # (the budget counts a line break after each piece)
