@@ -218,3 +218,93 @@ def test_text_read_from_a_file_is_bounded(tmp_path):
     with pytest.raises(InputError, match="x.html: its text runs to over 10 characters"):
         budget.take("67890")
     assert io.StringIO  # (the budget counts a line break after each piece)
+
+
+# --- spreadsheets and old Word files as input (issue 13) -------------------------------------
+
+def _workbook(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "绩效目标表"
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分"])
+    sheet.append(["产出指标", "数量指标", "新建农村公路", "12公里", "12.5公里", 20, 20.0])
+    sheet.append([None, None, None])
+    second = book.create_sheet("说明")
+    second.append(["项目资金到位30万元", None, None])
+    book.save(path)
+    return path
+
+
+def test_xlsx_sheets_are_read_as_tab_separated_rows(tmp_path):
+    document = load_document(_workbook(tmp_path / "targets.xlsx"))
+    assert document.text.splitlines() == [
+        "绩效目标表", "一级指标\t二级指标\t三级指标\t指标值\t完成值\t分值\t得分",
+        "产出指标\t数量指标\t新建农村公路\t12公里\t12.5公里\t20\t20", "", "说明", "项目资金到位30万元"]
+    result = process_text(document.text, document.doc_id)
+    assert {(m.type, m.value) for m in result.mentions} >= {("LENGTH", 12), ("MONEY", 300000)}
+
+
+def test_xlsx_named_xls_or_txt_is_read_by_its_content(tmp_path):
+    data = _workbook(tmp_path / "targets.xlsx").read_bytes()
+    for name in ("old.xls", "table.txt"):
+        (tmp_path / name).write_bytes(data)
+        document = load_document(tmp_path / name)
+        assert "新建农村公路" in document.text
+    assert "by content (named .txt)" in document.encoding
+
+
+def test_pdf_named_txt_is_read_as_a_pdf(tmp_path):
+    from inputs import write_pdf
+
+    path = write_pdf("项目资金到位30万元。", tmp_path / "report.pdf")
+    (tmp_path / "report.txt").write_bytes(path.read_bytes())
+    document = load_document(tmp_path / "report.txt")
+    assert "项目资金到位30万元" in document.text and document.encoding.startswith("pdf, by content")
+
+
+def test_doc_without_libreoffice_names_the_file_and_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504)
+    with pytest.raises(InputError) as caught:
+        load_document(tmp_path / "old.doc")
+    message = str(caught.value)
+    assert message.startswith(str(tmp_path / "old.doc") + ": ") and "LibreOffice" in message
+    assert "apt-get install libreoffice-writer" in message and "\n" not in message
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch) -> Path:
+    """An `soffice` on PATH that converts as LibreOffice does: OUTDIR/<stem>.docx (here
+    a .docx of the words the input holds, standing in for LibreOffice's reading of it)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    script = folder / "soffice"
+    script.write_text(f"""#!{__import__('sys').executable}
+import sys, pathlib, docx
+args = sys.argv[1:]
+outdir = pathlib.Path(args[args.index("--outdir") + 1])
+source = pathlib.Path(args[-1])
+document = docx.Document()
+document.add_paragraph(source.read_bytes()[512:].decode("utf-16-le"))
+document.save(str(outdir / (source.stem + ".docx")))
+""", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:/usr/bin:/bin")
+    return script
+
+
+def test_doc_with_libreoffice_is_converted_and_read(tmp_path, fake_soffice):
+    path = tmp_path / "old.wps"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "项目资金到位30万元。".encode("utf-16-le"))
+    document = load_document(path)
+    assert document.text == "项目资金到位30万元。" and document.encoding == "docx via soffice"
+
+
+def test_failed_conversion_is_one_line_naming_the_file(tmp_path, fake_soffice):
+    fake_soffice.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    path = tmp_path / "broken.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError, match="broken.doc: LibreOffice could not convert it to .docx: Error: source file"):
+        load_document(path)

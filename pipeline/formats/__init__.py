@@ -51,7 +51,10 @@ def sniff(data: bytes) -> str | None:
         return ".docx" if "word/document.xml" in names else ".xlsx" if "xl/workbook.xml" in names else None
     if head.startswith(_OLE2):
         # the directory names its streams in UTF-16: WordDocument in Word (and WPS), Workbook/Book in Excel
-        return ".doc" if "WordDocument".encode("utf-16-le") in data else ".xls"
+        if "WordDocument".encode("utf-16-le") in data:
+            return ".doc"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return ".xls"
     return None
 
 
