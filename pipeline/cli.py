@@ -23,7 +23,7 @@ import json
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
@@ -38,7 +38,7 @@ from .ingest import ingest
 from .parallel import ENGINES, default_workers
 from .segment import SEGMENTERS, set_segmenter
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
-from .load import DEFAULT_MAX_BYTES, expand_paths
+from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .recognize.mention import Mention
 from .search import SearchFilters, search, search_findings
 from .store import DEFAULT_DB, Store
@@ -57,16 +57,27 @@ MENTION_FIELDS = tuple(Mention("", 0, 0, "").record(""))
 class Tally:
     documents: int = 0
     failed: int = 0
+    skipped: list[str] = field(default_factory=list)  # paths met in folders and not read
 
     def __str__(self) -> str:
-        return f"{self.documents} documents, {self.failed} failed"
+        return f"{self.documents} documents, {self.failed} failed" + errors.skipped_note(self.skipped)
 
 
-def _inputs(paths: Sequence[str]) -> list[Path | InputError]:
+def report_skipped(tally: Tally | None = None) -> Callable[[Skipped], None]:
+    """Tell each skipped path on stderr as it is met, and count it in `tally`."""
+    def tell(item: Skipped) -> None:
+        if tally is not None:
+            tally.skipped.append(item.path)
+        tqdm.write(errors.terminal_safe(f"skipped: {item}"), file=sys.stderr)
+
+    return tell
+
+
+def _inputs(paths: Sequence[str], tally: Tally | None = None) -> list[Path | InputError]:
     """Every file to read, in order, with an error in place of a path that gives none."""
     items: list[Path | InputError] = []
     for raw in paths:
-        found = list(expand_paths([raw]))
+        found = list(expand_paths([raw], report_skipped(tally)))
         if not found:
             found = [InputError(raw, errors.NO_DOCUMENTS)]
         items += found
@@ -85,7 +96,7 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                   kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
     """The documents that were extracted, in order. Each failure is told on stderr as
     it happens and counted in `tally`; `strict` ends the batch at the first."""
-    items = _inputs(paths)
+    items = _inputs(paths, tally)
     show_bar = sys.stderr.isatty() and len(items) > FEW_FILES
     with tqdm(_results(items, max_bytes, kinds), total=len(items), unit="doc", file=sys.stderr,
               disable=not show_bar) as results:
@@ -95,7 +106,7 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                 yield result
                 continue
             tally.failed += 1
-            tqdm.write(f"error: {result.error}", file=sys.stderr)
+            tqdm.write(errors.terminal_safe(f"error: {result.error}"), file=sys.stderr)
             if strict:
                 return
 
@@ -131,16 +142,34 @@ def _output(path: str | None, fmt: str) -> Iterator[IO[str]]:
         yield out
 
 
-def keep_texts(results: Iterable[DocumentResult], folder: Path) -> Iterator[DocumentResult]:
+def keep_texts(results: Iterable[DocumentResult], folder: Path, roots: Sequence[str] = ()) -> Iterator[DocumentResult]:
     """Each document's text, the string its offsets index (a PDF's text layer, a Word
-    file's paragraphs and rows), written to FOLDER/<doc>.txt on the way through."""
+    file's paragraphs and rows), written on the way through to FOLDER/<path>.txt, where
+    <path> is the file's path below the input folder it was found in (its name for a
+    file given by itself), so that a/report.txt and b/report.txt do not overwrite each
+    other; a name met twice in one run gets `~2`, `~3` before .txt."""
     folder.mkdir(parents=True, exist_ok=True)
+    written: set[Path] = set()
     for result in results:
         if result.document is not None:
+            target = folder / f"{_below_root(Path(result.path), roots)}.txt"
+            copy = 1
+            while target in written:
+                copy += 1
+                target = folder / f"{_below_root(Path(result.path), roots)}~{copy}.txt"
+            written.add(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
             # newline="" writes the text exactly, so that offsets hold in the file too
-            with open(folder / f"{result.doc_id}.txt", "w", encoding="utf-8", newline="") as out:
+            with open(target, "w", encoding="utf-8", newline="") as out:
                 out.write(result.document.text)
         yield result
+
+
+def _below_root(path: Path, roots: Sequence[str]) -> Path:
+    for root in roots:
+        if Path(root).is_dir() and path.is_relative_to(root):
+            return path.relative_to(root)
+    return Path(path.name)
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -148,7 +177,7 @@ def run_extract(args: argparse.Namespace) -> int:
     with _output(args.output, args.format) as out:
         results = extract_batch(args.paths, args.max_bytes, args.strict, tally, args.kinds)
         if args.keep_text:
-            results = keep_texts(results, Path(args.keep_text))
+            results = keep_texts(results, Path(args.keep_text), args.paths)
         WRITERS[args.format]((record for r in results for record in r.records(args.kinds)), out)
     print(tally, file=sys.stderr)
     return 1 if tally.failed else 0
@@ -185,7 +214,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         parquet = str(Path(args.db).with_suffix("")) + "-parquet"
     with Store(args.db) as store:
         tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
-                       on_error=lambda error: print(f"error: {error}", file=sys.stderr),
+                       on_error=lambda error: print(errors.terminal_safe(f"error: {error}"), file=sys.stderr),
+                       on_skip=report_skipped(),
                        workers=args.workers or default_workers(), engine=args.engine, scheduler=args.scheduler,
                        parquet=parquet)
     if parquet is not None:
@@ -234,7 +264,7 @@ def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -
         write_csv(rows, sys.stdout)
     else:
         for row in rows:
-            print(table_line(row))
+            print(errors.terminal_safe(table_line(row)))
 
 
 def _search_findings(args: argparse.Namespace) -> int:
@@ -284,7 +314,7 @@ def run_audit(args: argparse.Namespace) -> int:
     elif args.format == "md":
         print(render_findings_md(findings, titles))
     elif findings:
-        print(render_table(findings))
+        print(errors.terminal_safe(render_table(findings)))
     print(f"{tally}, {len(findings)} findings", file=sys.stderr)
     return 1 if tally.failed else 0
 
@@ -293,12 +323,15 @@ def run_summary(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         if args.list:
             for row in list_reports(store):
-                print(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}")
+                print(errors.terminal_safe(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}"
+                                           f"\t{row['title'] or ''}"))
             return 0
         request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
         title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
         sections = summarise(store, request)
     text = (render_html if args.format == "html" else render_markdown)(f"jixiao 摘要：{title}", sections)
+    if args.output is None:  # to a terminal, perhaps: without the escape sequences a document may hold
+        text = errors.terminal_safe(text)
     with _output(args.output, args.format) as out:
         out.write(text + "\n")
     return 0
@@ -455,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_segmenter(args.segmenter)
         return args.run(args)
     except JixiaoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(errors.terminal_safe(f"error: {exc}"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`jixiao extract … | head`): stop quietly, as other Unix tools do,

@@ -1,5 +1,44 @@
-"""Every error jixiao reports to a user, in one place, each naming the file and the problem."""
+"""Every error jixiao reports to a user, in one place, each naming the file and the problem.
+
+A file name is shown as it is when it is plain, else quoted as Python quotes a
+string (`shown`), so that a name holding a line break or an escape sequence
+cannot forge a line of output; text from documents goes to a terminal without its
+control characters (`terminal_safe`).
+"""
 from __future__ import annotations
+
+import regex
+
+# Escape sequences (CSI ... final byte, OSC ... BEL/ST, and two-character ESC x), then any other
+# C0/C1 control character or bidirectional override, which can rewrite what a terminal shows.
+_ESCAPES = regex.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                         r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_PLAIN_NAME = regex.compile(r"[^\p{C}\p{Zl}\p{Zp}'\"\\]*")
+
+
+def shown(path: object) -> str:
+    """A file name for a message: as it is when plain, else quoted (repr) so that it stays on its line."""
+    text = str(path)
+    if _PLAIN_NAME.fullmatch(text) and text == text.strip():
+        return text
+    return repr(text)
+
+
+def terminal_safe(text: str) -> str:
+    """`text` without escape sequences and control characters (tabs and line breaks kept)."""
+    return _ESCAPES.sub("", text) if _ESCAPES.search(text) else text
+
+
+# The closing line names this many skipped paths; each has had a line of its own before.
+NAMED_SKIPPED = 5
+
+
+def skipped_note(skipped: list[str]) -> str:
+    """`, 3 skipped (a.jpg, b.zip, fifo)` for a batch's closing line, or nothing."""
+    if not skipped:
+        return ""
+    names = ", ".join(shown(path.rsplit("/", 1)[-1]) for path in skipped[:NAMED_SKIPPED])
+    return f", {len(skipped)} skipped ({names}{', …' if len(skipped) > NAMED_SKIPPED else ''})"
 
 
 class JixiaoError(Exception):
@@ -12,7 +51,7 @@ class InputError(JixiaoError):
     def __init__(self, path: str, problem: str):
         self.path = path
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{shown(path)}: {problem}")
 
 
 class ModelError(JixiaoError):
@@ -41,6 +80,10 @@ TEXT_TOO_LARGE = "its text runs to over {limit:,} characters, past what --max-by
 NEEDS_LIBREOFFICE = ("an old Word file ({suffix}) is read through LibreOffice, which is not installed "
                      "(apt-get install libreoffice-writer, or save it as .docx)")
 CONVERSION_FAILED = "LibreOffice could not convert it to .docx: {reason}"
+LINK_LOOP = "a symbolic link back into a folder already searched (a loop); skipped"
+DANGLING_LINK = "a symbolic link to nothing (dangling); skipped"
+NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
+UNREADABLE_FOLDER = "cannot read the folder: {reason}; skipped"
 NOT_JSON = "line {line}: not JSON: {reason}"
 NO_GOLD = "no gold files (*.jsonl) in this folder"
 NO_DEFAULT_GOLD = "no gold folder given and corpus/gold not found here; pass --gold DIR"

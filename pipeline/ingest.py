@@ -8,12 +8,13 @@ engine="dask") and written by this one process in input order, so the rows and
 their ids are those of a single-process run (pipeline/parallel.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import errors
 from .errors import InputError
-from .load import DEFAULT_MAX_BYTES, expand_paths
+from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .parallel import outcomes
 from .store import Store
 
@@ -23,17 +24,20 @@ class IngestTally:
     stored: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: list[str] = field(default_factory=list)  # paths met in folders and not read
 
     @property
     def documents(self) -> int:
         return self.stored + self.unchanged + self.failed
 
     def __str__(self) -> str:
-        return f"{self.documents} documents, {self.failed} failed ({self.stored} stored, {self.unchanged} unchanged)"
+        return (f"{self.documents} documents, {self.failed} failed ({self.stored} stored, {self.unchanged} unchanged)"
+                + errors.skipped_note(self.skipped))
 
 
 def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, strict: bool = False,
-           on_error: Callable[[InputError], None] = lambda _error: None, workers: int = 1, engine: str = "local",
+           on_error: Callable[[InputError], None] = lambda _error: None,
+           on_skip: Callable[[Skipped], None] = lambda _skipped: None, workers: int = 1, engine: str = "local",
            scheduler: str | None = None, parquet: str | Path | None = None) -> IngestTally:
     """`workers` processes (engine "local"), or a Dask cluster (engine "dask": `scheduler`
     address, else a LocalCluster of `workers`); `parquet`: also write the knowledge
@@ -49,7 +53,11 @@ def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAUL
         row = store.conn.execute("SELECT sha256 FROM documents WHERE path = ?", (str(Path(path).resolve()),)).fetchone()
         return row[0] if row else None
 
-    items = expand_paths(list(paths))
+    def skip(item: Skipped) -> None:
+        tally.skipped.append(item.path)
+        on_skip(item)
+
+    items = expand_paths(list(paths), skip)
     with store.commit_every():
         for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine,
                                 scheduler=scheduler):

@@ -56,7 +56,11 @@ def corpus_run(corpus_dir) -> Run:
 def test_extract_walks_the_corpus_folder(corpus_run):
     assert corpus_run.code == 0
     assert {r["doc"] for r in corpus_run.records()} == {"zhangye_transport_2023.txt"}
-    assert corpus_run.err.splitlines()[-1] == "1 documents, 0 failed"
+    # the gold files beside it are named, not dropped silently
+    *skipped, closing = corpus_run.err.splitlines()
+    assert closing.startswith("1 documents, 0 failed, 4 skipped (zhangye_transport_2023.facts.jsonl, ")
+    assert len(skipped) == 4 and all(line.startswith("skipped: ") and ".jsonl: unsupported file type '.jsonl'" in line
+                                     for line in skipped)
 
 
 def test_extract_offsets_point_at_the_text(corpus_run, sample_text):
@@ -214,7 +218,7 @@ def test_eval_prints_a_table(gold_dir, sample_pred):
 def test_eval_extract_scores_as_extract_then_eval(corpus_dir, gold_dir, sample_pred):
     result = run("eval", "--gold", gold_dir, "--extract", corpus_dir)
     assert result.out == run("eval", "--gold", gold_dir, sample_pred).out
-    assert result.err.splitlines()[-1] == "1 documents, 0 failed"
+    assert result.err.splitlines()[-1].startswith("1 documents, 0 failed, 4 skipped (")
 
 
 def test_eval_finds_corpus_gold_from_the_repo_root(monkeypatch, corpus_dir, gold_dir, sample_pred):

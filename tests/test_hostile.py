@@ -9,6 +9,7 @@ refused in one line naming the file.
 from __future__ import annotations
 
 import io
+import json
 import time
 import zipfile
 import zlib
@@ -308,3 +309,114 @@ def test_failed_conversion_is_one_line_naming_the_file(tmp_path, fake_soffice):
     path.write_bytes(b"\xd0\xcf\x11\xe0")
     with pytest.raises(InputError, match="broken.doc: LibreOffice could not convert it to .docx: Error: source file"):
         load_document(path)
+
+
+# --- nothing silent: folders, links, names, terminals -----------------------------------------
+
+SENTENCE = "2023年东岭县交通运输局完成投资3.5亿元。"
+
+
+def run(*argv) -> tuple[int, str, str]:
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from pipeline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def odd_folder(tmp_path) -> Path:
+    import os
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "good.txt").write_text(SENTENCE, encoding="utf-8")
+    (folder / "sub" / "deep.md").write_text(SENTENCE, encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    (folder / "sub" / "loop").symlink_to(folder)
+    (folder / "linked.txt").symlink_to(folder / "good.txt")  # a link to a file is read
+    os.mkfifo(folder / "pipe.txt")
+    return folder
+
+
+def test_every_skipped_path_is_named_and_counted(odd_folder):
+    code, out, err = run("extract", odd_folder)
+    lines = err.splitlines()
+    assert code == 0
+    assert {json.loads(line)["doc"] for line in out.splitlines()} == {"good.txt", "deep.md", "linked.txt"}
+    skipped = {line.split(": ")[1]: line for line in lines if line.startswith("skipped: ")}
+    assert set(skipped) == {str(odd_folder / name) for name in ("photo.jpg", "dangling.txt", "sub/loop", "pipe.txt")}
+    assert "dangling" in skipped[str(odd_folder / "dangling.txt")]
+    assert "loop" in skipped[str(odd_folder / "sub" / "loop")]
+    assert "FIFO" in skipped[str(odd_folder / "pipe.txt")]
+    assert "unsupported file type '.jpg'" in skipped[str(odd_folder / "photo.jpg")]
+    assert lines[-1] == "3 documents, 0 failed, 4 skipped (dangling.txt, photo.jpg, pipe.txt, loop)"
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root reads any folder")
+def test_unreadable_folder_is_named(odd_folder):
+    (odd_folder / "sub").chmod(0)
+    try:
+        _code, _out, err = run("extract", odd_folder)
+    finally:
+        (odd_folder / "sub").chmod(0o755)
+    assert f"skipped: {odd_folder / 'sub'}: cannot read the folder: Permission denied; skipped" in err
+
+
+def test_unreadable_folder_is_named_whoever_runs(odd_folder, monkeypatch):
+    import os
+
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("sub"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    _code, _out, err = run("extract", odd_folder)
+    assert f"skipped: {odd_folder / 'sub'}: cannot read the folder: Permission denied; skipped" in err
+
+
+def test_ingest_names_and_counts_skipped_paths(odd_folder, tmp_path):
+    code, _out, err = run("ingest", odd_folder, "--db", tmp_path / "kb.db", "--workers", "1")
+    assert code == 0 and "skipped: " + str(odd_folder / "photo.jpg") in err
+    assert "3 documents, 0 failed (2 stored, 1 unchanged), 4 skipped (" in err.splitlines()[-1]
+
+
+def test_keep_text_keeps_the_folder_structure(tmp_path):
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "report.txt").write_text(f"{sub}:{SENTENCE}", encoding="utf-8")
+    single = tmp_path / "report.txt"
+    single.write_text(SENTENCE, encoding="utf-8")
+    run("extract", tmp_path / "in", single, tmp_path / "in" / "a" / "report.txt", "--keep-text", tmp_path / "kept")
+    kept = {str(p.relative_to(tmp_path / "kept")): p.read_text(encoding="utf-8")
+            for p in (tmp_path / "kept").rglob("*.txt")}
+    assert kept == {"a/report.txt.txt": f"a:{SENTENCE}", "b/report.txt.txt": f"b:{SENTENCE}",
+                    "report.txt.txt": SENTENCE, "a/report.txt~2.txt": f"a:{SENTENCE}"}
+
+
+def test_a_file_name_cannot_forge_a_line(tmp_path):
+    forged = tmp_path / "x.txt\nerror: all good.txt"
+    forged.write_bytes(b"")
+    code, _out, err = run("extract", forged)
+    assert code == 1
+    assert err.splitlines() == [f"error: {str(forged)!r}: the file is empty", "1 documents, 1 failed"]
+
+
+def test_escape_sequences_from_documents_do_not_reach_the_terminal(tmp_path):
+    from pipeline.errors import terminal_safe
+
+    text = "G569武仙公路养护\x1b[1m工程完成投资3.5亿元\x1b[2J\x1b]0;pwned\x07\u202e。"
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "kb.db"
+    assert run("ingest", tmp_path / "r.txt", "--db", db, "--workers", "1")[0] == 0
+    _code, out, _err = run("search", "G569", "--db", db)
+    assert "G569武仙公路养护工程" in out  # the control characters split no word
+    assert not any(c in out for c in "\x1b\x07\u202e")
+    assert terminal_safe("a\x1b[31mb\x9bc\td\n") == "abc\td\n"
