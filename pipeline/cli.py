@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .recognize.mention import Mention
 from .search import SearchFilters, search, search_findings
 from .store import DEFAULT_DB, Store
+from .storefile import translate
 from .structure.export import write_table
 from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
 
@@ -489,6 +491,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except JixiaoError as exc:
         print(errors.terminal_safe(f"error: {exc}"), file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the store failed where no narrower message was given
+        print(errors.terminal_safe(f"error: {translate(getattr(args, 'db', None) or DEFAULT_DB, exc)}"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`jixiao extract … | head`): stop quietly, as other Unix tools do,

@@ -17,6 +17,7 @@ from .errors import InputError
 from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .parallel import outcomes
 from .store import Store
+from .storefile import writer_lock
 
 
 @dataclass
@@ -58,7 +59,8 @@ def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAUL
         on_skip(item)
 
     items = expand_paths(list(paths), skip)
-    with store.commit_every():
+    # one writer at a time: a second ingest into the same store says so and waits
+    with writer_lock(store.path), store.commit_every():
         for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine,
                                 scheduler=scheduler):
             if outcome.problem is not None:
