@@ -98,6 +98,8 @@ STORE_CANT_OPEN = "cannot open the store: {reason}"
 STORE_FAILED = "the store failed: {reason}"
 STORE_WAITING = "{path}: another jixiao is writing to this store; waiting for it to finish (up to {seconds:g} s)…"
 STORE_WRITER_BUSY = "another jixiao is writing to this store and has not finished in {seconds:g} s; try again later"
+WORKER_LOST = ("its worker process died twice while reading it ({reason}: killed by the system, out of memory?); "
+               "the other documents go on")
 NOT_JSON = "line {line}: not JSON: {reason}"
 NO_GOLD = "no gold files (*.jsonl) in this folder"
 NO_DEFAULT_GOLD = "no gold folder given and corpus/gold not found here; pass --gold DIR"
