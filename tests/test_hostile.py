@@ -108,6 +108,17 @@ def test_html_spans_past_the_limit_are_refused(tmp_path):
     assert load_document(path).text.count("\t") == 200 * 1000 - 1  # within the default limit: read
 
 
+def test_html_spans_are_refused_before_memory_grows(tmp_path):
+    import resource
+
+    path = tmp_path / "forms.html"
+    path.write_text("<table><tr>" + '<td colspan="1000">x</td>' * 10_000 + "</tr></table>", encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(InputError, match="its text runs to over 8,000,000 characters"):
+        load_document(path, max_bytes=8_000_000)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB: not an object per column
+
+
 def test_html_skips_scripts_keeps_tails_and_cells():
     markup = ("<html><head><title>t</title><script>var a='1万元';</script></head><body><p>甲<b>乙</b>丙</p>"
               "<!-- 注释 --><table><tr><td>产出<br>指标</td><th>数量</th></tr></table><p>尾</p></body></html>")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from . import text
-from .cells import table_row
+from .cells import spanned_row
 from .limits import DEFAULT_MAX_BYTES, TextBudget, span
 
 # Elements that end a line of text.
@@ -40,9 +40,8 @@ class _PageText:
         self.lines: list[str] = []
         self.line: list[str] = []
         self.skipping = 0
-        self.rows: list[list[list[str]]] = []  # per open table: the cells of the current row
+        self.rows: list[list[tuple[list[str], int]]] = []  # per open table: (text parts, span) of the row's cells
         self.cell: list[str] | None = None
-        self.span = 1  # columns the open cell spans
 
     def start(self, tag: str, element) -> None:
         if tag in _SKIPPED:
@@ -54,8 +53,9 @@ class _PageText:
             self.rows[-1] = []
         elif tag in ("td", "th") and self.rows:
             self.cell = []
-            self.rows[-1].append(self.cell)
-            self.span = span(element.get("colspan"))
+            columns = span(element.get("colspan"))
+            self.budget.add(columns - 1)  # the empty columns after it, counted before the row is made
+            self.rows[-1].append((self.cell, columns))
         elif tag == "br" and self.cell is not None:
             self.cell.append("\n")
         elif tag in _BLOCKS:
@@ -65,12 +65,10 @@ class _PageText:
         if tag in _SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in ("td", "th") and self.rows:
-            # a cell spanning columns is followed by empty ones, so that the row lines up with the header
-            self.budget.take("\t" * (self.span - 1))
-            self.rows[-1].extend([] for _ in range(self.span - 1))
-            self.cell, self.span = None, 1
+            self.cell = None
         elif tag == "tr" and self.rows:
-            self.lines.append(self.budget.take(table_row("".join(c) for c in self.rows[-1])))
+            counted = sum(n - 1 for _c, n in self.rows[-1])
+            self.lines.append(self.budget.take(spanned_row(("".join(c), n) for c, n in self.rows[-1]), counted))
             self.rows[-1] = []
         elif tag == "table" and self.rows:
             self.rows.pop()

@@ -87,8 +87,12 @@ class TextBudget:
     def __init__(self, name: str, max_bytes: int):
         self.name, self.limit, self.used = name, max_bytes, 0
 
-    def take(self, text: str) -> str:
-        self.used += len(text) + 1
+    def add(self, characters: int) -> None:
+        self.used += characters
         if self.used > self.limit:
             raise InputError(self.name, errors.TEXT_TOO_LARGE.format(limit=self.limit))
+
+    def take(self, text: str, counted: int = 0) -> str:
+        """`text` as a line of the result, its characters counted (less `counted`, those added before)."""
+        self.add(len(text) + 1 - counted)
         return text
