@@ -80,10 +80,10 @@ TEXT_TOO_LARGE = "its text runs to over {limit:,} characters, past what --max-by
 NEEDS_LIBREOFFICE = ("an old Word file ({suffix}) is read through LibreOffice, which is not installed "
                      "(apt-get install libreoffice-writer, or save it as .docx)")
 CONVERSION_FAILED = "LibreOffice could not convert it to .docx: {reason}"
-LINK_LOOP = "a symbolic link back into a folder already searched (a loop); skipped"
-DANGLING_LINK = "a symbolic link to nothing (dangling); skipped"
-NOT_REGULAR = "not a regular file (a FIFO, socket or device); skipped"
-UNREADABLE_FOLDER = "cannot read the folder: {reason}; skipped"
+LINK_LOOP = "a symbolic link back into a folder already searched (a loop)"
+DANGLING_LINK = "a symbolic link to nothing (dangling)"
+NOT_REGULAR = "not a regular file (a FIFO, socket or device)"
+UNREADABLE_FOLDER = "cannot read the folder: {reason}"
 # The store (--db).
 NOT_SQLITE = "not an SQLite file, so not a jixiao store; give --db a new file name"
 NOT_JIXIAO = ("an SQLite database of another application (tables: {tables}), not a jixiao store; "
