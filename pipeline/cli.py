@@ -314,7 +314,7 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_jsonl((f.record() for f in findings), sys.stdout)
     elif args.format == "md":
-        print(render_findings_md(findings, titles))
+        print(errors.terminal_safe(render_findings_md(findings, titles)))
     elif findings:
         print(errors.terminal_safe(render_table(findings)))
     print(f"{tally}, {len(findings)} findings", file=sys.stderr)

@@ -152,18 +152,24 @@ def _bring_up_to_date(conn: sqlite3.Connection, path: str, fresh: bool) -> None:
         raise StoreError(path, errors.NOT_JIXIAO.format(tables=foreign))
     else:
         version = 0  # empty, or written by jixiao before stores carried a version
-    wanted = _wanted_tables()
+    wanted, wanted_objects = _wanted()
     missing = {t: cols - tables[t] for t, cols in wanted.items() if t in tables and cols - tables[t]}
-    if version == SCHEMA_VERSION and not missing and set(wanted) <= set(tables):
+    if version == SCHEMA_VERSION and not missing and wanted_objects <= _objects(conn):
         return
     _migrate(conn, path, version, tables, missing, fresh)
 
 
-def _wanted_tables() -> dict[str, set[str]]:
+def _objects(conn: sqlite3.Connection) -> set[str]:
+    """The names of the tables, indexes, triggers and views."""
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")}
+
+
+def _wanted() -> tuple[dict[str, set[str]], set[str]]:
+    """The schema's tables with their columns, and the names of all its objects."""
     memory = sqlite3.connect(":memory:")
     try:
         memory.executescript(schema_sql())
-        return _tables(memory)
+        return _tables(memory), _objects(memory)
     finally:
         memory.close()
 

@@ -126,6 +126,15 @@ def test_a_column_added_to_the_schema_is_added_to_existing_stores(tmp_path, repo
         assert store.conn.execute("SELECT count(*) FROM entities").fetchone()[0] == 0
 
 
+def test_an_index_added_to_the_schema_is_made_in_existing_stores(tmp_path, monkeypatch):
+    db = tmp_path / "kb.db"
+    Store(db).close()
+    grown = storefile.schema_sql() + "\nCREATE INDEX IF NOT EXISTS facts_unit ON facts(unit);\n"
+    monkeypatch.setattr(storefile, "schema_sql", lambda: grown)
+    with Store(db) as store:
+        assert store.conn.execute("SELECT name FROM sqlite_master WHERE name = 'facts_unit'").fetchone()
+
+
 def test_a_store_of_a_newer_jixiao_is_refused(tmp_path):
     db = tmp_path / "kb.db"
     Store(db).close()
