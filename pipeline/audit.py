@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 import regex
 
 from .recognize.mention import Mention
+from .resolve.numbers import parse_number
 from .resources import lookup
-from .structure._common import alternation, config, squash
-from .structure.reports import Report
-from .structure.tables import Indicator, TotalRow, total_rows
+from .structure._common import alternation, squash
+from .structure.reports import Report, report_ref
+from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -246,7 +247,7 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
     for m in cfg["self_score"].finditer(view.source, rep.start, rep.end):
         if view.in_table(m.start()):
             continue
-        stated = Decimal(m.group(1))
+        stated = parse_number(m.group(1))
         table_total = next((t for t in view.totals if _finite(t.score) is not None), None)
         if table_total is not None and abs(table_total.score - stated) > cfg["tol"]:
             yield view.finding("inconsistent-values", {
@@ -282,7 +283,7 @@ def rate_contradicted(view: ReportView) -> Iterator[Finding]:
         for m in cfg["rate_patterns"][name].finditer(view.source, rep.start, rep.end):
             if view.in_table(m.start()):
                 continue
-            stated = Decimal(m.group(1))
+            stated = parse_number(m.group(1))
             if abs(stated - computed) <= cfg["rate_tol"]:
                 continue
             names = cfg["amount_names"]
@@ -319,7 +320,7 @@ def completion_before_year(view: ReportView) -> Iterator[Finding]:
         clause = view.source[m.end():end.start() if end else min(rep.end, m.end() + cfg["completion"]["window"])]
         if not cfg["completion_words"].search(clause):
             continue
-        yield view.finding("completion-before-year", {"date": squash(m.group(0)).lstrip("截止至到"), "year": rep.year},
+        yield view.finding("completion-before-year", {"date": squash(m.group(0)).lstrip("截止至到于"), "year": rep.year},
                            [view.span(m.start(), m.end() + len(clause))])
 
 
@@ -381,8 +382,7 @@ def _value_of(ind: Indicator, name: str) -> tuple[Any, str | None, str | None]:
 
 
 def _scaled(value: Any, unit: str | None) -> Any:
-    scale = config("tables")["unit_scale"]
-    return value * Decimal(str(scale[unit])) if isinstance(value, Decimal) and unit in scale else value
+    return comparable(value, unit)[0] if isinstance(value, Decimal) else value
 
 
 def inconsistent_values(view: ReportView) -> Iterator[Finding]:
@@ -414,12 +414,11 @@ def _between_tables(view: ReportView) -> Iterator[Finding]:
 
 def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     """The mention's value in the indicator's unit, or None where they do not compare."""
-    cfg = rules_config()["text_values"]
     if not isinstance(m.value, Decimal):
         return None
     if m.type == "MONEY":
-        scale = cfg["money_units"].get(unit or "")
-        return m.value / Decimal(str(scale)) if scale else None
+        canonical, scale = unit_factors().get(unit or "", (None, None))
+        return m.value / scale if canonical == "元" else None
     if m.type == "PERCENT":
         return m.value if unit == "%" else None
     return m.value if unit and m.unit == unit else None
@@ -476,9 +475,16 @@ def unmeasurable_target(view: ReportView) -> Iterator[Finding]:
 
 
 def target_equals_actual(view: ReportView) -> Iterator[Finding]:
+    """A text actual that repeats its text target, or an actual written with the target's
+    comparator (`≥98%` under `≥98%`): the target copied, not a value measured."""
     for ind in view.indicators:
         if _text_target(ind) and isinstance(ind.actual, str) and squash(ind.actual) == squash(ind.target):
             yield view.finding("target-equals-actual", {"name": ind.name, "target": ind.target, "actual": ind.actual},
+                               [view.row(ind)])
+        elif (ind.actual_op is not None and ind.actual_op == ind.target_op and ind.actual == ind.target
+              and ind.actual_unit == ind.target_unit):
+            written = _quantity(ind.target, ind.target_unit, ind.target_op)
+            yield view.finding("target-equals-actual", {"name": ind.name, "target": written, "actual": written},
                                [view.row(ind)])
 
 
@@ -531,7 +537,7 @@ def audit_report(source: str, report: Report, indicators: list[Indicator], menti
                  rules: Sequence[str] | None = None) -> list[Finding]:
     view = ReportView(report.doc, source, report, [i for i in indicators if i.report == report.report],
                       [m for m in mentions if report.start <= m.start < report.end],
-                      total_rows(source, report.start, report.end))
+                      total_rows(report.tables))
     out: list[Finding] = []
     for rule in rules or RULES:
         out.extend(RULES[rule](view))
@@ -609,7 +615,7 @@ def _cite(text: str | None, width: int = CITE_WIDTH) -> str:
 
 def render_table(findings: Sequence[Finding]) -> str:
     """One line per finding: where, severity, rule, evidence span, the Chinese line, the cited text."""
-    return "\n".join(f"{f.doc}#{f.report}\t{f.severity}\t{f.rule}\t{f.start}-{f.end}\t{f.zh}\t「{_cite(f.text)}」"
+    return "\n".join(f"{report_ref(f.doc, f.report)}\t{f.severity}\t{f.rule}\t{f.start}-{f.end}\t{f.zh}\t「{_cite(f.text)}」"
                      for f in findings)
 
 
@@ -625,7 +631,7 @@ def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | N
         if key != current:
             current = key
             title = titles.get(key)
-            out += ["", f"## {f.doc} #{f.report}" + (f" {title}" if title else ""), ""]
+            out += ["", f"## {report_ref(f.doc, f.report)}" + (f" {title}" if title else ""), ""]
         out.append(f"- **{f.severity}** `{f.rule}` {f.zh}  ")
         out.append(f"  {f.en}  ")
         out.append("  " + "；".join(f"「{_cite(e.text, 80)}」({e.start}–{e.end})" for e in f.evidence))

@@ -3,12 +3,12 @@
     jixiao extract PATH… [--kinds mention,report,indicator,fact] [--format jsonl|csv] [-o FILE] [--max-bytes N] [--strict]
                          [--keep-text DIR]
     jixiao tables PATH… [-o FILE.xlsx|FILE.csv]
-    jixiao eval [--gold DIR] PRED.jsonl
+    jixiao eval [--gold DIR] [--fact-units 元,%,km] PRED.jsonl
     jixiao eval [--gold DIR] --extract PATH…
     jixiao ingest PATH… [--db FILE]
     jixiao search QUERY [--db FILE] [--road G569] [--org …] [--year 2023] [--type MONEY] [--limit N] [--format table|json|csv]
     jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
-    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report N | --list] [--format md|html] [-o FILE]
+    jixiao summary [--road CODE | --project TEXT | --org TEXT | --report DOC#N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
 
 Records go to stdout (or -o FILE); errors, the progress bar and the closing
@@ -38,6 +38,7 @@ from .document import KINDS, DocumentResult, extract_paths
 from .ingest import ingest
 from .parallel import ENGINES, default_workers
 from .segment import SEGMENTERS, set_segmenter
+from .structure.reports import report_ref
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .recognize.mention import Mention
@@ -206,7 +207,8 @@ def run_eval(args: argparse.Namespace) -> int:
         print(tally, file=sys.stderr)
     else:
         predictions = args.pred
-    print(format_scores(score(args.gold, predictions)))
+    units = args.fact_units.split(",") if args.fact_units else None
+    print(format_scores(score(args.gold, predictions, fact_units=units)))
     return 1 if tally.failed else 0
 
 
@@ -256,7 +258,7 @@ def _fact_line(row: dict) -> str:
 
 def _finding_line(row: dict) -> str:
     cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
-    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{row['doc']}#{row['report']}:{row['start']}-{row['end']}"
+    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{report_ref(row['doc'], row['report'])}:{row['start']}-{row['end']}"
 
 
 def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -> None:
@@ -325,8 +327,7 @@ def run_summary(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         if args.list:
             for row in list_reports(store):
-                print(errors.terminal_safe(f"{row['id']}\t{row['doc']}\t{row['org'] or ''}\t{row['year'] or ''}"
-                                           f"\t{row['title'] or ''}"))
+                print(errors.terminal_safe(f"{row['ref']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}"))
             return 0
         request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
         title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
@@ -407,6 +408,8 @@ def build_parser() -> argparse.ArgumentParser:
     source = evaluate.add_mutually_exclusive_group(required=True)
     source.add_argument("pred", nargs="?", metavar="PRED.jsonl", help="predictions, as written by `jixiao extract`")
     source.add_argument("--extract", nargs="+", metavar="PATH", help="extract these files and folders, then score")
+    evaluate.add_argument("--fact-units", metavar="UNITS", help="score only facts in these units, comma-separated "
+                          "(元,%%,km,百分点: the units the corpus's fact gold covers)")
     evaluate.set_defaults(run=run_eval)
 
     store = argparse.ArgumentParser(add_help=False)
@@ -464,8 +467,8 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--road", help="a route code, e.g. G569")
     chosen.add_argument("--project", help="text in the project's name")
     chosen.add_argument("--org", help="text in the organisation's name")
-    chosen.add_argument("--report", type=int, metavar="N", help="a report's number, as `--list` shows it")
-    chosen.add_argument("--list", action="store_true", help="list the stored reports with their numbers")
+    chosen.add_argument("--report", metavar="DOC#N", help="a report, as `--list` (and extract, tables, audit) name it")
+    chosen.add_argument("--list", action="store_true", help="list the stored reports with their references")
     summary_cmd.add_argument("--format", choices=("md", "html"), default="md")
     summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     summary_cmd.set_defaults(run=run_summary)

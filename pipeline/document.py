@@ -14,18 +14,21 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from . import errors
 from .errors import InputError
+from .audit import Finding, audit
 from .extract import analyse, extract
 from .link import Fact, link
 from .load import DEFAULT_MAX_BYTES, Document, expand_paths, load_document, text_document
 from .recognize.guard import PATTERN_TIMEOUT
 from .recognize.mention import Mention
-from .structure import Indicator, Report, parse_indicators, parse_reports
+from .structure import Indicator, Report, parse_indicators, parse_reports, table_regions
 from .structure.export import TABLE_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
 
 KINDS = ("mention", "report", "indicator", "fact")
+# What the store keeps: the schema's kinds and the audit's findings.
+STORED_KINDS = KINDS + ("finding",)
 
 
 @dataclass
@@ -39,6 +42,11 @@ class DocumentResult:
     reports: list[Report] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    # half-open source offsets of the grid rows of the reports' tables (their quantities
+    # are indicator records, not narrative): structure.table_regions, for the linker
+    table_regions: list[tuple[int, int]] = field(default_factory=list)
+    findings: list[Finding] | None = None  # the audit's, when asked for (kind "finding")
+    source: str | None = field(default=None, repr=False)  # the text processed
     error: InputError | None = None
 
     def records(self, kinds: Sequence[str] = KINDS) -> list[dict[str, Any]]:
@@ -52,6 +60,10 @@ class DocumentResult:
             out += [i.record() for i in self.indicators]
         if "fact" in kinds:
             out += [f.record() for f in self.facts]
+        if "finding" in kinds:
+            if self.findings is None:  # audited from these records, once
+                self.findings = audit(self, self.source if self.document is None else self.document.text)
+            out += [f.record() for f in self.findings]
         return out
 
     def indicator_rows(self) -> list[dict[str, Any]]:
@@ -68,17 +80,23 @@ class DocumentResult:
 
 
 def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> DocumentResult:
-    """Extract the kinds asked for (and what they rest on: facts and indicators need reports)."""
+    """Extract the kinds asked for (and what they rest on: facts and indicators need reports,
+    findings need reports and indicators): every record of one document, in one pass."""
+    if "finding" in kinds:
+        kinds = tuple(dict.fromkeys([*kinds, "report", "indicator"]))
     analysis = analyse(text)
-    result = DocumentResult(doc_id, doc_id, mentions=analysis.source_mentions())
+    result = DocumentResult(doc_id, doc_id, mentions=analysis.source_mentions(), source=text)
     # structure reads the text as recognition does (Simplified script); offsets are the same
     readable = analysis.norm.source
     if set(kinds) & {"report", "indicator", "fact"}:
-        result.reports = parse_reports(readable, doc_id, analysis.norm)
+        result.reports = parse_reports(readable, doc_id, analysis.norm, written=text, mentions=analysis.mentions)
+        result.table_regions = table_regions(result.reports)
     if "indicator" in kinds:
-        result.indicators = parse_indicators(readable, doc_id, result.reports)
+        result.indicators = parse_indicators(readable, doc_id, result.reports, written=text)
     if "fact" in kinds:
         result.facts = link(analysis, doc_id, result.reports)
+    if "finding" in kinds:
+        result.findings = audit(result, text)
     return result
 
 

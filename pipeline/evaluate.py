@@ -16,6 +16,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -32,6 +33,7 @@ MODES = ("strict", "lenient")
 QUANTITY_TYPES = frozenset({"MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION"})
 # Types whose value must agree for a match; the others (ORG, PROJECT) are names.
 VALUED_TYPES = QUANTITY_TYPES | {"ROAD", "DATE", "DOCNO"}
+RANGE_ENDS = ("low", "high")
 # A lenient name match must share this much of its characters (Jaccard) with the gold.
 NAME_JACCARD = 0.5
 # Problems listed under the scores; the rest are counted.
@@ -108,7 +110,9 @@ def mention_matcher(strict: bool) -> Matcher:
             return False
         if g["type"] in VALUED_TYPES:
             same_unit = g["type"] not in QUANTITY_TYPES or squash(g.get("unit")) == squash(p.get("unit"))
-            return same_value(g.get("value"), p.get("value")) and same_unit
+            # a range (contract v2) must agree on the ends the gold gives
+            same_range = all(same_value(g[end], p.get(end)) for end in RANGE_ENDS if end in g)
+            return same_value(g.get("value"), p.get("value")) and same_unit and same_range
         return strict or jaccard(g["text"], p.get("text", "")) >= NAME_JACCARD
     return matches
 
@@ -158,7 +162,8 @@ class Section:
 
 def fact_matches(g: Record, p: Record) -> bool:
     """Same value and unit, overlapping mention, the gold's road, and a subject that
-    contains, is contained in, or shares half its characters with the gold's."""
+    shares half its characters with the gold's, or contains or is contained in it
+    while keeping at least half of it (a fragment of a long name is not the subject)."""
     if not (same_value(g.get("value"), p.get("value")) and squash(g.get("unit")) == squash(p.get("unit"))):
         return False
     gm, pm = g.get("mention"), p.get("mention")
@@ -167,21 +172,48 @@ def fact_matches(g: Record, p: Record) -> bool:
     if g.get("road") and squash(g["road"]) != squash(p.get("road")):
         return False
     gs, ps = squash(g.get("subject")), squash(p.get("subject"))
-    return bool(ps) and (gs in ps or ps in gs or jaccard(gs, ps) >= NAME_JACCARD)
+    if not ps:
+        return False
+    shorter, longer = sorted((gs, ps), key=len)
+    return (shorter in longer and 2 * len(shorter) >= len(longer)) or jaccard(gs, ps) >= NAME_JACCARD
 
 
-def score_facts(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, Any]:
+# Fact fields of contract v2, scored as agreement over matched pairs where the gold gives them.
+V2_FACT_FIELDS = ("road", "basis", "scope", "period", "part_of")
+
+
+def _v2_agrees(field: str, gold_value: Any, pred_value: Any) -> bool:
+    if field == "part_of":  # the total's mention span: overlapping spans agree
+        if gold_value is None or pred_value is None:
+            return gold_value is None and pred_value is None
+        return overlap(tuple(gold_value), tuple(pred_value)) > 0
+    return same_value(gold_value, pred_value)
+
+
+def score_facts(gold: Grouped, pred: Grouped, docs: list[str], units: Iterable[str] | None = None) -> dict[str, Any]:
+    """Facts of the documents annotated for facts; with `units`, only facts in those units."""
     total, agreeing = Counts(), 0
+    seen, right = defaultdict(int), defaultdict(int)
+    wanted = set(units) if units else None
     for d in docs:
         if d not in gold["fact"]:
             continue
         g, p = gold["fact"][d], pred["fact"].get(d, [])
+        if wanted is not None:
+            g = [f for f in g if f.get("unit") in wanted]
+            p = [f for f in p if f.get("unit") in wanted]
         pairs = greedy_pairs(g, p, fact_matches)
         total += Counts(len(pairs), len(p), len(g))
         agreeing += sum(1 for a, b in pairs if _contains_either(a.get("predicate"), b.get("predicate")))
+        for a, b in pairs:
+            for f in V2_FACT_FIELDS:
+                if f in a:
+                    seen[f] += 1
+                    right[f] += _v2_agrees(f, a[f], b.get(f))
     if not total.gold:
         return {}
-    return {**total.as_dict(), "predicate_agreement": agreeing / total.tp if total.tp else 0.0}
+    return {**total.as_dict(), "predicate_agreement": agreeing / total.tp if total.tp else 0.0,
+            "fields": {f: right[f] / seen[f] for f in V2_FACT_FIELDS if seen[f]}}
 
 
 def _contains_either(a: Any, b: Any) -> bool:
@@ -190,8 +222,9 @@ def _contains_either(a: Any, b: Any) -> bool:
 
 
 def fact_lines(f: dict[str, Any]) -> list[str]:
+    fields = "".join(f"  {k} {v:.2f}" for k, v in f.get("fields", {}).items())
     return [f"facts      P {f['p']:.3f}  R {f['r']:.3f}  F1 {f['f']:.3f}  (gold {f['gold']}, pred {f['pred']}, "
-            f"predicate agreement {f['predicate_agreement']:.3f})"]
+            f"predicate agreement {f['predicate_agreement']:.3f}){fields}"]
 
 
 INDICATOR_FIELDS = ("level1", "level2", "target_op", "target", "target_unit", "actual", "weight", "score", "met")
@@ -227,8 +260,9 @@ REPORT_FIELDS = ("title", "org", "year", "project", "budget", "received", "spent
 
 
 def score_reports(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, Any]:
-    """Reports pair by index; each field's accuracy is over all gold reports."""
-    n_gold = found = n_pred = 0
+    """Reports pair by index; each field's accuracy is over all gold reports
+    (`category`, of contract v2, over the gold reports that give it)."""
+    n_gold = found = n_pred = n_category = 0
     right = defaultdict(int)
     for d in docs:
         if d not in gold["report"]:
@@ -243,9 +277,15 @@ def score_reports(gold: Grouped, pred: Grouped, docs: list[str]) -> dict[str, An
             found += 1
             for f in REPORT_FIELDS:
                 right[f] += same_value(g.get(f), p.get(f))
+            if "category" in g:
+                n_category += 1
+                right["category"] += same_value(g["category"], p.get("category"))
     if not n_gold:
         return {}
-    return {"gold": n_gold, "pred": n_pred, "found": found, "fields": {f: right[f] / n_gold for f in REPORT_FIELDS}}
+    fields = {f: right[f] / n_gold for f in REPORT_FIELDS}
+    if n_category:
+        fields["category"] = right["category"] / n_category
+    return {"gold": n_gold, "pred": n_pred, "found": found, "fields": fields}
 
 
 def report_lines(f: dict[str, Any]) -> list[str]:
@@ -287,7 +327,14 @@ def load_gold(gold_dir: str | Path) -> Grouped:
     paths = sorted(folder.glob("*.jsonl"))
     if not paths:
         raise InputError(str(folder), errors.NO_GOLD)
-    return group(r for path in paths for r in read_jsonl(path))
+    gold = group(r for path in paths for r in read_jsonl(path))
+    # A gold file of indicators or facts, even an empty one, says its document was annotated
+    # for them: predictions there count, and each one is false where the file is empty.
+    for path in paths:
+        stem, _, kind = path.name[:-len(".jsonl")].rpartition(".")
+        if kind in ("indicators", "facts"):
+            gold[kind[:-1]].setdefault(f"{stem}.txt", [])
+    return gold
 
 
 def group(records: Iterable[Any], problems: list[str] | None = None) -> Grouped:
@@ -329,11 +376,13 @@ def _source(gold_dir: Path, doc: str) -> str | None:
     return None
 
 
-def score(gold_dir: str | Path, predictions: str | Path | Iterable[Record], docs: Iterable[str] | None = None) -> dict:
+def score(gold_dir: str | Path, predictions: str | Path | Iterable[Record], docs: Iterable[str] | None = None,
+          fact_units: Iterable[str] | None = None) -> dict:
     """Scores of `predictions` (a JSONL path or records) against the gold in `gold_dir`.
 
     The result holds `docs` (those scored), one entry per section (`mentions`) and
-    `problems` (records that could not be scored, offsets that do not hold).
+    `problems` (records that could not be scored, offsets that do not hold). With
+    `fact_units` (e.g. 元, %, km, 百分点) only facts in those units are scored.
     """
     gold = load_gold(gold_dir)
     scored = {d for by_doc in gold.values() for d in by_doc}
@@ -345,7 +394,8 @@ def score(gold_dir: str | Path, predictions: str | Path | Iterable[Record], docs
     pred = group(records, problems)
     result: dict[str, Any] = {"docs": doc_list}
     for section in SECTIONS:
-        result[section.name] = section.score(gold, pred, doc_list)
+        scorer = partial(score_facts, units=fact_units) if section.score is score_facts else section.score
+        result[section.name] = scorer(gold, pred, doc_list)
     result["problems"] = problems + offset_problems(Path(gold_dir), pred, doc_list)
     return result
 

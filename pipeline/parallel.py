@@ -55,7 +55,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
             segmenter_name: str | None = None) -> Outcome:
     """The per-document function: read `path`, and unless its bytes are `known_sha256`,
     extract everything the store keeps. Runs wherever the engine puts it."""
-    from .document import process_document
+    from .document import STORED_KINDS, process_document
     from .load import load_document
     from .store import StoredDocument, fact_words, finding_words
 
@@ -65,7 +65,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
         document = load_document(path, max_bytes)
         if known_sha256 is not None and document.sha256 == known_sha256:
             return Outcome(path, unchanged=True)
-        stored = StoredDocument.of(process_document(document))
+        stored = StoredDocument.of(process_document(document, STORED_KINDS))
         for record in stored.records:  # the search index's words, cut here rather than by the one writer
             if record["kind"] == "fact":
                 record["fts"] = fact_words(record)

@@ -38,12 +38,12 @@ class StoredDocument:
 
     @classmethod
     def of(cls, result: "DocumentResult") -> "StoredDocument":
-        document = result.document
-        from .audit import audit
+        """What the store keeps of a processed document: its records of every kind, findings included."""
+        from .document import STORED_KINDS
 
-        findings = [f.record() for f in audit(result, document.text)]
+        document = result.document
         return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
-                   document.text, result.records() + findings)
+                   document.text, result.records(STORED_KINDS))
 
 
 def fts_words(*parts: str | None) -> str:
@@ -182,9 +182,10 @@ class Store:
     def _put_reports(self, doc_id: int, reports: list[dict[str, Any]]) -> None:
         for r in reports:
             cur = self.conn.execute(
-                'INSERT INTO reports (document_id, report, start, "end", title, org, year, project, budget, received,'
-                " spent, execution_rate, self_score, signed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (doc_id, r["report"], r.get("start"), r.get("end"), r.get("title"), r.get("org"), r.get("year"),
+                'INSERT INTO reports (document_id, report, start, "end", category, title, org, year, project, budget,'
+                " received, spent, execution_rate, self_score, signed) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, r["report"], r.get("start"), r.get("end"), r.get("category"), r.get("title"), r.get("org"),
+                 r.get("year"),
                  r.get("project"), r.get("budget"), r.get("received"), r.get("spent"), r.get("execution_rate"),
                  r.get("self_score"), r.get("signed")),
             )

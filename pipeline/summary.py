@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .structure.reports import parse_report_ref, report_ref
 from .store import Store, Where, road_code
 
 MONEY_SCALES = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
@@ -24,7 +25,11 @@ class SummaryRequest:
     road: str | None = None
     project: str | None = None
     org: str | None = None
-    report: int | None = None  # the report's number in the store, as list_reports gives it
+    report: str | None = None  # the report's reference, DOC#N (structure.reports.report_ref), as list_reports gives it
+
+    def report_where(self, where: Where) -> Where:
+        doc, number = parse_report_ref(self.report) if self.report is not None else (None, None)
+        return where.add("documents.doc = ?", doc).add("reports.report = ?", number)
 
 
 @dataclass
@@ -54,8 +59,8 @@ def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
     where = (Where()
              .add("facts.road = ?", road_code(request.road))
              .like("facts.subject", request.project.replace(" ", "") if request.project else None)
-             .like("facts.org", request.org)
-             .add("reports.id = ?", request.report))
+             .like("facts.org", request.org))
+    where = request.report_where(where)
     sql = ("SELECT facts.*, documents.doc AS doc, reports.id AS report_id FROM facts "
            "JOIN documents ON documents.id = facts.document_id "
            "LEFT JOIN reports ON reports.document_id = facts.document_id AND reports.report = facts.report "
@@ -93,14 +98,13 @@ def subject_sections(facts: list[dict[str, Any]]) -> list[Section]:
 
 
 def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
-    where = Where().add("reports.id = ?", request.report).like("reports.org", request.org).like("reports.project",
-                                                                                               request.project)
+    where = request.report_where(Where()).like("reports.org", request.org).like("reports.project", request.project)
     if not where.clauses:
         return []
     sections = []
     for r in store.conn.execute("SELECT reports.*, documents.doc AS doc FROM reports JOIN documents ON documents.id ="
                                 f" reports.document_id {where.sql()} ORDER BY reports.id", where.params):
-        section = Section(r["title"] or f"{r['doc']} #{r['report']}")
+        section = Section(r["title"] or report_ref(r["doc"], r["report"]))
         section.lines.append(f"单位: {r['org'] or '—'}；年度: {r['year'] or '—'}；项目: {r['project'] or '—'}")
         section.lines.append(
             "资金: 预算 {} / 到位 {} / 支出 {}；预算执行率 {}；自评得分 {}".format(
@@ -128,9 +132,9 @@ def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
 
 
 def list_reports(store: Store) -> list[dict[str, Any]]:
-    """Stored reports with the number `SummaryRequest.report` takes."""
-    return [dict(r) for r in store.conn.execute(
-        "SELECT reports.id, documents.doc, reports.org, reports.year, reports.title FROM reports"
+    """Stored reports with the reference `SummaryRequest.report` takes (`ref`: DOC#N)."""
+    return [dict(r, ref=report_ref(r["doc"], r["report"])) for r in store.conn.execute(
+        "SELECT reports.id, documents.doc, reports.report, reports.org, reports.year, reports.title FROM reports"
         " JOIN documents ON documents.id = reports.document_id ORDER BY reports.id")]
 
 

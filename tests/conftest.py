@@ -55,6 +55,21 @@ def sample_records() -> list[dict]:
 
 
 @pytest.fixture(scope="session")
+def corpus_records() -> list[dict]:
+    """Every corpus document's records of every kind, as `jixiao extract corpus/` writes them."""
+    from pipeline import extract_paths
+
+    return [record for result in extract_paths([CORPUS]) for record in result.records()]
+
+
+@pytest.fixture(scope="session")
+def corpus_pred(corpus_records: list[dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pred") / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in corpus_records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
 def sample_pred(sample_records: list[dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("pred") / "mentions.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in sample_records), encoding="utf-8")

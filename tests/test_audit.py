@@ -222,7 +222,7 @@ def test_sample_all_met_narratives(sample_findings):
 def test_sample_counts(sample_findings):
     assert Counter(f.rule for f in sample_findings) == {
         "missed-full-score": 1, "completion-before-year": 2, "narrative-all-met": 3,
-        "unmeasurable-target": 13, "target-equals-actual": 14,
+        "unmeasurable-target": 13, "target-equals-actual": 15,  # 15: 项目总支出 `等于5万` under `等于5万`
     }
 
 
@@ -254,9 +254,8 @@ def test_findings_are_searchable_as_plain_text(store):
     assert [r["report"] for r in dated] == [3, 4]
 
 
-def test_summary_lists_the_report_findings(store):
-    report_id = store.conn.execute("SELECT id FROM reports WHERE report = 2").fetchone()[0]
-    (section,) = report_sections(store, SummaryRequest(report=report_id))
+def test_summary_lists_the_report_findings(store, sample_result):
+    (section,) = report_sections(store, SummaryRequest(report=f"{sample_result.doc_id}#2"))
     lines = [line for line in section.lines if line.startswith("审计发现")]
     assert len(lines) == 10 and "missed-full-score" in lines[0] and "人均培训成本" in lines[0]
 
@@ -291,3 +290,43 @@ def test_odd_cells_and_text_never_raise():
     rules_of(odd)
     for text in ("", "自评报告", "截止2022年\n", "\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n总分\t\t\t\t\t1e999\tnan\n"):
         rules_of(text)
+
+
+def test_bridge_self_evaluation_planted_problems(corpus_dir):
+    """The planted problems of the bridge-safety self-evaluation (issue 13): a completion
+    date before the year, an actual copied from its target, a text target, a total that does not add up."""
+    from pipeline.audit import audit_text
+
+    path = corpus_dir / "xiping_bridge_safety_selfeval_2023.txt"
+    findings = audit_text(path.read_text(encoding="utf-8"), path.name)
+    rules = {(f.rule, f.text.split("\t")[0] if f.text else "") for f in findings}
+    assert any(r == "completion-before-year" and "2022年12月28日" in t for r, t in rules), findings
+    copied = [f for f in findings if f.rule == "target-equals-actual"]
+    assert any("工程交工验收合格率" in f.zh for f in copied) and any("安全防护水平" in f.zh for f in copied), copied
+    assert any(f.rule == "unmeasurable-target" and "成效明显" in f.zh for f in findings), findings
+    assert any(f.rule == "total-mismatch" and "96.8" in f.zh for f in findings), findings
+
+
+def test_glued_table_missed_target_with_full_score():
+    from pipeline.audit import audit_text
+
+    text = ("某局2023年度某项目项目支出绩效自评表\n"
+            "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n"
+            "检查次数次定量指标24次15次44\n")
+    findings = audit_text(text, "glued.txt")
+    assert [f.rule for f in findings if f.rule == "missed-full-score"] == ["missed-full-score"], findings
+
+
+def test_one_function_gives_every_record_findings_included(sample_path):
+    """process_text takes a document to all its records, findings too; the store keeps what it is given."""
+    import inspect
+
+    import pipeline.store
+    from pipeline.document import STORED_KINDS, process_text
+
+    text = sample_path.read_text(encoding="utf-8")
+    result = process_text(text, sample_path.name, STORED_KINDS)
+    assert result.findings == audit(result, text) and result.findings
+    kinds = Counter(r["kind"] for r in result.records(STORED_KINDS))
+    assert kinds["finding"] == len(result.findings) and kinds["indicator"] == 56
+    assert "audit" not in inspect.getsource(pipeline.store.StoredDocument.of)

@@ -46,6 +46,12 @@ def offsets_hold(records: list[dict], source: str) -> bool:
     return all(source[r["start"]:r["end"]] == r["text"] for r in records)
 
 
+def offsets_hold_in(records: list[dict], folder: Path) -> bool:
+    """Every record's offsets hold in its own document of `folder`."""
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")}
+    return all(sources[r["doc"]][int(r["start"]):int(r["end"])] == r["text"] for r in records)
+
+
 # --- the sample corpus -------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -53,20 +59,22 @@ def corpus_run(corpus_dir) -> Run:
     return run("extract", corpus_dir)
 
 
-def test_extract_walks_the_corpus_folder(corpus_run):
+def test_extract_walks_the_corpus_folder(corpus_run, corpus_dir):
+    documents = {p.name for p in corpus_dir.glob("*.txt")}
     assert corpus_run.code == 0
-    assert {r["doc"] for r in corpus_run.records()} == {"zhangye_transport_2023.txt"}
-    # the gold files beside it are named, not dropped silently
+    assert {r["doc"] for r in corpus_run.records()} == documents
+    # the gold files beside them are named, not dropped silently
+    gold = sorted(p.name for p in (corpus_dir / "gold").iterdir())
     *skipped, closing = corpus_run.err.splitlines()
-    assert closing.startswith("1 documents, 0 failed, 4 skipped (zhangye_transport_2023.facts.jsonl, ")
-    assert len(skipped) == 4 and all(line.startswith("skipped: ") and ".jsonl: unsupported file type '.jsonl'" in line
-                                     for line in skipped)
+    assert closing.startswith(f"{len(documents)} documents, 0 failed, {len(gold)} skipped ({gold[0]}, ")
+    assert len(skipped) == len(gold) and all(line.startswith("skipped: ") and
+                                             ".jsonl: unsupported file type '.jsonl'" in line for line in skipped)
 
 
-def test_extract_offsets_point_at_the_text(corpus_run, sample_text):
+def test_extract_offsets_point_at_the_text(corpus_run, corpus_dir):
     records = corpus_run.mentions()
     assert len(records) > 100
-    assert offsets_hold(records, sample_text)
+    assert offsets_hold_in(records, corpus_dir)
 
 
 def test_extract_mentions_follow_the_schema(corpus_run):
@@ -74,14 +82,14 @@ def test_extract_mentions_follow_the_schema(corpus_run):
     assert all(fields <= set(r) for r in corpus_run.mentions())
 
 
-def test_csv_has_the_schema_header_and_every_record(corpus_dir, corpus_run, sample_text):
+def test_csv_has_the_schema_header_and_every_record(corpus_dir, corpus_run):
     result = run("extract", "--format", "csv", corpus_dir)
     header = result.out.splitlines()[0].split(",")
     assert header[:9] == ["kind", "doc", "type", "text", "start", "end", "value", "unit", "op"]
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert len(rows) == len(corpus_run.records())
     mentions = [r for r in rows if r["kind"] == "mention"]
-    assert mentions and all(sample_text[int(r["start"]):int(r["end"])] == r["text"] for r in mentions)
+    assert mentions and offsets_hold_in(mentions, corpus_dir)
 
 
 def test_csv_file_opens_as_utf8_in_excel(tmp_path, sample_path):
@@ -93,11 +101,11 @@ def test_csv_file_opens_as_utf8_in_excel(tmp_path, sample_path):
     assert next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[:3] == ["kind", "doc", "type"]
 
 
-def test_output_file_and_its_folder_are_created(tmp_path, sample_path, corpus_run):
+def test_output_file_and_its_folder_are_created(tmp_path, sample_path):
     target = tmp_path / "out" / "mentions.jsonl"
     result = run("extract", "-o", target, sample_path)
     assert result.code == 0 and result.out == ""
-    assert target.read_text(encoding="utf-8") == corpus_run.out
+    assert target.read_text(encoding="utf-8") == run("extract", sample_path).out
 
 
 # --- a batch with bad files --------------------------------------------------------------
@@ -215,10 +223,11 @@ def test_eval_prints_a_table(gold_dir, sample_pred):
     assert {"MONEY", "PERCENT", "ROAD", "ORG"} <= {line.split()[0] for line in lines[2:]}
 
 
-def test_eval_extract_scores_as_extract_then_eval(corpus_dir, gold_dir, sample_pred):
+def test_eval_extract_scores_as_extract_then_eval(corpus_dir, gold_dir, corpus_pred):
     result = run("eval", "--gold", gold_dir, "--extract", corpus_dir)
-    assert result.out == run("eval", "--gold", gold_dir, sample_pred).out
-    assert result.err.splitlines()[-1].startswith("1 documents, 0 failed, 4 skipped (")
+    assert result.out == run("eval", "--gold", gold_dir, corpus_pred).out
+    documents = len(list(corpus_dir.glob("*.txt")))
+    assert result.err.splitlines()[-1].startswith(f"{documents} documents, 0 failed, ")
 
 
 def test_eval_finds_corpus_gold_from_the_repo_root(monkeypatch, corpus_dir, gold_dir, sample_pred):

@@ -183,8 +183,8 @@ def test_gold_folder_problems(tmp_path, make, problem):
         score(make(tmp_path), [MONEY])
 
 
-def test_format_scores_is_a_table_of_types(gold_dir, sample_pred):
-    table = format_scores(score(gold_dir, sample_pred))
+def test_format_scores_is_a_table_of_types(gold_dir, sample_pred, sample_path):
+    table = format_scores(score(gold_dir, sample_pred, docs=[sample_path.name]))
     lines = table.splitlines()
     assert lines[0] == "documents scored: 1"
     assert lines[1].split()[:4] == ["mentions", "strict", "P", "R"]

@@ -18,6 +18,7 @@ from inputs import traditional, write_docx, write_html, write_pdf
 from pipeline.cli import Tally, extract_batch, main
 from pipeline.document import DocumentResult, extract_paths
 from pipeline.recognize import guard
+from pipeline.script import simplified
 
 VALUE_TYPES = ("MONEY", "PERCENT", "LENGTH", "ROAD")
 
@@ -34,8 +35,10 @@ def values(result: DocumentResult) -> Counter:
 
 
 def indicator_rows(result: DocumentResult) -> list[dict]:
-    # offsets differ between formats (each indexes its own text); every other field must not
-    return [{k: v for k, v in i.record().items() if k not in ("doc", "start", "end")} for i in result.indicators]
+    # offsets differ between formats (each indexes its own text); every other field must not.
+    # Names keep their script (schema: quoted as written): compared in Simplified
+    return [{k: simplified(v) if isinstance(v, str) else v for k, v in i.record().items()
+             if k not in ("doc", "start", "end")} for i in result.indicators]
 
 
 def _scanned_pdf(path: Path) -> Path:
@@ -100,7 +103,9 @@ def test_traditional_mentions_keep_the_original_script(results):
     result = results["traditional"]
     money = [m.text for m in result.mentions if m.type == "MONEY"]
     assert "30 萬元" in money and "30 万元" not in money
-    assert result.reports[0].title == results["utf8"].reports[0].title  # read as Simplified
+    # read as Simplified, quoted as written
+    assert result.reports[0].title == traditional(results["utf8"].reports[0].title)
+    assert result.indicators[0].name == traditional(results["utf8"].indicators[0].name) != results["utf8"].indicators[0].name
 
 
 def test_pdf_pages_are_separated_by_form_feeds(results):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from casetable import read_table
 from pipeline.structure import parse_reports
 
 
@@ -105,12 +106,15 @@ def test_several_reports_split_at_title_blocks_with_source_offsets() -> None:
 
 
 def test_one_report_without_a_title_gives_one_record() -> None:
+    # without a title the kind of report is unknown (其他): its amounts fill no project's money trail
     text = doc("一、项目基本情况", "当年预算资金 5 万元，到位 5 万元。")
     reports = parse_reports(text, "plain.txt")
     assert len(reports) == 1
     r = reports[0].record()
-    assert r["title"] is None and r["budget"] == 50000 and r["received"] == 50000
+    assert r["title"] is None and r["category"] == "其他" and r["budget"] is None and r["received"] is None
     assert r["start"] == 0 and r["end"] == len(text)
+    titled = parse_reports(doc("某局2023年度某项目项目支出绩效自评报告", text), "titled.txt")[0]
+    assert titled.category == "项目自评" and titled.budget == 50000 and titled.received == 50000
 
 
 def test_section_tree_numbers_headings_and_offsets() -> None:
@@ -152,3 +156,57 @@ def test_self_score_falls_back_to_the_total_row_of_the_indicator_table() -> None
         "总分\t\t\t\t\t\t100\t97\t",
     )
     assert parse_reports(text, "t.txt")[0].self_score == 97
+
+
+@pytest.mark.parametrize("case", read_table("structure_reports.tsv"), ids=lambda c: c["id"])
+def test_report_fields_case_table(case: dict) -> None:
+    reports = parse_reports(case["text"], "case.txt")
+    record = reports[0].record()
+    if "attachment" in case["id"] or "caption" in case["id"]:
+        assert len(reports) == 1
+    for pair in case["expect"].split(";"):
+        key, _, value = pair.partition("=")
+        want: object = None if value == "None" else value
+        got = record[key]
+        if isinstance(got, (int, float)) and want is not None:
+            assert float(got) == float(value), (case["line"], key, got, want)
+        else:
+            assert got == (int(value) if key == "year" and want is not None else want), (case["line"], key, got, want)
+
+
+STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hostile line, no stop
+    "amounts": lambda n: "预算资金30万元到位" * (n // 10),
+    "cues-only": lambda n: "年初预算全年预算实际支出" * (n // 12),
+    "glued-header-words": lambda n: "指标名称计量单位指标性质" + "年初指标值全年完成值" * (n // 10),
+    "pipe-cells": lambda n: "| 项目名称 " * (n // 7),
+    "one-cell-lines": lambda n: "三级指标 |\n指标值 |\n得分 |\n" + "100% |\n" * (n // 7),
+    "level-lines": lambda n: "三级指标\n指标值\n得分\n" + "产出指标\n" * (n // 5),
+    "header-word-lines": lambda n: "得分\n" * (n // 3),
+    "glued-digits": lambda n: "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n检查次数次定量指标" + "1" * n,
+    "glued-total-digits": lambda n: "指标名称计量单位指标性质年初指标值全年完成值指标权重(分)指标得分(分)\n自评总分" + "1" * n,
+    "titles-and-amounts": lambda n: "某局2023年度某项目项目支出绩效自评报告\n预算资金5万元。\n" * (n // 30),
+    "short-lines-before-titles": lambda n: ("甲\n" * 200 + "某项目自评报告\n") * (n // 408),
+    "tab-continuations": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n" + "续写的指标名称\n" * (n // 8),
+}
+
+
+@pytest.mark.parametrize("make", list(STRUCTURE_GROWING.values()), ids=list(STRUCTURE_GROWING))
+def test_structure_takes_linear_time(make):
+    """Reports, their forms and tables over a 60 KB line: eight times the text may take
+    eight times as long, with room for noise, never the sixty-four times of a quadratic scan."""
+    import time
+
+    from pipeline.extract import analyse
+    from pipeline.structure import parse_indicators
+
+    def seconds(n: int) -> float:
+        text = "某局2023年度某项目项目支出绩效自评报告\n" + make(n) + "\n"
+        analysis = analyse(text)
+        started = time.perf_counter()
+        reports = parse_reports(text, "long.txt", analysis.norm, mentions=analysis.mentions)
+        parse_indicators(text, "long.txt", reports)
+        return time.perf_counter() - started
+
+    seconds(1000)  # warm up
+    small, large = seconds(7_500), seconds(60_000)
+    assert large < 24 * max(small, 0.02), f"{small:.3f}s for 7,500 characters, {large:.3f}s for 60,000"

@@ -10,6 +10,8 @@ import pytest
 
 from pipeline.structure import parse_indicators, parse_target
 
+from casetable import read_table
+
 T = "\t"
 
 
@@ -267,3 +269,69 @@ def test_rows_inside_reports_are_assigned_to_their_report() -> None:
     assert [r.project for r in reports] == ["农村公路养护", "客运站运营补贴"]
     inds = parse_indicators(text, "two.txt", reports)
     assert [(i.report, i.name) for i in inds] == [(0, "养护里程"), (1, "补贴客运站数量")]
+
+
+def _expected(value: str):
+    if value == "None":
+        return None
+    if value in ("True", "False"):
+        return value == "True"
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+@pytest.mark.parametrize("case", read_table("structure_indicators.tsv"), ids=lambda c: c["id"])
+def test_issue_layouts_case_table(case: dict) -> None:
+    records = [i.record() for i in parse_indicators(case["text"], "case.txt", [])]
+    assert len(records) == int(case["rows"]), [r["name"] for r in records]
+    for record, row in zip(records, case["expect"].split(";")):
+        for pair in row.split(","):
+            key, _, value = pair.partition("=")
+            got, want = record[key], _expected(value)
+            assert (got == want if not isinstance(want, float) else got is not None and float(got) == want), \
+                (case["line"], key, got, want)
+
+
+def test_table_regions_cover_grid_rows_not_the_form_narrative(corpus_dir):
+    """The regions the linker reads as table cells: indicator rows (their reason cells too)
+    and money-grid rows, in every layout; a form's free-text cells stay narrative."""
+    from pipeline import process_text
+
+    def covered(text, regions, phrase):
+        k = text.index(phrase)
+        return any(s <= k < e for s, e in regions)
+
+    cases = {
+        "nanling_road_upgrade_selfeval_table_2023.txt": (
+            ["年度资金总额 1,850.00", "43.5公里 10 8 X012线石门至麻岭段2.5公里", "总分 100 95.5"],
+            ["完成县乡道提档升级改造46公里", "主要绩效 2023年", "存在问题 一是"]),
+        "qinglan_road_maintenance_selfeval_glued_2023.txt": (
+            ["年度资金总额586.00", "其中：财政拨款586.00", "≥18000平方米21350平方米"],
+            ["对全县县乡道1260公里", "2023年年初预算586.00万元"]),
+        "xiping_agri_dept_selfeval_2023.txt": (
+            ["96.08% |", "96.97% |", "≥2.6万亩\n"],
+            ["完成高标准农田建设2.6万亩；", "建成高标准农田2.6万亩；"]),
+        "yunxi_transport_perf_targets_2024.txt": (["≥842.5公里"], ["对全县县道96.4公里", "养护里程依据2023年底"]),
+    }
+    for name, (inside, outside) in cases.items():
+        text = (corpus_dir / name).read_text(encoding="utf-8")
+        regions = process_text(text, name, ("report",)).table_regions
+        assert all(e > s for s, e in regions) and regions == sorted(regions)
+        assert all(covered(text, regions, p) for p in inside), (name, [p for p in inside if not covered(text, regions, p)])
+        assert not any(covered(text, regions, p) for p in outside), (name, [p for p in outside if covered(text, regions, p)])
+
+
+def test_cells_are_quoted_as_written_in_traditional_script():
+    """Read in Simplified, quoted as written: names, levels, units, text values and reasons."""
+    from pipeline.script import simplified
+
+    written = ("一級指標 二級指標 三級指標 年度指標值 實際完成值 分值 得分 偏差原因\n"
+               "產出指標 數量指標 指標 1: 橋梁加固數量 ≥3座 2座 10 8 資金撥付滯後 下年續建\n"
+               "效益指標 社會效益指標 通行條件 明顯改善 明顯改善 10 10\n")
+    (first, second) = parse_indicators(simplified(written), "t.txt", [], written=written)
+    assert (first.level1, first.level2, first.name) == ("產出指標", "數量指標", "橋梁加固數量")
+    assert (first.target, first.target_unit, first.actual_unit, first.met) == (3, "座", "座", False)
+    assert first.reason == "資金撥付滯後 下年續建"
+    assert (second.target, second.actual) == ("明顯改善", "明顯改善")

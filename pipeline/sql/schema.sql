@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS reports (
     document_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     report         INTEGER NOT NULL,
     start          INTEGER, "end" INTEGER,
-    title TEXT, org TEXT, year INTEGER, project TEXT,
+    category TEXT, title TEXT, org TEXT, year INTEGER, project TEXT,
     budget REAL, received REAL, spent REAL, execution_rate REAL, self_score REAL, signed TEXT,
     UNIQUE (document_id, report)
 );

@@ -1,0 +1,614 @@
+"""The table reader: the text of a report -> tables of rows of cells, whatever the layout.
+
+Layouts, as converters write them (each line is read as one of them):
+- `tab`: cells between tabs (PDF converters); empty cells kept, so columns line up;
+- `pipe`: `| a | b |` rows (HTML and Word conversions);
+- `space`: cells split by spaces (flattened text);
+- `line`: one cell per line, with or without a closing ` |`; a line holding only `|`
+  ends a row;
+- `glued`: cells run together with no separator; the header's column words, the
+  units, 定量/定性 and the numbers mark the cell edges.
+
+A table starts at a header (column words in models/structure.yaml `tables.header`,
+one header line, or one header word per line in the `line` layout) and runs while
+its rows do; blank lines and page numbers inside it (a page break) are skipped, and
+rows after them without a header of their own continue it. Cells keep their offsets
+into the text, so the interpreter (tables.py) can quote them as written.
+
+    read_tables(text, start, end) -> list[Table]
+    form_cells(text, start, end) -> list[Cell]     # every cell of every line, for forms
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+from typing import Any, Iterator
+
+import regex
+
+from ..normalize import fold_width
+from ..recognize.guard import guarded
+from ._common import alternation, config, lines, squash
+from .sections import heading_at
+
+LAYOUTS = ("tab", "pipe", "space", "line", "glued")
+ROLE_ORDER = ("level1", "level2", "name", "reason", "note", "op", "unit", "actual", "target", "score", "weight")
+VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
+
+_DASHES = regex.compile(r"^[-—–_:：|/\s]*$")
+_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+# In the one-cell-per-line layout a bare number is a cell: only marked page numbers are skipped.
+_MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+_SENTENCE_END = regex.compile(r"[。！？!?]$")
+_SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
+_CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
+_LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: its offsets into the text and its text as read (whitespace around it left out)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        """Width folded, whitespace removed: the form words are compared in."""
+        return squash(self.text)
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip() or bool(_DASHES.match(self.text))
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    """A header and its rows. `roles[k]` is the role of column k (None: a label or an unknown column)."""
+
+    layout: str
+    roles: list[str | None]
+    start: int  # offsets of the header line(s) to the end of the last row
+    end: int
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def value_roles(self) -> list[str]:
+        ordered = [r for r in self.roles if r]
+        if "name" in ordered:
+            return [r for r in ordered[ordered.index("name") + 1:] if r != "note"]
+        return [r for r in ordered if r in VALUE_ROLES]
+
+
+# ---------------------------------------------------------------- vocabulary
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The table words of models/structure.yaml `tables`, compiled."""
+    cfg = config("tables")
+    header = {role: list(words) for role, words in cfg["header"].items()}
+    unknown = set(header) - set(ROLE_ORDER)
+    if unknown:
+        from ..errors import ModelError
+
+        raise ModelError("structure.yaml", f"tables.header: unknown role(s) {sorted(unknown)}")
+    role_words = [(role, regex.compile(alternation(header[role]))) for role in ROLE_ORDER if header.get(role)]
+    every_word = [w for words in header.values() for w in words] + list(cfg["glued_labels"])
+    return {
+        "roles": role_words,
+        "min_header": int(cfg["min_header_cells"]),
+        "kinds": tuple(cfg["indicator_kinds"]),
+        "total": tuple(cfg["total_words"]),
+        # a glued header is cut after each column word (and the bracket that follows it)
+        "glued_header": guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?" % alternation(every_word)),
+        "kind_words": guarded(alternation(list(cfg["indicator_kinds"]))),
+    }
+
+
+def cell_role(text: str) -> str | None:
+    s = squash(text)
+    if not s or len(s) > 16:
+        return None
+    return _role_of(s)
+
+
+@lru_cache(maxsize=16384)
+def _role_of(s: str) -> str | None:
+    for role, pattern in vocabulary()["roles"]:
+        if pattern.search(s):
+            return role
+    return None
+
+
+def header_roles(cells: list[Cell]) -> list[str | None] | None:
+    """The column roles when `cells` are an indicator table's header, else None.
+
+    A header names a third-level (or level) column and a value column, at least
+    `min_header_cells` known columns, none twice; one unknown column is allowed, and a
+    label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
+    roles = [cell_role(c.text) for c in cells]
+    found = [r for r in roles if r and r != "note"]
+    if len(set(found)) < vocabulary()["min_header"] or len(found) != len(set(found)):
+        return None
+    if not ({"name", "level1", "level2"} & set(found)) or not ({"target", "actual", "weight", "score"} & set(found)):
+        return None
+    unknown = [k for k, (c, r) in enumerate(zip(cells, roles)) if r is None and not c.blank]
+    if len(unknown) > 1 + (unknown[:1] == [0]):
+        return None
+    return roles
+
+
+def is_total(text: str) -> bool:
+    return squash(text).startswith(vocabulary()["total"])
+
+
+# ---------------------------------------------------------------- one line -> cells
+
+def layout_of(line: str) -> str:
+    if "\t" in line:
+        return "tab"
+    s = line.strip()
+    if s.startswith("|") and s.count("|") >= 3:
+        return "pipe"
+    if len(_CELLS_BY_SPACE.findall(s.rstrip("|"))) >= 2:
+        return "space"
+    return "line"
+
+
+def split_line(start: int, line: str, layout: str) -> list[Cell]:
+    """The cells of one line in a layout; offsets into the text (the line starts at `start`)."""
+    if layout in ("tab", "pipe"):
+        sep = "\t" if layout == "tab" else "|"
+        body_start, body_end = 0, len(line)
+        if layout == "pipe":
+            s = line.strip()
+            body_start = line.index(s[0]) + (1 if s.startswith("|") else 0)
+            body_end = line.rindex(s[-1]) + 1 - (1 if s.endswith("|") and len(s) > 1 else 0)
+        cells, pos = [], body_start
+        for piece in line[body_start:body_end].split(sep):
+            cells.append(_cell(start + pos, piece))
+            pos += len(piece) + 1
+        return cells
+    if layout == "space":
+        return [Cell(start + m.start(), start + m.end(), m.group()) for m in _CELLS_BY_SPACE.finditer(line.rstrip("| \t"))]
+    return [_cell(start, line.rstrip().removesuffix("|"))]
+
+
+def _cell(start: int, piece: str) -> Cell:
+    lead = len(piece) - len(piece.lstrip())
+    text = piece.strip()
+    return Cell(start + lead, start + lead + len(text), text)
+
+
+def cut_glued(cell: Cell) -> list[Cell]:
+    """A cell of glued header words cut after each word: 指标名称计量单位年初指标值… ->
+    指标名称 | 计量单位 | 年初指标值 …; the text between two words belongs to the second."""
+    out, pos = [], 0
+    for m in vocabulary()["glued_header"].finditer(cell.text):
+        if m.end() <= pos:
+            continue
+        out.append(Cell(cell.start + pos, cell.start + m.end(), cell.text[pos:m.end()]))
+        pos = m.end()
+    if pos < len(cell.text):
+        out.append(Cell(cell.start + pos, cell.end, cell.text[pos:]))
+    return out
+
+
+# ---------------------------------------------------------------- glued rows
+
+_EDGE_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+# A glued 分值得分 pair or a total is a few characters: a longer run of digits is no cell.
+MAX_PAIR_CHARS = 9
+# A header has at most this many columns (a run of header words beyond it is no header).
+MAX_HEADER_CELLS = 16
+# A row of the one-cell-per-line layout names at most this many levels before its name.
+MAX_LEVEL_CELLS = 3
+
+
+def trailing_number(text: str) -> int | None:
+    """Where the number that ends `text` starts (`…15次44` -> the index of `44`), or None;
+    read back from the end over at most MAX_PAIR_CHARS characters, so linear in nothing but them."""
+    k = len(text)
+    while k > 0 and len(text) - k < MAX_PAIR_CHARS + 1 and (text[k - 1].isdigit() or text[k - 1] == "."):
+        k -= 1
+    run = text[k:]
+    if not run or len(run) > MAX_PAIR_CHARS or (k > 0 and (text[k - 1].isdigit() or text[k - 1] == ".")):
+        return None
+    return k if _EDGE_NUMBER.fullmatch(run) else None
+
+
+def weight_and_score(digits: str) -> tuple[str, str] | None:
+    """`108.5` -> (10, 8.5); `1010` -> (10, 10); `53` -> (5, 3): the split of a glued 分值得分
+    pair with no leading zero, a weight of at most 100 and the score not above it."""
+    best = None
+    if len(digits) > MAX_PAIR_CHARS:
+        return None
+    for k in range(1, len(digits)):
+        w, s = digits[:k], digits[k:]
+        if not _EDGE_NUMBER.fullmatch(w) or not _EDGE_NUMBER.fullmatch(s):
+            continue
+        if (len(w) > 1 and w[0] == "0" and w[1] != ".") or (len(s) > 1 and s[0] == "0" and s[1] != "."):
+            continue
+        if float(w) > 100 or float(s) > float(w):
+            continue
+        gap = float(w) - float(s)
+        if best is None or gap < best[0]:
+            best = (gap, w, s)
+    return (best[1], best[2]) if best else None
+
+
+def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
+    """A glued indicator row cut into the header's columns (name, unit, kind, target,
+    actual, weight, score), or None when the line is not one: the 定量/定性 word marks
+    the end of the name and unit; the unit, written again after the target and the
+    actual, marks their ends; the digits left are the weight and the score."""
+    text = cell.text
+    kind = vocabulary()["kind_words"].search(text)
+    if kind is None or "name" not in roles:
+        return None
+    head, tail = text[:kind.start()], text[kind.end():]
+    unit = ""
+    for k in range(min(len(head) - 1, 6), 0, -1):
+        suffix = head[-k:]
+        if regex.match(r"^\D{0,6}?\d+(?:\.\d+)?" + regex.escape(suffix), tail):
+            unit = suffix
+            break
+    name = head[: len(head) - len(unit)]
+    pair_at = trailing_number(tail)
+    if not name or pair_at is None:
+        return None
+    values = tail[:pair_at]
+    pieces: list[str]
+    if unit and values.count(unit) >= 2:
+        first = values.index(unit) + len(unit)
+        pieces = [values[:first], values[first:]]
+    elif unit and values.endswith(unit):
+        pieces = [values, ""]
+    else:
+        half = len(values) // 2
+        pieces = [values[:half], values[half:]] if len(values) % 2 == 0 and values[:half] == values[half:] else [values, ""]
+    ws = weight_and_score(tail[pair_at:])
+    if ws is None:
+        return None
+    texts = {"name": name, "unit": unit, "op": kind.group(), "target": pieces[0], "actual": pieces[1],
+             "weight": ws[0], "score": ws[1]}
+    out, pos = [], 0
+    for role in roles:
+        piece = texts.pop(role, "") if role else ""
+        at = text.find(piece, pos) if piece else pos
+        at = pos if at < 0 else at
+        out.append(Cell(cell.start + at, cell.start + at + len(piece), piece))
+        pos = at + len(piece)
+    return out
+
+
+# ---------------------------------------------------------------- tables
+
+Line = tuple[int, int, str]
+
+
+def read_tables(text: str, start: int, end: int) -> list[Table]:
+    """The indicator tables of text[start:end], in order."""
+    all_lines = list(lines(text[start:end], start))
+    tables: list[Table] = []
+    i = 0
+    while i < len(all_lines):
+        found = _header_at(all_lines, i)
+        if found is None:
+            i += 1
+            continue
+        table, i = found
+        i = _BODY[table.layout](text, all_lines, i, table)
+        if table.rows:
+            table.end = table.rows[-1].end
+        tables.append(table)
+    return tables
+
+
+def _header_at(all_lines: list[Line], i: int) -> tuple[Table, int] | None:
+    s, e, line = all_lines[i]
+    if not line.strip():
+        return None
+    layout = layout_of(line)
+    if layout != "line":
+        roles = header_roles(split_line(s, line, layout))
+        return (Table(layout, roles, s, e), i + 1) if roles else None
+    cell = split_line(s, line, "line")[0]
+    if cell_role(cell.text):
+        cells, j = [], i
+        while j < len(all_lines) and j - i < MAX_HEADER_CELLS and layout_of(all_lines[j][2]) == "line":
+            c = split_line(all_lines[j][0], all_lines[j][2], "line")[0]
+            if not cell_role(c.text):
+                break
+            cells.append(c)
+            j += 1
+        roles = header_roles(cells)
+        return (Table("line", roles, s, all_lines[j - 1][1]), j) if roles else None
+    roles = header_roles(cut_glued(cell))
+    return (Table("glued", roles, s, e), i + 1) if roles else None
+
+
+def _skippable(line: str) -> bool:
+    return not line.strip() or bool(_PAGE_NUMBER.match(line))
+
+
+def _row_is_open(row: Row) -> bool:
+    """A row that so far holds no value after its name (its name continues on the next line)."""
+    cells = [c for c in row.cells if not c.blank]
+    while cells and is_level(cells[0].text):
+        cells.pop(0)
+    return len(cells) <= 1
+
+
+def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:
+    """Append a continuation line's cells to the row it continues (the first to its last cell)."""
+    cells = list(cells)
+    last = max((k for k, c in enumerate(prev.cells) if not c.blank), default=len(prev.cells) - 1)
+    if cells and not cells[0].blank:
+        first, joined = prev.cells[last], cells.pop(0)
+        prev.cells[last] = Cell(first.start, joined.end, text_of(first.start, joined.end))
+        prev.cells = prev.cells[: last + 1] + cells
+    elif cells:
+        prev.cells = prev.cells[: last + 1] + cells[1:]
+    prev.end = end
+
+
+def _next_line(all_lines: list[Line], j: int, keep: Any) -> str | None:
+    """The first line from index j on that `keep` accepts."""
+    return next((ln for _, _, ln in islice(all_lines, j, None) if keep(ln)), None)
+
+
+def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
+    """Rows of a tab, pipe or space table: one a line; a line of another layout continues the row above."""
+    def source_of(a: int, b: int) -> str:
+        return text[a:b]
+
+    while j < len(all_lines):
+        s, e, line = all_lines[j]
+        if _skippable(line):
+            j += 1
+            continue
+        layout = layout_of(line)
+        if layout == table.layout == "space":
+            cells = split_line(s, line, layout)
+            if heading_at(line) or header_roles(cells) is not None:
+                return j
+            if _SENTENCE_END.search(line.strip()) and not any(_numeric(c.text) for c in cells):
+                return j
+            table.rows.append(Row(cells, s, e))
+            j += 1
+            continue
+        if layout == table.layout:
+            cells = split_line(s, line, layout)
+            if all(c.blank for c in cells):
+                j += 1
+                continue
+            roles = header_roles(cells)
+            if roles is not None:
+                if roles != table.roles:
+                    return j
+                j += 1  # the header repeated after a page break
+                continue
+            if table.rows and _row_is_open(table.rows[-1]) and not cells[0].blank and not is_level(cells[0].text):
+                _join(source_of, table.rows[-1], cells, e)
+            else:
+                table.rows.append(Row(cells, s, e))
+            j += 1
+            continue
+        # a line of another layout: a continuation of the row above, or the end of the table
+        if table.layout in ("pipe", "space") or not table.rows or heading_at(line):
+            return j
+        prev = table.rows[-1]
+        nxt = _next_line(all_lines, j + 1, lambda ln: not _skippable(ln))
+        continues = _row_is_open(prev) or (nxt is not None and layout_of(nxt) == table.layout
+                                           and header_roles(split_line(0, nxt, table.layout)) is None)
+        if not continues:
+            return j
+        _join(source_of, prev, [_cell(s, line)], e)
+        j += 1
+    return j
+
+
+def _line_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
+    """Rows of a one-cell-per-line table. Cells come one a line; a row is its level cells,
+    its name, then one cell per value column; the reason column is taken when the next
+    cell reads as a sentence (or a lone `|` ends the row)."""
+    stream: list[Cell | None] = []  # None: a row break
+    while j < len(all_lines):
+        s, e, line = all_lines[j]
+        if not line.strip() or _MARKED_PAGE_NUMBER.match(line):
+            if not line.strip():
+                nxt = _next_line(all_lines, j + 1, str.strip)
+                if nxt is None or layout_of(nxt) != "line":
+                    break
+            j += 1
+            continue
+        if layout_of(line) != "line" or heading_at(line):
+            break
+        if _header_at(all_lines, j) is not None:
+            break
+        stripped = line.strip()
+        stream.append(None if stripped == "|" else split_line(s, line, "line")[0])
+        j += 1
+    needed = len([r for r in table.value_roles if r not in ("reason", "op", "unit")])
+    row: list[Cell] = []
+    named = 0  # cells of the row after its levels: the name, then the values
+
+    def close() -> None:
+        nonlocal named
+        if row:
+            table.rows.append(Row(list(row), row[0].start, row[-1].end))
+            row.clear()
+        named = 0
+
+    for cell in stream:
+        if cell is None:
+            close()
+            continue
+        level = is_level(cell.text)
+        if not named:
+            if is_total(cell.text) or (level and len(row) >= MAX_LEVEL_CELLS):
+                close()
+            row.append(cell)
+            named += not level
+            continue
+        if level and named > needed:
+            close()
+        elif named > needed:  # name and every value read: a reason, or the next row's name
+            if "reason" in table.value_roles and _SENTENCE_MARK.search(cell.text):
+                row.append(cell)
+                close()
+                continue
+            close()
+        row.append(cell)
+        named += not (level and named == 0)
+    close()
+    return j
+
+
+def _glued_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
+    while j < len(all_lines):
+        s, e, line = all_lines[j]
+        if _skippable(line):
+            j += 1
+            continue
+        if layout_of(line) != "line":
+            return j
+        cell = split_line(s, line, "line")[0]
+        if is_total(cell.text):
+            number_at = trailing_number(cell.text)
+            label_end = number_at if number_at is not None else len(cell.text)
+            table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),
+                                   Cell(cell.start + label_end, cell.end, cell.text[label_end:])], s, e))
+            return j + 1
+        cells = split_glued_row(cell, table.roles)
+        if cells is None:
+            return j
+        table.rows.append(Row(cells, s, e))
+        j += 1
+    return j
+
+
+_BODY = {"tab": _grid_body, "pipe": _grid_body, "space": _grid_body, "line": _line_body, "glued": _glued_body}
+
+
+# ---------------------------------------------------------------- levels and numbers the reader needs
+
+@lru_cache(maxsize=1)
+def _levels() -> dict[str, Any]:
+    cfg = config("tables")
+    return {
+        "level0": set(cfg["level0"]),
+        "level1": set(cfg["level1"]),
+        "level2": set(cfg["level2"]),
+        "suffixes": tuple(cfg["level_suffixes"]),
+        "max": int(cfg["max_level_chars"]),
+        "weight": regex.compile(cfg["level_weight"]),
+    }
+
+
+def level_text(text: str) -> str:
+    """A level cell without its points: `项目决策（15分）` -> 项目决策."""
+    return _levels()["weight"].sub("", squash(text))
+
+
+def is_level(text: str) -> bool:
+    r = _levels()
+    s = level_text(text)
+    if s in r["level0"] or s in r["level1"] or s in r["level2"]:
+        return True
+    return 2 < len(s) <= r["max"] and s.endswith(r["suffixes"])
+
+
+def _numeric(text: str) -> bool:
+    return bool(_LEADING_DIGIT.match(fold_width(text.strip()))) and len(text.strip()) <= 16
+
+
+# ---------------------------------------------------------------- numeric grids
+
+_GRID_CELL = regex.compile(r"^[-—–+]*[\d.,]*\d[\d.,]*[%％]?$|^[-—–_/]+$")
+_GLUED_GRID = regex.compile(r"[\d.,%％—–-]{6,}$")
+
+
+def _grid_cell(text: str) -> bool:
+    s = text.strip().rstrip("|").strip()
+    return len(s) <= 16 and bool(_GRID_CELL.match(s))
+
+
+def grid_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Source offsets of the lines of text[start:end] that are rows of a numeric grid: a
+    label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
+    2,120.00 …`, glued `其中：财政拨款586.00612.40…`), or, one cell a line, a number next
+    to another number. Their figures are table cells, not narrative."""
+    out: list[tuple[int, int]] = []
+    single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
+    for s, e, line in lines(text[start:end], start):
+        if _skippable(line) and not line.strip().isdigit():
+            continue
+        layout = layout_of(line)
+        if layout == "line":
+            numeric = _grid_cell(line)
+            single.append((s, e, numeric))
+            if not numeric and _GLUED_GRID.search(line.strip()) and not _SENTENCE_MARK.search(line):
+                out.append((s, e))
+            continue
+        cells = [c for c in split_line(s, line, layout) if c.text]
+        values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
+        if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
+            out.append((s, e))
+    for k, (s, e, numeric) in enumerate(single):
+        beside = [single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)]
+        if numeric and any(beside):
+            out.append((s, e))
+    return sorted(out)
+
+
+# ---------------------------------------------------------------- every cell, for forms
+
+def form_cells(text: str, start: int, end: int) -> list[Cell]:
+    """Every cell of text[start:end] in reading order, whatever the layout; a glued line
+    of form words is cut at them (项目名称农村公路日常养护主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+    out: list[Cell] = []
+    for s, _e, line in lines(text[start:end], start):
+        if _skippable(line):
+            continue
+        layout = layout_of(line)
+        for cell in split_line(s, line, layout):
+            if not cell.text:
+                continue
+            out.extend([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))
+    return out
+
+
+def _cut_form_words(cell: Cell) -> Iterator[Cell]:
+    """A cell cut before and after each form label it holds (a label glued to its value)."""
+    pattern = form_labels()
+    pos = 0
+    for m in pattern.finditer(cell.text):
+        if m.start() > pos:
+            yield _cell(cell.start + pos, cell.text[pos:m.start()])
+        yield Cell(cell.start + m.start(), cell.start + m.end(), m.group())
+        pos = m.end()
+    if pos < len(cell.text):
+        rest = _cell(cell.start + pos, cell.text[pos:])
+        if rest.text:
+            yield rest
+
+
+@lru_cache(maxsize=1)
+def form_labels() -> Any:
+    """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
+    cfg = config("forms")
+    words = [w for key in ("project", "org", "supervisor", "self_score", "execution_rate", "money_row",
+                           "money_label") for w in cfg[key]]
+    words += [w for ws in cfg["money_columns"].values() for w in ws]
+    return guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?[:：]?" % alternation(words))
