@@ -184,8 +184,10 @@ def test_docx_members_together_past_the_limit_are_refused(tmp_path):
 
 # --- PDF ------------------------------------------------------------------------------------
 
-def _pdf_with_stream(path: Path, inflated: int) -> Path:
-    content = zlib.compress(b"0" * inflated, 9)
+def _pdf_with_stream(path: Path, inflated: int, layers: int = 1) -> Path:
+    content = b"0" * inflated
+    for _ in range(layers):
+        content = zlib.compress(content, 9)
     body = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
             b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
             b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
@@ -202,6 +204,13 @@ def test_pdf_stream_bomb_is_refused(tmp_path):
     with pytest.raises(InputError, match="a PDF stream at byte .* would unpack to over 1,000,000 bytes") as caught:
         load_document(path, max_bytes=1_000_000)
     assert caught.value.path == str(path)
+
+
+def test_pdf_stream_bomb_inside_a_stream_is_refused(tmp_path):
+    path = _pdf_with_stream(tmp_path / "nested.pdf", 50_000_000, layers=2)  # /FlateDecode twice: 50 MB in 1 KB
+    assert path.stat().st_size < 2_000
+    with pytest.raises(InputError, match="a PDF stream at byte .* would unpack to over 1,000,000 bytes"):
+        load_document(path, max_bytes=1_000_000)
 
 
 def test_pdf_stream_within_the_limit_is_read_as_usual(tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from typing import Callable, Iterable, Iterator
 
 import regex
 
@@ -28,6 +29,7 @@ ZIP_TOTAL_FACTOR = 2
 # HTML's table model treats a colspan over 1000 as 1000; Word tables have at most 63 columns.
 MAX_SPAN = 1000
 _INFLATE_PIECE = 1 << 20
+_LAYERS = 3  # Flate inside Flate counted this deep
 _STREAM = regex.compile(rb"stream\r?\n")
 
 
@@ -55,30 +57,56 @@ def check_zip(data: bytes, name: str, max_bytes: int) -> None:
 def check_pdf_streams(data: bytes, name: str, max_bytes: int) -> None:
     """Refuse a PDF with a stream that inflates past `max_bytes`. Every stream that
     starts as zlib data is inflated in pieces of a megabyte and only counted, so the
-    check costs time linear in what the streams hold, and a megabyte of memory."""
+    check costs time linear in what the streams hold, and a megabyte of memory; Flate
+    inside Flate (`/Filter [/FlateDecode /FlateDecode]`) is counted to its last layer."""
     for found in _STREAM.finditer(data):
         start = found.end()
         if data[start:start + 1] != b"\x78":  # not a zlib header: not a Flate stream
             continue
-        inflater = zlib.decompressobj()
-        size = 0
-        piece = data[start:start + _INFLATE_PIECE]
-        offset = start + len(piece)
-        try:
-            while piece:
-                size += len(inflater.decompress(piece, _INFLATE_PIECE))
-                while inflater.unconsumed_tail:
-                    size += len(inflater.decompress(inflater.unconsumed_tail, _INFLATE_PIECE))
-                    if size > max_bytes:
-                        break
-                if size > max_bytes or inflater.eof:
-                    break
-                piece = data[offset:offset + _INFLATE_PIECE]
-                offset += len(piece)
-        except zlib.error:
-            continue  # damaged or not Flate after all: pdfminer says what it makes of it
+        size = _inflated_size(lambda: _pieces(data, start), max_bytes)
         if size > max_bytes:
             raise InputError(name, errors.EXPANDS.format(part=f"a PDF stream at byte {start}", limit=max_bytes))
+
+
+def _pieces(data: bytes, start: int) -> Iterator[bytes]:
+    for offset in range(start, len(data), _INFLATE_PIECE):
+        yield data[offset:offset + _INFLATE_PIECE]
+
+
+def _inflate(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """zlib data in pieces -> what it inflates to, in pieces of at most a megabyte."""
+    inflater = zlib.decompressobj()
+    for piece in pieces:
+        out = inflater.decompress(piece, _INFLATE_PIECE)
+        while True:
+            if out:
+                yield out
+            if not inflater.unconsumed_tail:
+                break
+            out = inflater.decompress(inflater.unconsumed_tail, _INFLATE_PIECE)
+        if inflater.eof:
+            return
+
+
+def _inflated_size(pieces: Callable[[], Iterable[bytes]], limit: int, layers: int = _LAYERS) -> int:
+    """How much the zlib data `pieces()` gives inflates to (counting stops past
+    `limit`); where that is zlib data itself, the larger of it and what it inflates to."""
+    size = 0
+    try:
+        inflated = _inflate(pieces())
+        first = next(inflated, b"")
+        if layers > 1 and first[:1] == b"\x78":
+            inner = _inflated_size(lambda: _inflate(pieces()), limit, layers - 1)
+            if inner > limit:
+                return inner
+        size = len(first)
+        for out in inflated:
+            size += len(out)
+            if size > limit:
+                break
+    except zlib.error:
+        pass  # damaged, or not Flate after all: pdfminer says what it makes of it
+    return size
 
 
 class TextBudget:
