@@ -100,6 +100,8 @@ STORE_WAITING = "{path}: another jixiao is writing to this store; waiting for it
 STORE_WRITER_BUSY = "another jixiao is writing to this store and has not finished in {seconds:g} s; try again later"
 WORKER_LOST = ("its worker process died twice while reading it ({reason}: killed by the system, out of memory?); "
                "the other documents go on")
+DASK_RETRIES = ("note: {scheduler} sends a task whose worker died to up to {tries} workers in turn before jixiao "
+                "tries its documents once more alone; start it with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=0")
 NOT_JSON = "line {line}: not JSON: {reason}"
 NO_GOLD = "no gold files (*.jsonl) in this folder"
 NO_DEFAULT_GOLD = "no gold folder given and corpus/gold not found here; pass --gold DIR"

@@ -12,6 +12,7 @@ earlier one), so memory follows the largest documents, not the corpus.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -192,6 +193,10 @@ def _file_size(path: Path) -> int:
         return 0
 
 
+def _allowed_failures(dask_scheduler: Any) -> int:
+    return dask_scheduler.allowed_failures
+
+
 def default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -259,6 +264,9 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
     cluster = None
     if scheduler:
         client = Client(scheduler)
+        allowed = client.run_on_scheduler(_allowed_failures)
+        if allowed:
+            print(errors.DASK_RETRIES.format(scheduler=scheduler, tries=allowed + 1), file=sys.stderr, flush=True)
     else:
         os.environ[PARENT_ENV] = str(os.getpid())  # for the workers it starts (and restarts), until it closes
         # a task whose worker dies is not sent to another (the default tries 3 more, and a

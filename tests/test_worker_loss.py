@@ -124,3 +124,11 @@ def test_workers_end_with_their_ingest(tmp_path, engine):
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
+
+
+def test_an_external_scheduler_that_retries_dead_workers_tasks_is_named(tmp_path, folder, capsys):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        _ingest(tmp_path, folder, engine="dask", scheduler=cluster.scheduler_address)
+    assert (f"note: {cluster.scheduler_address} sends a task whose worker died to up to 4 workers in turn"
+            in capsys.readouterr().err)
