@@ -2,6 +2,8 @@
 
     kb = pipeline.KnowledgeBase("jixiao.db")
     kb.facts().query("road == 'G569'")
+    kb.projects()              # one row per project or road across reports
+    kb.timeline("G569")        # its figures by year: actual, plan, cumulative, with sentences
 """
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import errors
+from . import entities, errors
 from .store import DEFAULT_DB, TABLES, Store
+from .summary import timeline
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
 
@@ -31,6 +34,42 @@ class KnowledgeBase:
         return pd.read_sql_query(
             "SELECT facts.*, documents.doc AS doc FROM facts JOIN documents ON documents.id = facts.document_id"
             " ORDER BY facts.id", self.store.conn)
+
+    def projects(self) -> pd.DataFrame:
+        """One row per project or road (pipeline/entities.py): id, kind, key, name, road,
+        its aliases (as one string, " | " between them), facts and reports it has."""
+        return pd.read_sql_query(
+            "SELECT entities.id, entities.kind, entities.key, entities.name, entities.road,"
+            " (SELECT group_concat(alias, ' | ') FROM entity_aliases WHERE entity_id = entities.id) AS aliases,"
+            " COUNT(facts.id) AS facts, COUNT(DISTINCT facts.document_id || '/' || facts.report) AS reports"
+            " FROM entities LEFT JOIN facts ON facts.entity_id = entities.id"
+            " GROUP BY entities.id ORDER BY entities.kind, entities.road, entities.key", self.store.conn)
+
+    def entity_facts(self, name: str) -> pd.DataFrame:
+        """Facts about a project or road named any way it was written: a route code or a
+        route in words (G569, 国道209线: every fact on that road), a project's name with or
+        without its route, in either script."""
+        folded = entities.fold(name)
+        code = entities.road_code(name)
+        conditions, params = [], []
+        if code and entities.project_key(name) == "":
+            conditions.append("facts.road = ? OR facts.entity_id IN (SELECT id FROM entities WHERE road = ?)")
+            params += [code, code]
+        else:
+            conditions.append("facts.entity_id IN (SELECT entity_id FROM entity_aliases WHERE alias IN (?, ?))")
+            params += [folded, entities.project_key(name)]
+        return pd.read_sql_query(
+            "SELECT facts.*, documents.doc AS doc FROM facts JOIN documents ON documents.id = facts.document_id"
+            f" WHERE {conditions[0]} ORDER BY facts.document_id, facts.mention_start", self.store.conn, params=params)
+
+    def timeline(self, name: str) -> pd.DataFrame:
+        """The figures of a project or road by year (pipeline.summary.timeline): year, column
+        (actual / plan / cumulative), predicate, value, unit, doc, offsets and sentence."""
+        facts = self.entity_facts(name)
+        rows = timeline(facts.astype(object).where(facts.notna(), None).to_dict("records"))  # NaN -> None
+        columns = ["year", "column", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
+                   "subject", "doc", "mention_start", "mention_end", "sentence"]
+        return pd.DataFrame(rows, columns=columns)
 
     def mentions(self) -> pd.DataFrame:
         return self.table("mentions")

@@ -1,37 +1,65 @@
 """Link each quantity in the narrative to what it is about: facts (schema section 4).
 
 For a quantity in a sentence, by clause (rules and words in models/predicates.yaml):
-- predicate: the attribute it measures (资金到位率, 设计周期) or the nearest verb
-  before it (完成投资, 到位), else the first after it (列入), else the sentence's last;
-- subject, first found of: what a forward verb points at (…用于治超站日常支出); a
-  project or road named earlier in the clause; the noun phrase between the verb and
-  the quantity (投入日常养护资金4230万元); the noun phrase right after a measure
-  (280公里自然村(组)通硬化路); the subject of the previous quantity in the clause;
-  the project the sentence opened with; the report's project (money and rates only).
+- subject, first found of: the item a list's 分别 gives it (A、B分别完成X和Y); what a
+  forward verb points at (…用于治超站日常支出); a project named in its clause; the
+  sentence's topic (a project or a reference back, 该项目/项目/该工程, opening a
+  clause with a figure: later figures of the sentence are about it too); the noun
+  phrase between the verb and the quantity (投入日常养护资金4230万元), or before the
+  verb (青岚县完成投资4.1亿元), a route in it kept whole (国道319线路面中修); the noun
+  phrase right after a measure (280公里自然村(组)通硬化路); the subject of the
+  previous figure of the sentence; the report's project (money and rates only);
+- predicate: the attribute it measures (优良中等路率达到) or the governing verb, with
+  what stands between them and the quantity when that is not the subject (完成路基工程);
+- part_of: the total of a 其中… breakdown (the last figure of the same unit before it,
+  in the sentence or the paragraph's sentence before; a list running on over ；) or
+  of 在48亿元中…; a funding-source part keeps the total's subject;
+- basis (actual/plan/estimate) and scope (period/cumulative/change) from cue words,
+  a part taking its total's unless it has its own; period from a DATE before it in
+  the sentence.
+
+Work per quantity is bounded (a window of WINDOW characters before it, bisection
+over the sentence's clauses, names and dates), so a long line without a stop takes
+linear time. Subjects and predicates are spans of the text, given as written (a
+Traditional-script report gives Traditional subjects).
 """
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol, Sequence, Union
 
 import regex
 
+from .entities import Entity, entity_of
+from .errors import ModelError
 from .extract import Analysis
 from .recognize.mention import Mention, json_value
 from .recognize.names import rules as name_rules
 from .recognize.patterns import alternation, compiled_patterns
 from .resolve.references import road_from_match
 from .resources import lookup
-from .segment import bounded_spans, pos_tagger
+from .segment import pos_tagger
 
 FACT_TYPES = ("MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION")
 # Facts whose subject can fall back to the report's project: the money trail and rates.
 REPORT_LEVEL_TYPES = ("MONEY", "PERCENT")
 # Counts and lengths are written before what they measure (3座危桥, 280公里自然村通硬化路).
 MEASURE_FIRST_TYPES = ("COUNT", "LENGTH")
+# Quantities that add up, so can be parts of a total.
+ADDITIVE_TYPES = ("MONEY", "LENGTH", "COUNT")
+# Characters before a quantity that its subject and predicate are looked for in.
+WINDOW = 80
+# A sentence longer than this is quoted by the window around the figure (a line without stops).
+MAX_SENTENCE = 600
+BASES = ("actual", "plan", "estimate")
+SCOPES = ("period", "cumulative", "change")
 _WHITESPACE = regex.compile(r"\s+")
+_ASCII_BRACKETS = str.maketrans("（）", "()")
+
+Span = tuple[int, int]
+Subject = Union[Span, str]  # a span of the analysed text, or a name given as a string
 
 
 class ReportInfo(Protocol):
@@ -54,9 +82,19 @@ class Fact:
     org: str | None
     year: int | None
     sentence: str
+    basis: str = "actual"
+    scope: str = "period"
+    period: str | None = None
+    part_of: tuple[int, int] | None = None  # source offsets of the total's mention
+    is_project: bool = False  # the subject is a named project (or the report's), not a measure
+    roads: tuple[str, ...] = ()  # every route named in the figure's clause (县道X018线、乡道Y211线等预防性养护)
+
+    @property
+    def entity(self) -> Entity | None:
+        return entity_of(self.subject, self.road, self.is_project)
 
     def record(self) -> dict[str, Any]:
-        return {
+        rec = {
             "kind": "fact",
             "doc": self.doc,
             "report": self.report,
@@ -70,7 +108,19 @@ class Fact:
             "year": self.year,
             "sentence": self.sentence,
             "type": self.mention.type,
+            "basis": self.basis,
+            "scope": self.scope,
+            "period": self.period,
+            "part_of": list(self.part_of) if self.part_of else None,
+            "roads": list(self.roads),
         }
+        entity = self.entity
+        rec["entity"] = entity.key if entity else None
+        rec["entity_kind"] = entity.kind if entity else None
+        for key in ("low", "high", "hedge"):  # a range or a hedged figure (schema 1a)
+            if key in self.mention.extra:
+                rec[key] = json_value(self.mention.extra[key])
+        return rec
 
 
 @dataclass(frozen=True)
@@ -78,38 +128,107 @@ class LinkRules:
     trail_verbs: "regex.Pattern[str]"
     verbs: "regex.Pattern[str]"
     forward: tuple[str, ...]
-    attributes: dict[str, "regex.Pattern[str]"]
+    attribute_endings: dict[str, tuple[str, ...]]
+    attribute_links: "regex.Pattern[str]"
     generic: frozenset[str]
     clause: "regex.Pattern[str]"
     sentence: "regex.Pattern[str]"
     phrase_ends: frozenset[str]
     phrase_stop_tags: frozenset[str]
     conjunctions: tuple[str, ...]
+    references: "regex.Pattern[str]"
+    openers: "regex.Pattern[str]"
+    distributive: "regex.Pattern[str]"
+    list_trailers: "regex.Pattern[str]"
+    list_separators: "regex.Pattern[str]"
+    part_cues: "regex.Pattern[str]"
+    funding_sources: tuple[str, ...]
+    respondents: frozenset[str]
+    estimate: "regex.Pattern[str]"
+    plan: "regex.Pattern[str]"
+    plan_sentence: "regex.Pattern[str]"
+    plan_after: tuple[str, ...]
+    measured_against: "regex.Pattern[str]"
+    cumulative: "regex.Pattern[str]"
+    as_of: "regex.Pattern[str]"
+    change: "regex.Pattern[str]"
+    period_cues: "regex.Pattern[str]"
+    change_units: frozenset[str]
+    date_not_period_after: tuple[str, ...]
+    fixed_terms: "regex.Pattern[str]"
+    head_nouns: frozenset[str]
+    table_words: "regex.Pattern[str]"
+    project_rates: tuple[str, ...]
+
+
+def _words_of(spec: dict[str, Any], key: str) -> list[str]:
+    """A list of words from predicates.yaml, checked: fail fast naming the file and key."""
+    value = spec.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w for w in value):
+        raise ModelError("predicates.yaml", f"{key!r} must be a non-empty list of words")
+    return value
+
+
+def _any(words: Sequence[str]) -> "regex.Pattern[str]":
+    return regex.compile(alternation(sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
 def link_rules() -> LinkRules:
     spec = lookup("predicates")
-    links = alternation(spec["attribute_links"])
+    w = lambda key: _words_of(spec, key)  # noqa: E731 - a local shorthand
+    measured = spec.get("measured_against")
+    if not isinstance(measured, str):
+        raise ModelError("predicates.yaml", "'measured_against' must be a pattern")
+    references = w("references")
+    not_before = alternation(w("reference_not_before"))
     return LinkRules(
-        trail_verbs=regex.compile(alternation(spec["trail_verbs"])),
-        verbs=regex.compile(alternation(spec["verbs"])),
-        forward=tuple(sorted(spec["forward_verbs"], key=len, reverse=True)),
-        attributes={
-            label: regex.compile(rf"(?P<attr>\p{{Han}}{{1,12}}?{alternation(ends)})(?:{links})?$")
-            for label, ends in spec["attribute_endings"].items()
-        },
-        generic=frozenset(spec["generic_subjects"]),
+        trail_verbs=regex.compile(alternation(w("trail_verbs"))),
+        verbs=regex.compile(alternation(w("verbs"))),
+        forward=tuple(sorted(w("forward_verbs"), key=len, reverse=True)),
+        attribute_endings={label: tuple(ends) for label, ends in spec["attribute_endings"].items()},
+        attribute_links=regex.compile(rf"(?:{alternation(w('attribute_links'))})+$"),
+        generic=frozenset(w("generic_subjects")),
         clause=regex.compile("[" + regex.escape(spec["clause_marks"]) + "]"),
         sentence=regex.compile(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
-        phrase_ends=frozenset(spec["phrase_ends"]),
-        phrase_stop_tags=frozenset(spec["phrase_stop_tags"]),
-        conjunctions=tuple(spec["conjunctions"]),
+        phrase_ends=frozenset(w("phrase_ends")),
+        phrase_stop_tags=frozenset(w("phrase_stop_tags")),
+        conjunctions=tuple(w("conjunctions")),
+        references=regex.compile(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
+        openers=regex.compile(rf"[\s,，、:：]*(?:{alternation(w('clause_openers'))})?[\s,，、:：]*"),
+        distributive=_any(w("distributive")),
+        list_trailers=regex.compile(rf"(?:{alternation(w('list_trailers'))}|[\s,，])+$"),
+        list_separators=_any(w("list_separators")),
+        part_cues=_any(w("part_cues")),
+        funding_sources=tuple(w("funding_sources")),
+        respondents=frozenset(w("respondents")),
+        estimate=_any(w("estimate_cues")),
+        plan=_any(w("plan_cues")),
+        plan_sentence=_any(w("plan_sentence_cues")),
+        plan_after=tuple(w("plan_after_cues")),
+        measured_against=regex.compile(measured),
+        cumulative=_any(w("cumulative_cues")),
+        as_of=_any(w("as_of_cues")),
+        change=regex.compile(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
+        period_cues=_any(w("period_cues")),
+        change_units=frozenset(w("change_units")),
+        date_not_period_after=tuple(w("date_not_period_after")),
+        fixed_terms=_any(w("fixed_terms")),
+        head_nouns=frozenset(w("head_nouns")),
+        table_words=_any(w("table_words")),
+        project_rates=tuple(w("project_rates")),
     )
 
 
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
-_NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\d]")
+_NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
+_WORDS = regex.compile(r"\p{Han}")
+_CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
+# Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
+_SHARE = "占"  # a share of the figure before (占65.94%)
+_RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
+_FROM_LEVEL = regex.compile(r"由,+$")
+_SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
 
 @lru_cache(maxsize=16384)
@@ -134,30 +253,71 @@ def _word_ok(word: str) -> bool:
     if _NOT_IN_PHRASE.search(word):
         return False
     tag = pos_tagger().word_tag_tab.get(word, "x")
-    return word in name_rules().name_words or tag not in link_rules().phrase_stop_tags
+    rules = link_rules()
+    return word in name_rules().name_words or word in rules.head_nouns or tag not in rules.phrase_stop_tags
+
+
+def _tokens(text: str, start: int, end: int, atoms: Sequence[Span]) -> list[tuple[int, int, bool]]:
+    """Words of text[start:end] as (start, end, is_name): the names in `atoms` (routes,
+    projects) are one word each."""
+    out: list[tuple[int, int, bool]] = []
+    pos = start
+    for a_start, a_end in atoms:
+        if a_end <= start or a_start >= end or a_start < pos:
+            continue
+        for word in _words(text[pos:a_start]):
+            out.append((pos, pos + len(word), False))
+            pos += len(word)
+        out.append((a_start, min(a_end, end), True))
+        pos = min(a_end, end)
+    for word in _words(text[pos:end]):
+        out.append((pos, pos + len(word), False))
+        pos += len(word)
+    return out
+
+
+def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
+    """Start of the noun phrase that ends text[start:end] (== end when there is none).
+    A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
+    kept = end
+    pending = False  # section parts seen since the last word kept: kept only if a route leads them
+    for s, e, is_name in reversed(_tokens(text, start, end, atoms)):
+        word = text[s:e]
+        if is_name:
+            kept, pending = s, False
+        elif not pending and _word_ok(word):
+            kept = s
+        elif _SECTION_PART.fullmatch(word) or (pending and _word_ok(word)):
+            pending = True
+        else:
+            break
+    return kept
+
+
+def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: LinkRules, skip_verb: bool = True) -> Span:
+    """The leading noun phrase of text[start:end], after one leading verb (提前两年实现…目标)."""
+    if skip_verb:
+        lead = rules.verbs.match(text, start, end)
+        if lead:
+            start = lead.end()
+    stop = start
+    for s, e, is_name in _tokens(text, start, end, atoms):
+        word = text[s:e]
+        if not is_name and (word in rules.phrase_ends or not _word_ok(word)):
+            break
+        stop = e
+    return start, stop
 
 
 def noun_phrase_before(text: str) -> str:
     """The trailing run of words of `text` that can stand in a noun phrase."""
-    kept: list[str] = []
-    for word in reversed(_words(text)):
-        if not _word_ok(word):
-            break
-        kept.append(word)
-    return "".join(reversed(kept))
+    return text[_np_start(text, 0, len(text), ()):]
 
 
 def noun_phrase_after(text: str, rules: LinkRules) -> str:
-    """The leading noun phrase of `text`, after one leading verb (提前两年实现…目标)."""
-    lead = rules.verbs.match(text)
-    if lead:
-        text = text[lead.end():]
-    kept: list[str] = []
-    for word in _words(text):
-        if word in rules.phrase_ends or not _word_ok(word):
-            break
-        kept.append(word)
-    return "".join(kept)
+    """The leading noun phrase of `text`, after one leading verb."""
+    s, e = _np_after(text, 0, len(text), (), rules)
+    return text[s:e]
 
 
 def _specific(phrase: str, rules: LinkRules) -> bool:
@@ -190,8 +350,8 @@ class _Reports:
 
 
 def _masked_text(text: str, masks: list[Mention]) -> str:
-    """`text` with every character of the masks (dates, organisations, document numbers)
-    turned into a comma, made once per document."""
+    """`text` with every character of the masks (dates, organisations, document numbers,
+    quantities) turned into a comma, made once per document."""
     pieces: list[str] = []
     pos = 0
     for start, end in sorted((m.start, m.end) for m in masks):
@@ -205,148 +365,611 @@ def _masked_text(text: str, masks: list[Mention]) -> str:
     return "".join(pieces)
 
 
-def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = ()) -> list[Fact]:
-    rules = link_rules()
-    text = analysis.norm.text
-    quantities = [m for m in analysis.mentions if m.type in FACT_TYPES]
-    projects = sorted((m for m in analysis.mentions if m.type == "PROJECT"), key=lambda m: m.start)
-    project_starts = [p.start for p in projects]
-    masked = _masked_text(text, [m for m in analysis.mentions if m.type in ("DATE", "ORG", "DOCNO")])
-    report_index = _Reports(reports)
-    facts: list[Fact] = []
-    qi = 0
-    for ss, se in bounded_spans(rules.sentence.finditer(text)):  # work per sentence stays bounded
-        if ss == se:
-            continue
-        in_sentence = []
-        while qi < len(quantities) and quantities[qi].start < se:
-            if quantities[qi].start >= ss:
-                in_sentence.append(quantities[qi])
-            qi += 1
-        if not in_sentence:
-            continue
-        line_start = text.rfind("\n", 0, ss) + 1
-        line_end = text.find("\n", ss)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
-        if "\t" in line or line.lstrip().startswith("|"):
-            continue  # table rows are indicators, not narrative
-        sentence_projects = projects[bisect_left(project_starts, ss):bisect_left(project_starts, se)]
-        facts.extend(_link_sentence(analysis, doc_id, report_index, (ss, se), in_sentence, sentence_projects,
-                                    masked, rules))
-    return facts
+class _Sorted:
+    """Mentions in order of start, with their starts for bisection."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.items = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.items]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        return self.items[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
-def _link_sentence(analysis: Analysis, doc_id: str, reports: _Reports, span: tuple[int, int],
-                   quantities: list[Mention], sentence_projects: list[Mention], masked: str,
-                   rules: LinkRules) -> list[Fact]:
-    text = analysis.norm.text
-    ss, se = span
-    cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)] + [se]
-    source_span = analysis.norm.to_source(ss, se)
-    sentence = _squash(analysis.norm.source[source_span[0]:source_span[1]])
-    last_predicate: str | None = None
-    previous: tuple[int, str] | None = None  # (end, subject) of the previous quantity
-    facts: list[Fact] = []
-    for q in quantities:
-        cs = max(c for c in cuts if c <= q.start)
-        ce = min(c for c in cuts if c > q.start)
-        before = _masked(masked, cs, q.start, [p for p in quantities if p.end <= q.start])
-        after = text[q.end:ce]
+@dataclass
+class _Paragraph:
+    """What a paragraph (a line) carries from sentence to sentence."""
 
-        predicate = None
-        attribute = rules.attributes.get(q.type)
-        match = attribute.search(before) if attribute else None
-        if match:
-            predicate = match.group("attr")
-        verb_before = _governing_verb(before, rules)
-        listed = last_predicate is not None and before.rstrip(",").endswith(rules.conjunctions)
-        if listed:
-            verb_before = None  # the next item of a list: its verb is the list's
-        predicate = predicate or (verb_before.group() if verb_before else None) or last_predicate
-        if predicate is None:
-            verb_after = rules.verbs.search(after)
-            predicate = verb_after.group() if verb_after else None
-        last_predicate = predicate or last_predicate
+    line_start: int = -1
+    referent: Subject | None = None  # the project named last
+    last_total: dict[str, tuple[Mention, Subject | None, str, str]] | None = None  # unit -> total
+    open_part: tuple[Mention, Subject | None, str, str] | None = None  # a 其中 list running on over ；
 
-        subject = _subject(text, q, cs, ce, before, after, verb_before, match, previous, sentence_projects, rules)
-        source_q = analysis.norm.to_source(q.start, q.end)
-        report = reports.at(source_q[0])
-        if subject is None:
-            if q.type not in REPORT_LEVEL_TYPES and not match:
+
+class _Linker:
+    def __init__(self, analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo],
+                 table_regions: Sequence[tuple[int, int]]):
+        self.rules = link_rules()
+        self.analysis = analysis
+        self.norm = analysis.norm
+        self.text = analysis.norm.text
+        self.doc_id = doc_id
+        self.reports = _Reports(reports)
+        self.quantities = sorted((m for m in analysis.mentions if m.type in FACT_TYPES), key=lambda m: m.start)
+        self.names = _Sorted([m for m in analysis.mentions if m.type in ("PROJECT", "ROAD")])
+        self.projects = _Sorted([m for m in analysis.mentions if m.type == "PROJECT"])
+        self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
+        self.masked = _masked_text(self.text, [m for m in analysis.mentions
+                                               if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
+        regions = sorted((int(s), int(e)) for s, e in table_regions)
+        self.region_starts = [s for s, _e in regions]
+        self.region_ends = [e for _s, e in regions]
+        self.project_as_written: dict[int, str | None] = {}
+        # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
+        self.line_breaks = [m.start() for m in regex.finditer("\n", analysis.source)]
+
+    # --- where the text is narrative ---------------------------------------------------
+    def in_table(self, source_pos: int) -> bool:
+        k = bisect_right(self.region_starts, source_pos) - 1
+        return k >= 0 and source_pos < self.region_ends[k]
+
+    # --- output as written ------------------------------------------------------------
+    def written(self, span: Span) -> str:
+        s, e = self.norm.to_source(*span)
+        return _squash(self.analysis.source[s:e])
+
+    def report_project(self, report: ReportInfo | None) -> str | None:
+        """The report's project as the document writes it (the report gives it in Simplified script)."""
+        if report is None or not report.project:
+            return None
+        key = id(report)
+        if key not in self.project_as_written:
+            at = self.norm.source.find(report.project, report.start, report.end)
+            self.project_as_written[key] = (_squash(self.analysis.source[at:at + len(report.project)]) if at >= 0
+                                            else report.project)
+        return self.project_as_written[key]
+
+    def subject_text(self, subject: Subject) -> str:
+        """As written, whitespace removed, brackets ASCII (schema section 4)."""
+        text = subject if isinstance(subject, str) else self.written(subject)
+        return text.translate(_ASCII_BRACKETS)
+
+    # --- the document -----------------------------------------------------------------
+    def link(self) -> list[Fact]:
+        facts: list[Fact] = []
+        qi = 0
+        paragraph = _Paragraph()
+        text = self.text
+        for sent in self.rules.sentence.finditer(text):
+            ss, se = sent.span()
+            if ss == se:
                 continue
-            subject = report.project if report and report.project else None
+            line_start = text.rfind("\n", 0, ss) + 1
+            if line_start != paragraph.line_start:
+                paragraph = _Paragraph(line_start)
+            in_sentence = []
+            while qi < len(self.quantities) and self.quantities[qi].start < se:
+                if self.quantities[qi].start >= ss:
+                    in_sentence.append(self.quantities[qi])
+                qi += 1
+            if in_sentence:
+                facts.extend(self.sentence(ss, se, in_sentence, paragraph))
+            projects = self.projects.within(ss, se)
+            if projects:
+                paragraph.referent = (projects[-1].start, projects[-1].end)
+            if not text[ss:se].rstrip().endswith((";", "；")):
+                paragraph.open_part = None
+        return facts
+
+    # --- one sentence -----------------------------------------------------------------
+    def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
+        rules, text, masked = self.rules, self.text, self.masked
+        # clause marks, not a thousands separator (1,268万吨)
+        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
+                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
+        source_span = self.norm.to_source(ss, se)
+        whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
+        q_starts = [q.start for q in quantities]
+        if not _WORDS.search(self.masked, ss, se):
+            return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
+        table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
+        glued = sum(1 for a, b in zip(quantities, quantities[1:])  # target and actual cells side by side
+                    if a.unit == b.unit and _CELL_GAP.fullmatch(text, a.end, b.start))
+        if table_words >= 2 or glued >= 2 or (table_words and glued):
+            # an indicator table run together (指标名称…数量指标…, 3座3座88…≥30公里32.6公里77):
+            # its cells are indicator records, not narrative
+            return []
+        plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
+        parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
+        topic: Subject | None = None
+        items: list[Subject] | None = None
+        last_predicate: Span | None = None
+        previous: Subject | None = None
+        opened: Subject | None = None  # a project opening an earlier clause (…枢纽主体工程完工，累计完成投资3.6亿元)
+        opened_clause = 0
+        totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
+        inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
+        facts: list[Fact] = []
+        for k, q in enumerate(quantities):
+            source_q = self.norm.to_source(q.start, q.end)
+            ci = bisect_right(cuts, q.start) - 1
+            cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
+            ws = max(cs, q.start - WINDOW)
+            opening = max(masked.rfind("(", ws, q.start), masked.rfind("（", ws, q.start))
+            if opening >= 0 and masked.find(")", opening, q.start) < 0 and masked.find("）", opening, q.start) < 0:
+                ws = cs = opening + 1  # (完成年度投资1.2亿元): a figure of its own inside the bracket
+            before = masked[ws:q.start]
+            # the names near the figure (bounded: a long line without stops stays linear)
+            names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
+            atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
+                           + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
+            project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
+                {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
+            report = self.reports.at(source_q[0])
+
+            # the clause's head: a project or a reference back opens it
+            head = self._head(ss, cs, q.start, paragraph, report)
+            if head is not None:
+                topic = head
+            while opened_clause < ci:  # clauses without figures before this one: their heads
+                earlier = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
+                opened = opened or earlier
+                opened_clause += 1
+
+            # predicate: an attribute, else the verb
+            attribute = self._attribute(ws, q, before)
+            verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
+            verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
+            listed = last_predicate is not None and before.rstrip(",").endswith(rules.conjunctions)
+            if listed:
+                verb_span = None  # the next item of a list: its verb is the list's
+
+            subject: Subject | None = None
+            predicate: Span | None = attribute
+            # 分别: the list before it gives each quantity its item
+            dist = rules.distributive.search(masked, ws, q.start)
+            if dist:
+                listed_here = quantities[bisect_left(q_starts, dist.end()):bisect_left(q_starts, ce)]
+                new_items = self._list_items(cuts, ci, dist.start(), names, rules)
+                if new_items and len(new_items) == len(listed_here):
+                    items = new_items
+                if items and len(items) == len(listed_here):
+                    subject = items[listed_here.index(q)]
             if subject is None:
+                subject = self._forward(q, ce, names)
+            # a list's item names its own project (其中国道319线东坪段62.8公里、G208岭口至东坪段48.5公里)
+            segment = max(cs, quantities[k - 1].end) if k and quantities[k - 1].end > cs else cs
+            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"]
+            np_span: Span | None = None
+            first_in_clause = segment == cs
+            if subject is None and own and (head is None or not first_in_clause or own[-1].start > cs + 2):
+                subject = (own[-1].start, own[-1].end)
+            if subject is None:
+                np_span = self._noun_phrase(q, ws, before, verb_span, attribute, atoms)
+                if attribute and any(e in masked[attribute[0]:attribute[1]] for e in rules.project_rates):
+                    np_span = _RESPONDENTS  # 满意度, 执行率: the evaluated project's
+                if not first_in_clause and np_span and np_span != _RESPONDENTS and segment <= np_span[0]:
+                    subject, np_span = np_span, None  # the next item of a list (…、乡道15.2公里)
+                elif head is not None or (topic is not None and not np_span):
+                    subject = topic
+                elif topic is not None and np_span and q.type in REPORT_LEVEL_TYPES + ("LENGTH",) and not own:
+                    subject = topic  # later clauses of a sentence about a project: the phrase is what was done
+                elif np_span == _RESPONDENTS:
+                    subject, np_span = self.report_project(report), None
+                elif np_span:
+                    subject = np_span
+                    np_span = None
+                if np_span == _RESPONDENTS:
+                    np_span = None
+            # parts of a total
+            part_total = self._part_total(q, ss, parts_at, totals, paragraph, inside_total)
+            if part_total is not None and subject is not None and not isinstance(subject, str):
+                end = self._trim(subject[0], q.start)
+                if masked[subject[0]:end].endswith(rules.funding_sources) and part_total[1] is not None:
+                    # a funding source: the total's subject, the source in the predicate
+                    np_span, subject, predicate, verb_span = (subject[0], end), part_total[1], None, None
+            if subject is None and previous is not None and q.type in REPORT_LEVEL_TYPES:
+                subject = previous
+            if subject is None and opened is not None:
+                subject = opened
+            if subject is None and q.type == "PERCENT" and attribute is None and ci > 0:
+                subject = self._clause_subject(cuts[ci - 1], cuts[ci] - 1)  # 完成公路货运量1,268万吨，同比增长8.6%
+            if subject is None and q.type in REPORT_LEVEL_TYPES and not self.report_project(report):
+                # a line of accounts with no project to fall back to (本年支出合计2,201.93万元)
+                end = self._trim(cs, q.start)
+                s0 = _np_start(masked, ws, end, atoms)
+                if self._subject_like(s0, end) and not rules.verbs.match(masked, s0, end):
+                    subject = (s0, end)
+            if subject is None and q.type in REPORT_LEVEL_TYPES:
+                subject = self.report_project(report)
+            if subject is None and attribute:
+                subject = self.report_project(report)
+
+            # the predicate, as a span of the text (never the subject itself)
+            if np_span and not isinstance(subject, str) and subject and np_span[0] < subject[1] and subject[0] < np_span[1]:
+                np_span = (subject[1], np_span[1]) if subject[1] < np_span[1] else None
+            if predicate is None and verb_span is not None:
+                end = np_span[1] if np_span and np_span[0] >= verb_span[1] else verb_span[1]
+                predicate = (verb_span[0], end)
+            if predicate is None and np_span:
+                predicate = np_span
+            if predicate is None and last_predicate is not None:
+                predicate = last_predicate
+            if predicate is None:
+                after = rules.verbs.search(text, q.end, ce)
+                predicate = after.span() if after else None
+            if predicate is not None:
+                last_predicate = predicate
+
+            is_total_inside = text[max(ss, q.start - 1):q.start] == "在" and text.startswith("中", q.end)
+            # cues of the whole figure: its clause, or the clause before (not across an opened bracket)
+            context = ws if ws > cuts[ci] else (cuts[ci - 1] if ci > 0 else cs)
+            if k and quantities[k - 1].end > context:
+                context = max(ws, quantities[k - 1].end)  # the clause before has a figure of its own: its cues are its
+            context = max(context, q.start - WINDOW)
+            basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
+            if basis == "actual" and q.op == ">=":
+                basis = "plan"  # 30公里以上, 不低于80%: a target
+            if basis == "actual" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE):
+                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's
+            scope = self._scope(q, context, before)
+            if part_total is not None:
+                basis = basis if basis != "actual" else part_total[2]
+                own_period = rules.period_cues.search(before)
+                scope = scope if scope != "period" or own_period else part_total[3]
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss)
+            if q.unit is not None:
+                entry = (q, subject, basis, scope)
+                if is_total_inside:
+                    inside_total = entry
+                if part_total is None or q.type not in ADDITIVE_TYPES:
+                    totals[q.unit] = entry
+            if is_total_inside or subject is None:
                 continue
+            previous = subject
+            subject_text = self.subject_text(subject)
+            if not subject_text:
+                continue
+            part_of = self.norm.to_source(part_total[0].start, part_total[0].end) if part_total else None
+            mention = Mention(q.type, source_q[0], source_q[1], self.analysis.source[source_q[0]:source_q[1]],
+                              q.value, q.unit, q.op, q.extra)
+            if self.in_table(source_q[0]):
+                continue
+            sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
+            plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
+            is_project = (isinstance(subject, str) or subject in project_spans)
+            roads = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
+                                        if m.type == "ROAD" and isinstance(m.value, str)))
+            facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
+                              self.written(predicate) if predicate else None, mention,
+                              report.org if report else None, report.year if report else None, sentence,
+                              basis, scope, period, part_of, is_project, roads))
+        if totals:
+            paragraph.last_total = totals
+        if parts_at and paragraph.open_part is None:
+            opened = [f for f in facts if f.part_of]
+            if opened:
+                total = next((t for t in totals.values()
+                              if self.norm.to_source(t[0].start, t[0].end) == opened[-1].part_of), None)
+                paragraph.open_part = total
+        return facts
+
+    def _window(self, q: Mention) -> str:
+        s, e = self.norm.to_source(max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2))
+        return _squash(self.analysis.source[s:e])
+
+    def _unmeasured(self, start: int, end: int) -> str:
+        """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
+        (一般公共预算) blanked, same length."""
+        blank = lambda m: "," * len(m.group())  # noqa: E731 - a local shorthand
+        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.masked[start:end]))
+
+    # --- subjects ---------------------------------------------------------------------
+    def _head(self, ss: int, cs: int, end: int, paragraph: _Paragraph, report: ReportInfo | None) -> Subject | None:
+        """A project, or a reference back, opening the clause [cs, end) of the sentence at ss."""
+        rules = self.rules
+        lead = rules.openers.match(self.masked, cs, end)
+        at = lead.end() if lead else cs
+        starts, items = self.projects.starts, self.projects.items
+        k = bisect_left(starts, at)
+        if k < len(items) and items[k].start == at and items[k].end <= end:
+            return (items[k].start, items[k].end)
+        if rules.references.match(self.masked, at, end):
+            k = bisect_right(starts, at) - 1
+            if k >= 0 and items[k].start >= ss and items[k].end <= at:
+                return (items[k].start, items[k].end)  # named earlier in the sentence
+            return paragraph.referent or self.report_project(report)
+        return None
+
+    def _forward(self, q: Mention, ce: int, names: list[Mention]) -> Subject | None:
+        text, rules = self.text, self.rules
+        after = text[q.end:min(ce, q.end + WINDOW)]
+        forward = after.lstrip()
+        for verb in rules.forward:
+            if forward.startswith(verb):
+                at = q.end + (len(after) - len(forward)) + len(verb)
+                ahead = [p for p in names if at <= p.start < ce and p.type == "PROJECT"]
+                if ahead:
+                    return (ahead[0].start, ahead[0].end)
+                s, e = _np_after(self.masked, at, min(ce, at + WINDOW), (), rules)
+                if _specific(text[s:e], rules):
+                    return (s, e)
+        return None
+
+    def _noun_phrase(self, q: Mention, ws: int, before: str, verb_span: Span | None, attribute: Span | None,
+                     atoms: list[Span]) -> Span | None:
+        """The noun phrase the quantity is about within its clause, or None."""
+        rules, masked = self.rules, self.masked
+        if attribute is not None:
+            s = _np_start(masked, ws, attribute[0], atoms)
+            phrase = masked[s:attribute[0]]
+            if phrase in rules.respondents:
+                return _RESPONDENTS  # 沿线群众满意度: about the evaluated project
+            if _specific(phrase, rules):
+                return (s, attribute[0])
+            if q.type != "LENGTH":
+                return None  # a rate or an amount with nothing named before it: the report's project's
+            # 小修保养里程1800公里: what the measure word follows is the subject
+            core = masked[attribute[0]:attribute[1]]
+            links = rules.attribute_links.search(core)
+            core = core[:links.start()] if links else core
+            ending = max((e for e in rules.attribute_endings[q.type] if core.endswith(e)), key=len, default="")
+            end = attribute[0] + len(core) - len(ending)
+            return (attribute[0], end) if self._subject_like(attribute[0], end) else None
+        verb_end = verb_span[1] if verb_span else ws
+        end = self._trim(verb_end, q.start)
+        s = _np_start(masked, verb_end, end, atoms)
+        between = (s, end) if self._subject_like(s, end) else None
+        after = None
+        if q.type != "PERCENT":
+            a = _np_after(masked, q.end, min(len(masked), q.end + WINDOW), (), rules)
+            if _specific(masked[a[0]:a[1]], rules):
+                after = a
+        if q.type in MEASURE_FIRST_TYPES and after:
+            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
+            head = _words(masked[after[0]:after[1]])[0]
+            return after if head not in rules.generic else None
+        if between:
+            return between
+        if verb_span is not None:
+            end = self._trim(ws, verb_span[0])
+            s = _np_start(masked, ws, end, atoms)
+            if self._subject_like(s, end):
+                return (s, end)  # 青岚县完成投资4.1亿元
+        return after
+
+    def _clause_subject(self, start: int, end: int) -> Span | None:
+        """What a clause without a figure is about: the phrase before its verb, else after it."""
+        start = max(start, end - WINDOW)
+        verb = _governing_verb(self.masked[start:end], self.rules)
+        if verb is None:
+            return None
+        v_start, v_end = start + verb.start(), start + verb.end()
+        end_before = self._trim(start, v_start)
+        s = _np_start(self.masked, start, end_before, ())
+        if self._subject_like(s, end_before):
+            return (s, end_before)
+        a = _np_after(self.masked, v_end, end, (), self.rules, skip_verb=False)
+        return a if self._subject_like(*a) else None
+
+    def _trim(self, start: int, end: int) -> int:
+        """`end` moved back over words that stand between a subject and its verb or figure
+        (共, 实际, 同比; 不低于, 达到)."""
+        links = self.rules.attribute_links.search(self.masked, start, end)
+        end = links.start() if links else end
+        trailer = self.rules.list_trailers.search(self.masked, start, end)
+        return trailer.start() if trailer else end
+
+    def _subject_like(self, start: int, end: int) -> bool:
+        phrase = self.masked[start:end]
+        rules = self.rules
+        if not _specific(phrase, rules) or rules.change.match(phrase):
+            return False
+        lead = rules.openers.match(phrase)
+        return lead is None or not lead.group()  # 二是…: a list item's opening, no subject
+
+    def _list_items(self, cuts: list[int], ci: int, at: int, names: list[Mention], rules: LinkRules) -> list[Subject]:
+        """The items of the list a 分别 at `at` distributes over: before it in its clause,
+        or in the clause before when it opens its own (拟分别新建…)."""
+        masked = self.masked
+        start = max(cuts[ci], at - WINDOW)
+        region = (start, at)
+        trimmed = rules.list_trailers.search(masked, *region)
+        end = trimmed.start() if trimmed else at
+        lead = rules.openers.match(masked, start, end)
+        start = lead.end() if lead else start
+        if end <= start and ci > 0:
+            start, end = max(cuts[ci - 1], cuts[ci] - WINDOW), cuts[ci] - 1
+        if end <= start:
+            return []
+        pieces: list[Span] = []
+        pos = start
+        for sep in rules.list_separators.finditer(masked, start, end):
+            pieces.append((pos, sep.start()))
+            pos = sep.end()
+        pieces.append((pos, end))
+        if len(pieces) < 2:
+            return []
+        spans = [(m.start, m.end) for m in names]
+        items: list[Subject] = []
+        for n, (s, e) in enumerate(pieces):
+            inside = [m for m in names if s <= m.start and m.end <= e and m.type == "PROJECT"]
+            if inside:
+                items.append((inside[0].start, inside[0].end))
+                continue
+            lead = rules.openers.match(masked, s, e)
+            s = lead.end() if lead else s
+            if n == len(pieces) - 1:
+                first = _np_after(masked, s, e, spans, rules, skip_verb=False)
+                if first[1] > first[0]:
+                    e = first[1]  # the last item ends where its clause goes on (…石梁段2个项目完成初步设计)
+            if not masked[s:e].strip(", "):
+                return []
+            items.append((s, e))
+        first_words = _words(masked[items[0][0]:items[0][1]]) if not isinstance(items[0], str) else ()
+        out: list[Subject] = [items[0]]
+        for item in items[1:]:
+            # 等级路里程及比例: a one-word item shares the first item's head (等级路比例)
+            word = masked[item[0]:item[1]] if not isinstance(item, str) else item
+            if len(first_words) > 1 and len(_words(word)) == 1 and not any(s[0] == item[0] for s in spans):
+                out.append("".join(first_words[:-1]) + word)
+            else:
+                out.append(item)
+        return out
+
+    def _attribute(self, ws: int, q: Mention, before: str) -> Span | None:
+        """The attribute phrase a rate or duration measures (优良中等路率达到), as a span."""
+        endings = self.rules.attribute_endings.get(q.type)
+        if not endings:
+            return None
+        links = self.rules.attribute_links.search(before)
+        core_end = links.start() if links else len(before)
+        # 比例由92.6%提高到97.1%: the second level is of the same attribute
+        level = _FROM_LEVEL.search(before, 0, core_end)
+        core_end = level.start() if level else core_end
+        core = before[:core_end]
+        words = _words(core)
+        if not words or not words[-1].endswith(endings):
+            if not any(core.endswith(e) for e in endings):
+                return None
+        # the ending's word, with the short words before it when it is short itself (优良中等路率)
+        pos = core_end
+        taken = 0
+        for i, word in enumerate(reversed(words)):
+            if i == 0:
+                pos -= len(word)
+                taken = len(word)
+                if taken >= 3:
+                    break
+                continue
+            if len(word) > 2 or not _word_ok(word) or taken + len(word) > 6:
+                break
+            pos -= len(word)
+            taken += len(word)
+        return (ws + pos, q.start if links is None else ws + len(before))
+
+    # --- parts, basis, scope, period --------------------------------------------------
+    def _part_total(self, q: Mention, ss: int, parts_at: list[int], totals, paragraph: _Paragraph,
+                    inside_total) -> tuple[Mention, Subject | None, str, str] | None:
+        if q.type not in ADDITIVE_TYPES:
+            return None
+        total = None
+        if inside_total is not None and inside_total[0].unit == q.unit:
+            total = inside_total
         else:
-            previous = (q.end, subject)
-        road = _road_in(subject)
-        mention = Mention(q.type, source_q[0], source_q[1], analysis.norm.source[source_q[0]:source_q[1]],
-                          q.value, q.unit, q.op, q.extra)
-        facts.append(Fact(doc_id, report.report if report else None, _squash(subject), road,
-                          predicate, mention, report.org if report else None, report.year if report else None, sentence))
-    return facts
+            cue = parts_at[:bisect_left(parts_at, q.start)][-1:]
+            if cue:
+                earlier = totals.get(q.unit)
+                if earlier is not None and earlier[0].end <= cue[-1]:
+                    total = earlier
+                elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
+                    total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
+            elif (paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit
+                  and _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules) is None):
+                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元)
+                total = paragraph.open_part
+        if total is None or total[0] is q:
+            return None
+        t, v = total[0].value, q.value
+        if t is not None and v is not None and v > t:
+            return None  # a part is not larger than its total
+        return total
+
+    def _basis(self, q: Mention, context: int, ws: int, cuts: list[int], plan_sentence: list[int],
+               attribute: Span | None) -> str:
+        rules = self.rules
+        if rules.estimate.search(self.masked, context, q.start):
+            return "estimate"
+        # a rate is measured (预算执行率96.04%): plan words inside its attribute do not count
+        local = self._unmeasured(ws, attribute[0] if attribute and q.type == "PERCENT" else q.start)
+        if rules.plan.search(local):
+            return "plan"
+        if self.text.startswith(rules.plan_after, q.end):
+            return "plan"
+        sentence_start = cuts[0]
+        if plan_sentence and plan_sentence[0] + sentence_start < q.start:
+            return "plan"
+        return "actual"
+
+    def _scope(self, q: Mention, context: int, before: str) -> str:
+        rules = self.rules
+        if q.unit in rules.change_units:
+            return "change"
+        # the words since the last figure, past a list's 和/、 (下降12.5%和20%: both changes)
+        pieces = [p for p in before[-24:].split(",") if p.strip() and p.strip() not in rules.conjunctions]
+        if pieces and rules.change.search(pieces[-1]):
+            return "change"
+        if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
+            return "cumulative"
+        if q.type == "PERCENT" and regex.search(r"完成(?:近|约|超过|超)?$", before):
+            return "cumulative"  # a works progress ratio (路基工程完成85%)
+        return "period"
+
+    def _period(self, q: Mention, ss: int) -> str | None:
+        """The value of the last DATE before the figure in its sentence, unless that date is
+        not the figure's period (2023年年初预算)."""
+        rules = self.rules
+        k = bisect_left(self.dates.starts, q.start) - 1
+        while k >= 0 and self.dates.items[k].end > q.start:
+            k -= 1
+        if k < 0 or self.dates.items[k].start < ss:
+            return None
+        d = self.dates.items[k]
+        if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
+            return None
+        date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
+        if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
+            return None
+        return d.value if isinstance(d.value, str) else None
+
+
+def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
+         table_regions: Sequence[tuple[int, int]] = ()) -> list[Fact]:
+    """The facts of a document's narrative, in order.
+
+    `reports` give each fact its report, organisation, year and (for report-level money
+    and rates) project; `table_regions` are half-open source offsets of tables, whose
+    quantities are indicator cells, not facts. Raises ModelError when predicates.yaml is bad.
+    """
+    return _Linker(analysis, doc_id, reports, table_regions).link()
 
 
 def _road_in(subject: str) -> str | None:
-    """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318)."""
+    """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318); None
+    when it names two routes (县道X012线、X015线中修工程)."""
     squashed = _squash(subject)
+    found: set[str] = set()
     for pattern in compiled_patterns()["ROAD"]:
         for match in pattern.finditer(squashed):
             road = road_from_match(match)
             if road:
-                return road.code
-    return None
+                found.add(road.code)
+    return found.pop() if len(found) == 1 else None
 
 
-def _masked(text: str, start: int, end: int, masks: list[Mention]) -> str:
-    """text[start:end] with `masks` blanked to commas (`text` comes with dates,
-    organisations and document numbers blanked already; the masks are the earlier
-    quantities of the sentence)."""
-    chars = list(text[start:end])
-    for m in masks:
-        for i in range(max(m.start, start), min(m.end, end)):
-            chars[i - start] = ","
-    return "".join(chars)
-
-
-def _governing_verb(before: str, rules: LinkRules) -> "regex.Match[str] | None":
+def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -> "regex.Match[str] | None":
     """The money-trail verb nearest the quantity, else the clause's first verb: verbs
-    later in the clause are mostly inside the noun phrase (实施养护维修工程627公里)."""
+    later in the clause are mostly inside the noun phrase (实施养护维修工程627公里). A verb
+    inside a fixed term (一般公共预算) or a name (`names`, offsets into `before`:
+    省道215…升级改造工程) is not one."""
+    fixed = [m.span() for m in rules.fixed_terms.finditer(before)] + list(names)
+
+    def free(m: "regex.Match[str]") -> bool:
+        return not any(s < m.end() and m.start() < e for s, e in fixed)
+
     trail = None
-    for trail in rules.trail_verbs.finditer(before):
-        pass
-    return trail or rules.verbs.search(before)
-
-
-def _subject(text: str, q: Mention, cs: int, ce: int, before: str, after: str, verb_before, attribute,
-             previous, sentence_projects: list[Mention], rules: LinkRules) -> str | None:
-    forward = after.lstrip()
-    for verb in rules.forward:
-        if forward.startswith(verb):
-            at = q.end + (len(after) - len(forward)) + len(verb)
-            ahead = [p for p in sentence_projects if at <= p.start < ce]  # [at, ce) lies in the sentence
-            if ahead:
-                return ahead[0].text
-            phrase = noun_phrase_after(text[at:ce], rules)
-            if _specific(phrase, rules):
-                return phrase
-    in_clause = [p for p in sentence_projects if cs <= p.start and p.end <= q.start]
-    if in_clause:
-        return in_clause[-1].text
-    if not attribute:
-        start = verb_before.end() if verb_before else 0
-        phrase_before = noun_phrase_before(before[start:])
-        phrase_after = noun_phrase_after(after, rules) if q.type != "PERCENT" else ""
-        if q.type in MEASURE_FIRST_TYPES and phrase_after:
-            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
-            head = _words(phrase_after)[0]
-            return phrase_after if _specific(phrase_after, rules) and head not in rules.generic else None
-        for phrase in (phrase_before, phrase_after):
-            if _specific(phrase, rules):
-                return phrase
-    if previous and previous[0] >= cs and not text[previous[0]:q.start].strip():
-        return previous[1]  # 59条377公里: a second measure of the same thing
-    opened = [p for p in sentence_projects if p.end <= q.start]
-    if opened:
-        return opened[0].text
-    return None
+    for m in rules.trail_verbs.finditer(before):
+        if free(m):
+            trail = m
+    if trail:
+        return trail
+    verbs = [m for m in rules.verbs.finditer(before) if free(m)]
+    if not verbs:
+        return None
+    links = rules.attribute_links.search(before)
+    last = verbs[-1]
+    if (len(verbs) > 1 and last.end() == (links.start() if links else len(before))
+            and last.group() not in name_rules().name_words
+            and pos_tagger().word_tag_tab.get(last.group()) != "vn"):  # 完成交通固定资产投资: 投资 is the object
+        return last  # 干线改造工程完成31.2亿元: the verb right before the figure (not a works noun: 日常养护)
+    return verbs[0]

@@ -221,16 +221,54 @@ class Store:
     def _put_facts(self, doc_id: int, facts: list[dict[str, Any]]) -> None:
         for f in facts:
             start, end = (f.get("mention") or [None, None])[:2]
+            part_start, part_end = (f.get("part_of") or [None, None])[:2]
             cur = self.conn.execute(
                 "INSERT INTO facts (document_id, report, type, subject, road, predicate, value, unit, mention_start,"
-                " mention_end, org, year, sentence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " mention_end, org, year, sentence, basis, scope, period, part_of_start, part_of_end, low, high,"
+                " hedge, roads, entity_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc_id, f.get("report"), f.get("type"), f.get("subject"), f.get("road"), f.get("predicate"),
-                 _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence")),
+                 _number(f.get("value")), f.get("unit"), start, end, f.get("org"), f.get("year"), f.get("sentence"),
+                 f.get("basis"), f.get("scope"), f.get("period"), part_start, part_end, _number(f.get("low")),
+                 _number(f.get("high")), f.get("hedge"),
+                 f",{','.join(f['roads'])}," if f.get("roads") else None, self._entity_id(f)),
             )
             self.conn.execute(
                 "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",
                 (cur.lastrowid, f.get("fts") or fact_words(f)),
             )
+
+    def _entity_id(self, fact: dict[str, Any]) -> int | None:
+        """The entity row of a fact's project or road (pipeline/entities.py), made on first
+        sight; a project written without its route joins the one project of that name on a route."""
+        from .entities import aliases, entity_of, fold
+
+        road = fact.get("road")
+        if fact.get("entity_kind") == "road" and road:
+            entity = entity_of(road, road, False)
+        elif fact.get("entity_kind") == "project" and fact.get("subject"):
+            entity = entity_of(fact["subject"], road, True)
+        elif fact.get("subject"):
+            # a subject not recognised as a project but written as one already stored is it
+            rows = self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ?",
+                                     (fold(fact["subject"]),)).fetchall()
+            return rows[0]["entity_id"] if len(rows) == 1 else None
+        else:
+            return None
+        if entity is None:
+            return None
+        rows = self.conn.execute("SELECT id, road FROM entities WHERE kind = ? AND key = ?",
+                                 (entity.kind, entity.key)).fetchall()
+        same = [r for r in rows if r["road"] == entity.road] or [r for r in rows if r["road"] is None or entity.road is None]
+        if same:
+            entity_id = same[0]["id"]
+            if entity.road and same[0]["road"] is None:
+                self.conn.execute("UPDATE entities SET road = ? WHERE id = ?", (entity.road, entity_id))
+        else:
+            entity_id = self.conn.execute("INSERT INTO entities (kind, key, name, road) VALUES (?,?,?,?)",
+                                          (entity.kind, entity.key, entity.name, entity.road)).lastrowid
+        self.conn.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
+                              [(entity_id, a) for a in aliases(entity.name)])
+        return entity_id
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
         for f in findings:

@@ -3,8 +3,11 @@ invested, built and completed, each figure with its source sentence; per report,
 the money trail, the self-score, the indicators that were missed and what the
 audit found (pipeline/audit.py), each finding with where its evidence is.
 
-Totals add only like with like (yuan with yuan, km with km) and count a figure
-once per report even when two sentences repeat it.
+Totals add only like with like: facts with the same unit, predicate, basis
+(actual/plan/estimate) and scope (period/cumulative/change); a figure restated (in
+one report, or in two reports of the same organisation and year) counts once, and a
+part never with its total. Each project or road gets a timeline (`timeline`): per
+year its actual, planned and cumulative figures, each with its sentence.
 """
 from __future__ import annotations
 
@@ -12,12 +15,18 @@ import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable
 
+from . import entities
 from .structure.reports import parse_report_ref, report_ref
 from .store import Store, Where, road_code
 
 MONEY_SCALES = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
+# Quantities whose figures add up; rates and percentage points never do.
+ADDITIVE_TYPES = ("MONEY", "LENGTH", "COUNT")
+# Timeline columns: (basis, scope) of the facts each holds.
+TIMELINE_COLUMNS = {"actual": (("actual",), "period"), "plan": (("plan", "estimate"), "period"),
+                    "cumulative": (("actual", "plan", "estimate"), "cumulative")}
 
 
 @dataclass(frozen=True)
@@ -56,45 +65,151 @@ def _plain(number: Decimal) -> str:
 
 
 def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
+    road = road_code(entities.road_code(request.road) or request.road) if request.road else None
+    project = request.project.replace(" ", "") if request.project else None
     where = (Where()
-             .add("facts.road = ?", road_code(request.road))
-             .like("facts.subject", request.project.replace(" ", "") if request.project else None)
+             .add("(facts.road = ? OR entities.road = ? OR facts.roads LIKE '%,' || ? || ',%')", road, repeat=3)
+             .add("(facts.subject LIKE ? OR facts.entity_id IN (SELECT entity_id FROM entity_aliases WHERE alias LIKE ?))",
+                  f"%{project}%" if project else None, repeat=2)
              .like("facts.org", request.org))
     where = request.report_where(where)
-    sql = ("SELECT facts.*, documents.doc AS doc, reports.id AS report_id FROM facts "
+    sql = ("SELECT facts.*, documents.doc AS doc, reports.id AS report_id, entities.name AS entity_name,"
+           " entities.road AS entity_road FROM facts "
            "JOIN documents ON documents.id = facts.document_id "
+           "LEFT JOIN entities ON entities.id = facts.entity_id "
            "LEFT JOIN reports ON reports.document_id = facts.document_id AND reports.report = facts.report "
            f"{where.sql()} ORDER BY facts.document_id, facts.mention_start")
     return [dict(r) for r in store.conn.execute(sql, where.params)]
 
 
-def subject_sections(facts: list[dict[str, Any]]) -> list[Section]:
-    """One section per subject: figures with their sentences, then like-unit totals."""
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _span(fact: dict[str, Any], field: str) -> tuple[Any, int, int] | None:
+    """(document, start, end) of a fact's mention or part_of, from a fact record
+    (`mention: [s, e]`, `doc`) or a stored row (`mention_start`, `document_id`)."""
+    document = fact.get("document_id", fact.get("doc"))
+    if isinstance(fact.get(field), (list, tuple)) and fact[field]:
+        return (document, fact[field][0], fact[field][1])
+    start, end = fact.get(f"{field}_start"), fact.get(f"{field}_end")
+    return (document, start, end) if start is not None else None
+
+
+def _figure_key(fact: dict[str, Any]) -> tuple:
+    """What makes two facts the same figure: who says it for which year, about what, how, how much."""
+    about = fact.get("entity_id") or fact.get("entity") or entities.fold(fact.get("subject") or "")
+    return (fact.get("org"), fact.get("year"), about, _squashed(fact.get("predicate")), fact.get("basis"),
+            fact.get("scope"), fact.get("period"), fact.get("value"), fact.get("unit"))
+
+
+def _squashed(text: str | None) -> str:
+    return "".join(text.split()) if isinstance(text, str) else ""
+
+
+def distinct_figures(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts with each figure once: a figure restated in one report, or in two reports of
+    the same organisation and year, keeps its first statement."""
+    seen: set[tuple] = set()
+    out = []
     for fact in facts:
-        groups[fact["subject"]].append(fact)
+        key = _figure_key(fact)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(fact)
+    return out
+
+
+def _without_parts(facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The facts less those that are parts of a total among them (never a part with its total)."""
+    present = {_span(f, "mention") for f in facts}
+    return [f for f in facts if _span(f, "part_of") not in present or _span(f, "part_of") is None]
+
+
+@dataclass(frozen=True)
+class Total:
+    predicate: str
+    unit: str
+    basis: str | None
+    scope: str | None
+    value: Decimal
+    count: int
+
+
+def totals(facts: Iterable[dict[str, Any]]) -> list[Total]:
+    """Sums of like with like: one per (predicate, unit, basis, scope) with more than one
+    distinct figure, parts left out where their total is there; changes and rates never add."""
+    groups: dict[tuple, list[Decimal]] = defaultdict(list)
+    for f in _without_parts(distinct_figures(facts)):
+        if f.get("value") is None or f.get("type") not in ADDITIVE_TYPES or f.get("scope") == "change":
+            continue
+        groups[(_squashed(f.get("predicate")), f.get("unit"), f.get("basis"), f.get("scope"))].append(
+            Decimal(str(f["value"])))
+    return [Total(p, u, b, s, sum(values, Decimal(0)), len(values))
+            for (p, u, b, s), values in groups.items() if len(values) > 1]
+
+
+def fact_year(fact: dict[str, Any]) -> int | None:
+    """The year a figure is for: its own period's first year, else its report's year."""
+    period = fact.get("period")
+    if isinstance(period, str) and period[:4].isdigit():
+        return int(period[:4])
+    return fact.get("year")
+
+
+def timeline(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A project's or road's figures by year: one row per figure in its column
+    (`actual`, `plan` — plans and estimates — or `cumulative`), each with its sentence
+    and offsets, ordered by year, column and position. Changes are left out; each
+    figure appears once (`distinct_figures`), a part only when its total is absent.
+
+    Rows: year, column, predicate, value, low, high, unit, basis, scope, period, subject,
+    doc, mention_start, mention_end, sentence. Works on fact records and stored rows alike.
+    """
+    rows = []
+    for f in _without_parts(distinct_figures(facts)):
+        column = next((name for name, (bases, scope) in TIMELINE_COLUMNS.items()
+                       if f.get("basis", "actual") in bases and f.get("scope", "period") == scope), None)
+        if column is None:
+            continue
+        span = _span(f, "mention")
+        rows.append({"year": fact_year(f), "column": column, "predicate": f.get("predicate"),
+                     "value": f.get("value"), "low": f.get("low"), "high": f.get("high"), "unit": f.get("unit"),
+                     "basis": f.get("basis"), "scope": f.get("scope"), "period": f.get("period"),
+                     "subject": f.get("subject"), "doc": f.get("doc"),
+                     "mention_start": span[1] if span else None, "mention_end": span[2] if span else None,
+                     "sentence": f.get("sentence")})
+    order = list(TIMELINE_COLUMNS)
+    rows.sort(key=lambda r: (r["year"] or 0, order.index(r["column"]), str(r["doc"]), r["mention_start"] or 0))
+    return rows
+
+
+def subject_sections(facts: list[dict[str, Any]]) -> list[Section]:
+    """One section per project or road (its entity across reports, else its subject):
+    figures with their sentences, the timeline by year, then totals of like with like."""
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for fact in facts:
+        groups[fact.get("entity_id") or fact["subject"]].append(fact)
     sections = []
-    for subject, group in groups.items():
-        section = Section(subject)
-        seen: set[tuple] = set()
-        totals: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
-        for f in group:
-            key = (f["document_id"], f["report"], f["predicate"], f["value"], f["unit"])
+    for group in groups.values():
+        section = Section(group[0].get("entity_name") or group[0]["subject"])
+        for f in distinct_figures(group):
             who = "，".join(str(x) for x in (f["org"], f["year"]) if x)
             figure = f"{f['predicate'] or ''} {format_quantity(f['value'], f['unit'])}".strip()
             where = f"{f['doc']}:{f['mention_start']}-{f['mention_end']}"
-            if key in seen:
-                continue  # the same figure restated in the same report
-            seen.add(key)
-            if f["value"] is not None and f["type"] in ("MONEY", "LENGTH", "COUNT"):
-                totals[(f["predicate"] or "", f["unit"])].append(Decimal(str(f["value"])))
             section.evidence.append((f"{figure}（{who}）" if who else figure, f"{f['sentence']} [{where}]"))
-        for (predicate, unit), values in totals.items():
-            if len(values) > 1:
-                label = f"合计 {predicate}".strip()
-                section.lines.append(f"{label}: {format_quantity(float(sum(values)), unit)}（{len(values)} 项）")
+        for row in timeline(group):
+            section.lines.append(f"{row['year'] or '—'} {TIMELINE_LABELS[row['column']]}: {row['predicate'] or ''} "
+                                 f"{format_quantity(row['value'], row['unit'])} [{row['doc']}:{row['mention_start']}-"
+                                 f"{row['mention_end']}]")
+        for total in totals(group):
+            label = f"合计 {total.predicate}".strip()
+            qualifier = "，".join(TOTAL_LABELS[x] for x in (total.basis, total.scope) if x in TOTAL_LABELS)
+            section.lines.append(f"{label}{f'（{qualifier}）' if qualifier else ''}: "
+                                 f"{format_quantity(float(total.value), total.unit)}（{total.count} 项）")
         sections.append(section)
     return sections
+
+
+TIMELINE_LABELS = {"actual": "实际", "plan": "计划", "cumulative": "累计"}
+TOTAL_LABELS = {"plan": "计划", "estimate": "预计", "cumulative": "累计"}
 
 
 def report_sections(store: Store, request: SummaryRequest) -> list[Section]:

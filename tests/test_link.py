@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from casetable import read_table
 from pipeline.extract import analyse
 from pipeline.link import link
 
@@ -33,7 +34,11 @@ CASES = [
 NO_FACT = [
     ("2023年度我局共有一个项目。", "一个"),
     ("重点围绕投入管理、产出、效果、满意度四个方面设计指标体系。", "四个"),
-    ("\t指标1:维修企业检查\t350 家\t338 家", "350 家"),  # a table row is an indicator, not narrative
+    # an indicator table whose cells lost their borders, and a cell on its own line
+    ("指标名称计量单位指标性质年初指标值全年完成值村道日常养护里程公里定量指标2150公里2086公里108.5", "2086公里"),
+    ("产出指标数量指标危桥改造数量3座3座88公路安全生命防护工程里程≥30公里32.6公里77", "32.6公里"),
+    ("危桥改造数量 3座 3座 8 8 公路安全生命防护工程里程 ≥30公里 32.6公里 7 7", "32.6公里"),
+    ("部门整体支出执行率|\n96.08%|", "96.08%"),
 ]
 
 
@@ -59,3 +64,45 @@ def test_fact(sentence, quantity, subject, predicate, road):
 @pytest.mark.parametrize("sentence,quantity", NO_FACT, ids=[c[1] for c in NO_FACT])
 def test_no_fact(sentence, quantity):
     assert quantity not in _facts(sentence)
+
+
+def test_a_table_row_read_by_structure_gives_no_fact():
+    # the table reader's regions (structure.table_regions): an indicator row, not narrative
+    text = "\t指标1:维修企业检查\t350 家\t338 家\n全年检查维修企业350家。"
+    row = (0, text.index("\n"))
+    facts = [f.mention.start for f in link(analyse(text), "case.txt", [REPORT], table_regions=[row])]
+    assert facts == [text.rindex("350家")]
+
+
+FACT_CASES = read_table("link_facts.tsv")
+
+
+def _check_subject(want: str, got: str) -> bool:
+    want, got = (x.replace("（", "(").replace("）", ")") for x in (want, got))
+    shorter, longer = sorted((want, got), key=len)
+    return shorter in longer and len(shorter) * 2 >= len(longer)
+
+
+@pytest.mark.parametrize("case", FACT_CASES, ids=[f"{c['line']}:{c['quantity']}" for c in FACT_CASES])
+def test_fact_case(case):
+    analysis = analyse(case["sentence"])
+    facts = {f.mention.text: f for f in link(analysis, "case.txt", [REPORT])}
+    assert case["quantity"] in facts, f"{case['table']}:{case['line']}: no fact for {case['quantity']}: {list(facts)}"
+    fact = facts[case["quantity"]]
+    where = f"{case['table']}:{case['line']} {fact}"
+    if case["subject"]:
+        assert _check_subject(case["subject"], fact.subject), where
+    if case["predicate"]:
+        assert fact.predicate and (case["predicate"] in fact.predicate or fact.predicate in case["predicate"]), where
+    for field in ("road", "basis", "scope"):
+        if case[field]:
+            assert getattr(fact, field) == (None if case[field] == "null" else case[field]), where
+    if case["period"] == "=DATE":
+        dates = [m.value for m in analysis.mentions if m.type == "DATE"]
+        assert dates and fact.period == dates[-1], where
+    elif case["period"]:
+        assert fact.period == (None if case["period"] == "null" else case["period"]), where
+    if case["part_of"] == "null":
+        assert fact.part_of is None, where
+    elif case["part_of"]:
+        assert fact.part_of and case["sentence"][fact.part_of[0]:fact.part_of[1]] == case["part_of"], where

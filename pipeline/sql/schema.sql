@@ -51,7 +51,29 @@ CREATE TABLE IF NOT EXISTS facts (
     report      INTEGER,
     type TEXT, subject TEXT, road TEXT, predicate TEXT,
     value REAL, unit TEXT, mention_start INTEGER, mention_end INTEGER,
-    org TEXT, year INTEGER, sentence TEXT
+    org TEXT, year INTEGER, sentence TEXT,
+    -- contract v2: actual/plan/estimate, period/cumulative/change, the figure's own period,
+    -- the total it is a part of (source offsets), a range's ends and a hedge word
+    basis TEXT, scope TEXT, period TEXT, part_of_start INTEGER, part_of_end INTEGER,
+    low REAL, high REAL, hedge TEXT,
+    roads TEXT,  -- every route named in the figure's clause, ",G569,S215," (a summary by road finds them)
+    entity_id INTEGER REFERENCES entities(id) ON DELETE SET NULL
+);
+
+-- Projects and roads across reports (pipeline/entities.py): one row per project (its name
+-- folded: script, whitespace, route code) or road (its code); every way it was written in aliases.
+CREATE TABLE IF NOT EXISTS entities (
+    id   INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,      -- 'project' or 'road'
+    key  TEXT NOT NULL,      -- folded name, or the route code
+    name TEXT NOT NULL,      -- as first written
+    road TEXT                -- the route code of a project on one route
+);
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    id        INTEGER PRIMARY KEY,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    alias     TEXT NOT NULL,  -- folded (pipeline.entities.fold)
+    UNIQUE (entity_id, alias)
 );
 
 -- What `jixiao audit` finds in a report: rule, severity, a line in Chinese and English, and the
@@ -71,6 +93,9 @@ CREATE INDEX IF NOT EXISTS indicators_document ON indicators(document_id, report
 CREATE INDEX IF NOT EXISTS facts_document ON facts(document_id, report);
 CREATE INDEX IF NOT EXISTS facts_road ON facts(road);
 CREATE INDEX IF NOT EXISTS facts_year ON facts(year);
+CREATE INDEX IF NOT EXISTS facts_entity ON facts(entity_id);
+CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
+CREATE INDEX IF NOT EXISTS entity_aliases_alias ON entity_aliases(alias);
 CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
 -- Full-text index of facts over jieba words (space-joined), so 武仙公路, 危桥, G569 match whole words.
