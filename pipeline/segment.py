@@ -26,7 +26,7 @@ import os
 import re
 from functools import lru_cache
 from itertools import compress
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
 import jieba
 import regex
@@ -167,24 +167,6 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
             yield pos, text[pos:cut]
             pos = cut
     yield pos, text[pos:]
-
-
-# A "sentence" without a stop (a line of amounts, a table flattened to one line) is read
-# in pieces of this many characters by whoever works per sentence: the linker reads each
-# quantity's clause and segments its window, which over an unbounded sentence costs the
-# square of its length. Real sentences are far shorter.
-MAX_SENTENCE = 500
-
-
-def bounded_spans(sentences: Iterable["re.Match[str]"], size: int = MAX_SENTENCE) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match, a longer one cut into pieces of `size` characters."""
-    for sentence in sentences:
-        start, end = sentence.span()
-        if end - start <= size:
-            yield start, end
-            continue
-        for cut in range(start, end, size):
-            yield cut, min(cut + size, end)
 
 
 def words(text: str) -> list[str]:

@@ -22,7 +22,6 @@ from pipeline.errors import InputError
 from pipeline.formats import html as html_format
 from pipeline.formats.limits import MAX_SPAN
 from pipeline.load import load_document
-from pipeline.segment import MAX_SENTENCE, bounded_spans
 
 # Below this many CPU seconds a run is noise: the larger run may take this much more.
 SLACK = 0.1
@@ -67,15 +66,6 @@ PIPELINE_CASES = [
 @pytest.mark.parametrize("make, size", PIPELINE_CASES)
 def test_whole_pipeline_is_linear(make, size):
     assert_linear(whole_pipeline, make, size)
-
-
-def test_long_sentences_are_read_in_bounded_pieces():
-    import re
-
-    spans = list(bounded_spans(re.finditer(r"[^。]+。?", "甲" * (3 * MAX_SENTENCE + 7) + "。乙。")))
-    assert spans[:4] == [(0, MAX_SENTENCE), (MAX_SENTENCE, 2 * MAX_SENTENCE), (2 * MAX_SENTENCE, 3 * MAX_SENTENCE),
-                         (3 * MAX_SENTENCE, 3 * MAX_SENTENCE + 8)]
-    assert spans[4] == (3 * MAX_SENTENCE + 8, 3 * MAX_SENTENCE + 10)
 
 
 def test_facts_of_a_sentence_without_a_stop_are_still_found():
