@@ -34,9 +34,14 @@ def cpu_seconds(work, *args) -> float:
 
 
 def assert_linear(work, make, size: int) -> None:
+    """Measured twice at most: on a machine shared with other work one measure can be
+    noise, but a quadratic stage (16 times the time) fails both."""
     process_text("2023年完成投资1万元。", "<warm-up>")
-    small = cpu_seconds(work, make(size))
-    large = cpu_seconds(work, make(4 * size))
+    for _attempt in range(2):
+        small = cpu_seconds(work, make(size))
+        large = cpu_seconds(work, make(4 * size))
+        if large <= 5 * small + SLACK:
+            return
     assert large <= 5 * small + SLACK, f"4x the input took {large:.2f} s against {small:.2f} s"
 
 
@@ -52,7 +57,7 @@ def _varied_amounts(n: int) -> str:
 PIPELINE_CASES = [
     pytest.param(lambda n: "1," * n, 5_000, id="1,1,1,..."),
     pytest.param(lambda n: "一" * n, 10_000, id="一一一..."),
-    pytest.param(lambda n: "东岭县交通运输局完成投资3.5亿元" * n, 500, id="one sentence of amounts, no stop"),
+    pytest.param(lambda n: "东岭县交通运输局完成投资3.5亿元" * n, 2_000, id="one sentence of amounts, no stop"),
     pytest.param(_varied_amounts, 500, id="one sentence of different amounts, no stop"),
     pytest.param(lambda n: "1万" * n, 5_000, id="1万1万..."),
     pytest.param(lambda n: "1%" * n, 2_000, id="1%1%..."),
