@@ -1,4 +1,5 @@
-"""Throughput of pipeline.extract against plain jieba segmentation of the same text.
+"""Throughput of the whole extraction (pipeline.process_text: mentions, reports,
+indicators, facts) against plain jieba segmentation of the same text.
 
     .venv/bin/python benchmarks/throughput.py [--mb 20] [--doc corpus/zhangye_transport_2023.txt] [--segmenters]
 
@@ -10,7 +11,7 @@ recognisers), so the figures are steady-state speed. KB is 1000 bytes of UTF-8.
 The two run copy by copy in turn and are timed in CPU seconds of this process, so a
 neighbour on the machine or a slow spell of the virtual machine falls on both alike
 (wall-clock figures here varied by a third from run to run). With --segmenters,
-extract runs once with each installed segmenter (jieba, jieba-fast, rjieba).
+process_text runs once with each installed segmenter (jieba, jieba-fast, rjieba).
 """
 from __future__ import annotations
 
@@ -68,14 +69,14 @@ def main() -> None:
     names = segment.available_segmenters() if args.segmenters else [segment.segmenter()]
     for name in names:
         segment.set_segmenter(name)
-        pipeline.extract(text)  # loads models/, the spaCy pipeline and this segmenter's dictionary
+        pipeline.process_text(text, args.doc.name)  # loads models/, spaCy and this segmenter's dictionary
     baseline_rss = peak_rss_mb()
 
     extracts = []
     for name in names:
         def extract(document: str, name: str = name) -> object:
             segment.set_segmenter(name)
-            return pipeline.extract(document)
+            return pipeline.process_text(document, args.doc.name)
         extracts.append(extract)
     jieba_seconds, *extract_seconds = timed_in_turn([segmenter.lcut, *extracts], documents)
 
@@ -83,7 +84,7 @@ def main() -> None:
     print(f"jieba.lcut                   {jieba_seconds:6.2f} CPU s  {total_kb / jieba_seconds:8.1f} KB/s")
     for name, seconds in zip(names, extract_seconds):
         goal = GOALS.get(name, "")
-        print(f"pipeline.extract, {name:<11}{seconds:6.2f} CPU s  {total_kb / seconds:8.1f} KB/s  "
+        print(f"process_text, {name:<15}{seconds:6.2f} CPU s  {total_kb / seconds:8.1f} KB/s  "
               f"{jieba_seconds / seconds:.2f}x plain jieba's throughput{goal}")
     print(f"peak memory (max RSS): {peak_rss_mb():.0f} MB; {baseline_rss:.0f} MB once everything was loaded")
 

@@ -26,7 +26,8 @@ from .resolve.numbers import parse_number
 from .resources import lookup
 from .structure._common import alternation, squash
 from .structure.reports import Report, report_ref
-from .structure.tables import Indicator, TotalRow, comparable, total_rows, unit_factors
+from .resolve.units import in_canonical, unit_of
+from .structure.tables import Indicator, TotalRow, total_rows
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -103,6 +104,9 @@ def rules_config() -> dict[str, Any]:
         "budget_words": tuple(cfg["budget_part"]["words"]),
         "budget_max": Decimal(str(cfg["budget_part"]["max_points"])),
         "self_score": regex.compile(cfg["self_score_pattern"]),
+        "budget_score": regex.compile(cfg["budget_part"]["score_pattern"]),
+        "full_score": Decimal(str(cfg["budget_part"]["full_score"])),
+        "total_words": tuple(lookup("structure.tables.total_words")),
         "rate_patterns": {name: regex.compile(r["pattern"]) for name, r in cfg["rates"].items()},
         "completion_re": regex.compile(cfg["completion"]["pattern"]),
         "completion_words": regex.compile(alternation(cfg["completion"]["words"])),
@@ -216,8 +220,31 @@ def _total_fits(total: Decimal, parts: Decimal, budget_part: bool) -> bool:
     return abs(gap) <= cfg["tol"]
 
 
+def _budget_points(view: ReportView) -> tuple[Decimal | None, Decimal | None]:
+    """(分值, 得分) of the budget-execution part of the total: the money row's columns
+    (年度资金总额 … 分值 执行率 得分), else a 预算执行率 row of the indicator table, else a
+    `预算执行率得分：9.7分` the report writes."""
+    rep = view.report
+    weight, score = _finite(rep.budget_weight), _finite(rep.budget_score)
+    if score is None:  # a label row of the indicator table (预算执行率 — — 100% 94.00% 10 9.4), no indicator
+        indicator_rows = {i.start for i in view.indicators} | {m.start for i in view.indicators for m in i.merged}
+        row = next((r for r in total_rows(rep.tables, rules_config()["budget_words"])
+                    if not r.label.startswith(rules_config()["total_words"]) and r.start not in indicator_rows), None)
+        if row is not None:
+            weight, score = _finite(row.weight), _finite(row.score)
+    if score is None:
+        m = rules_config()["budget_score"].search(view.source, rep.start, rep.end)
+        score = parse_number(m.group(1)) if m else None
+    return weight, score
+
+
 def total_mismatch(view: ReportView) -> Iterator[Finding]:
-    """Total rows (得分 and 分值) and the self score in the text against the sum of the indicators."""
+    """Total rows (得分 and 分值) and the self score in the text against the sum of the
+    indicators, plus the budget-execution part where the report gives it (the national
+    template scores budget execution outside the indicator table). Where the report does
+    not give that part, a total may exceed the indicators by up to `budget_part.max_points`
+    when a total row's label names it or the indicators' weights leave that many points
+    of the full score."""
     cfg = rules_config()
     scores = [_finite(i.score) for i in view.indicators if _finite(i.score) is not None]
     if not scores or len(scores) != len(view.indicators):
@@ -225,24 +252,39 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
     parts_score = sum(scores, Decimal(0))
     weights = [_finite(i.weight) for i in view.indicators if _finite(i.weight) is not None]
     parts_weight = sum(weights, Decimal(0)) if len(weights) == len(view.indicators) else None
-    budget_part = any(w in t.label for t in view.totals for w in cfg["budget_words"])
+    budget_weight, budget_score = _budget_points(view)
+    full = next((t.weight for t in view.totals if _finite(t.weight) is not None), cfg["full_score"])
+    left = full - parts_weight if parts_weight is not None else None
+    unknown_part = (any(w in t.label for t in view.totals for w in cfg["budget_words"])
+                    or (left is not None and 0 < left <= cfg["budget_max"] + cfg["tol"]))
+    score_open = budget_score is None and unknown_part
+    weight_open = budget_weight is None and unknown_part
+    if budget_score is not None:
+        parts_score += budget_score
+    if budget_weight is not None and parts_weight is not None:
+        parts_weight += budget_weight
 
-    def allowance() -> dict[str, str]:
+    def allowance(budget_part: bool, included: Decimal | None = None) -> dict[str, str]:
+        if included is not None:
+            return {"allowance_zh": f"（含预算执行率{_show(included)}分）",
+                    "allowance_en": f" ({_show(included)} for budget execution included)"}
         if not budget_part:
             return {"allowance_zh": "", "allowance_en": ""}
         return {"allowance_zh": f"（另计预算执行率得分至多{_show(cfg['budget_max'])}分）",
                 "allowance_en": f" (plus at most {_show(cfg['budget_max'])} for budget execution)"}
 
     for t in view.totals:
-        if _finite(t.score) is not None and not _total_fits(t.score, parts_score, budget_part):
+        if _finite(t.score) is not None and not _total_fits(t.score, parts_score, score_open):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分得分", "what_en": "total score of the table",
-                                                  "total": t.score, "parts": parts_score, **allowance()},
+                                                  "total": t.score, "parts": parts_score, **allowance(score_open, budget_score)},
                                [view.span(t.start, t.end)])
         if _finite(t.weight) is not None and parts_weight is not None and not _total_fits(t.weight, parts_weight,
-                                                                                          budget_part):
+                                                                                          weight_open):
             yield view.finding("total-mismatch", {"what_zh": "指标表总分值", "what_en": "total weight of the table",
-                                                  "total": t.weight, "parts": parts_weight, **allowance()},
+                                                  "total": t.weight, "parts": parts_weight,
+                                                  **allowance(weight_open, budget_weight)},
                                [view.span(t.start, t.end)])
+    budget_part = score_open
     rep = view.report
     for m in cfg["self_score"].finditer(view.source, rep.start, rep.end):
         if view.in_table(m.start()):
@@ -256,7 +298,7 @@ def total_mismatch(view: ReportView) -> Iterator[Finding]:
             }, [view.span(m.start(), m.end()), view.span(table_total.start, table_total.end)])
         if not _total_fits(stated, parts_score, budget_part):
             yield view.finding("total-mismatch", {"what_zh": "自评得分", "what_en": "self-assessed score",
-                                                  "total": stated, "parts": parts_score, **allowance()},
+                                                  "total": stated, "parts": parts_score, **allowance(budget_part, budget_score)},
                                [view.span(m.start(), m.end())])
         break
 
@@ -382,7 +424,7 @@ def _value_of(ind: Indicator, name: str) -> tuple[Any, str | None, str | None]:
 
 
 def _scaled(value: Any, unit: str | None) -> Any:
-    return comparable(value, unit)[0] if isinstance(value, Decimal) else value
+    return in_canonical(value, unit)[0] if isinstance(value, Decimal) else value
 
 
 def inconsistent_values(view: ReportView) -> Iterator[Finding]:
@@ -417,8 +459,8 @@ def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     if not isinstance(m.value, Decimal):
         return None
     if m.type == "MONEY":
-        canonical, scale = unit_factors().get(unit or "", (None, None))
-        return m.value / scale if canonical == "元" else None
+        money = unit_of(unit, "MONEY") if unit else None
+        return m.value / money.factor if money and money.canonical == "元" else None
     if m.type == "PERCENT":
         return m.value if unit == "%" else None
     return m.value if unit and m.unit == unit else None
@@ -620,7 +662,10 @@ def render_table(findings: Sequence[Finding]) -> str:
 
 
 def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | None], str] | None = None) -> str:
-    """Findings grouped by report, each with both explanations and its cited evidence."""
+    """Findings grouped by report, each with both explanations and its cited evidence; every
+    text from a document escaped (summary.markdown_text), so it stays text."""
+    from .summary import markdown_text as m
+
     titles = titles or {}
     out = ["# jixiao 审计 / audit", ""]
     if not findings:
@@ -631,8 +676,8 @@ def render_markdown(findings: Sequence[Finding], titles: dict[tuple[str, int | N
         if key != current:
             current = key
             title = titles.get(key)
-            out += ["", f"## {report_ref(f.doc, f.report)}" + (f" {title}" if title else ""), ""]
-        out.append(f"- **{f.severity}** `{f.rule}` {f.zh}  ")
-        out.append(f"  {f.en}  ")
-        out.append("  " + "；".join(f"「{_cite(e.text, 80)}」({e.start}–{e.end})" for e in f.evidence))
+            out += ["", f"## {m(report_ref(f.doc, f.report))}" + (f" {m(title)}" if title else ""), ""]
+        out.append(f"- **{f.severity}** `{f.rule}` {m(f.zh)}  ")
+        out.append(f"  {m(f.en)}  ")
+        out.append("  " + "；".join(f"「{m(_cite(e.text, 80))}」({e.start}–{e.end})" for e in f.evidence))
     return "\n".join(out).replace("\n\n\n", "\n\n")

@@ -10,6 +10,7 @@
     jixiao audit PATH…|--db FILE [--format table|json|md] [--rules R1,R2] [--recheck]
     jixiao summary [--road CODE | --project TEXT | --org TEXT | --report DOC#N | --list] [--format md|html] [-o FILE]
     jixiao export --format csv|parquet|xlsx [-o PATH] [--db FILE]
+    jixiao serve [--db FILE] [--port N] [--host ADDRESS]
 
 Records go to stdout (or -o FILE); errors, the progress bar and the closing
 `N documents, M failed` go to stderr. A bad input file is reported on one line and
@@ -18,7 +19,6 @@ the batch goes on; the exit status is 1 if any input failed.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import sqlite3
@@ -30,7 +30,7 @@ from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
-from . import __version__, errors
+from . import __version__, errors, spreadsheet
 from .errors import InputError, JixiaoError
 from .audit import audit, audit_stored, finding_order, render_markdown as render_findings_md, render_table, rule_ids, stored_findings
 from .evaluate import format_scores, score
@@ -42,11 +42,13 @@ from .structure.reports import report_ref
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
 from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .recognize.mention import Mention
-from .search import SearchFilters, search, search_findings
-from .store import DEFAULT_DB, Store
+from .labels import heading, type_code
+from .resources import check_models
+from .search import KINDS as SEARCH_KINDS, SearchFilters, search
+from .store import DEFAULT_DB, Store, road_code
 from .storefile import translate
 from .structure.export import write_table
-from .summary import SummaryRequest, format_quantity, list_reports, render_html, render_markdown, summarise
+from .summary import SummaryRequest, format_quantity, list_reports, list_table, render_html, render_markdown, summarise
 
 FORMATS = ("jsonl", "csv")
 DEFAULT_GOLD = Path("corpus/gold")
@@ -95,15 +97,19 @@ def _results(items: list[Path | InputError], max_bytes: int, kinds: Sequence[str
             yield from extract_paths([item], max_bytes, kinds)
 
 
+def _progress_bar(total: int) -> tqdm:
+    """A progress bar on stderr when it is a terminal and there are more than a few files."""
+    return tqdm(total=total, unit="doc", file=sys.stderr, disable=not (sys.stderr.isatty() and total > FEW_FILES))
+
+
 def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tally,
                   kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
     """The documents that were extracted, in order. Each failure is told on stderr as
     it happens and counted in `tally`; `strict` ends the batch at the first."""
     items = _inputs(paths, tally)
-    show_bar = sys.stderr.isatty() and len(items) > FEW_FILES
-    with tqdm(_results(items, max_bytes, kinds), total=len(items), unit="doc", file=sys.stderr,
-              disable=not show_bar) as results:
-        for result in results:
+    with _progress_bar(len(items)) as bar:
+        for result in _results(items, max_bytes, kinds):
+            bar.update()
             tally.documents += 1
             if result.error is None:
                 yield result
@@ -119,14 +125,14 @@ def write_jsonl(records: Iterable[dict], out: IO[str]) -> None:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def write_csv(records: Iterable[dict], out: IO[str]) -> None:
+def write_csv(records: Iterable[dict], out: IO[str], columns: Sequence[str] = MENTION_FIELDS) -> None:
+    """Records as CSV under `columns` and then any other field they have; nested fields
+    as JSON, text that a spreadsheet would run as a formula quoted (pipeline/spreadsheet.py)."""
     rows = list(records)
-    fields = dict.fromkeys(MENTION_FIELDS)
+    fields = dict.fromkeys(columns)
     for row in rows:  # fields a recogniser adds beyond the schema follow the schema's own
         fields.update(dict.fromkeys(row))
-    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    spreadsheet.write_csv(list(fields), ([row.get(f) for f in fields] for row in rows), out)
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv}
@@ -216,68 +222,72 @@ def run_ingest(args: argparse.Namespace) -> int:
     parquet = args.parquet
     if parquet is None and args.engine == "dask":
         parquet = str(Path(args.db).with_suffix("")) + "-parquet"
-    with Store(args.db) as store:
+    total = sum(1 for _ in expand_paths(args.paths))
+    with Store(args.db) as store, _progress_bar(total) as bar:
         tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
-                       on_error=lambda error: print(errors.terminal_safe(f"error: {error}"), file=sys.stderr),
+                       on_error=lambda error: tqdm.write(errors.terminal_safe(f"error: {error}"), file=sys.stderr),
                        on_skip=report_skipped(),
                        workers=args.workers or default_workers(), engine=args.engine, scheduler=args.scheduler,
-                       parquet=parquet)
+                       parquet=parquet, progress=bar.update)
     if parquet is not None:
         print(f"knowledge table as Parquet -> {parquet}/", file=sys.stderr)
     print(f"{tally} -> {args.db}", file=sys.stderr)
     return 1 if tally.failed else 0
 
 
-SEARCH_COLUMNS = ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
-                  "mention_end")
+# What the table output shows of each kind of search result; json and csv give every column.
+SEARCH_COLUMNS = {
+    "facts": ("value", "unit", "subject", "road", "predicate", "org", "year", "sentence", "doc", "mention_start",
+              "mention_end"),
+    "indicators": ("ref", "org", "year", "level1", "level2", "name", "target_op", "target", "target_unit",
+                   "actual", "actual_unit", "score", "met", "reason"),
+    "reports": ("ref", "org", "year", "project", "title", "budget", "spent", "self_score"),
+    "findings": ("ref", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text"),
+}
 SENTENCE_WIDTH = 60
 
 
-FINDING_COLUMNS = ("doc", "report", "org", "year", "severity", "rule", "zh", "en", "start", "end", "text")
-
-
 def run_search(args: argparse.Namespace) -> int:
-    if args.findings:
-        return _search_findings(args)
+    kind = "findings" if args.findings else args.kind
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
-        rows = [{c: row.get(c) for c in SEARCH_COLUMNS} for row in search(store, args.query, filters)]
-    _write_rows(rows, args.format, _fact_line)
-    print(f"{len(rows)} facts", file=sys.stderr)
-    return 0
-
-
-def _fact_line(row: dict) -> str:
-    sentence = row["sentence"] or ""
-    if len(sentence) > SENTENCE_WIDTH:
-        sentence = sentence[:SENTENCE_WIDTH] + "…"
-    who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
-    return (f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
-            f"\t{sentence}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
-
-
-def _finding_line(row: dict) -> str:
-    cited = " ".join((row["text"] or "").split())[:SENTENCE_WIDTH]
-    return f"{row['severity']}\t{row['rule']}\t{row['zh']}\t「{cited}」\t{report_ref(row['doc'], row['report'])}:{row['start']}-{row['end']}"
-
-
-def _write_rows(rows: list[dict], fmt: str, table_line: Callable[[dict], str]) -> None:
-    if fmt == "json":
+        try:
+            hits = search(store, args.query, filters, kind)
+        except ValueError as exc:
+            raise JixiaoError(str(exc)) from None
+    columns = SEARCH_COLUMNS[kind]
+    # a report is named DOC#N, as extract, tables, audit and summary name it
+    rows = [{c: report_ref(row["doc"], row["report"]) if c == "ref" else row.get(c) for c in columns} for row in hits]
+    if args.format == "json":
         write_jsonl(rows, sys.stdout)
-    elif fmt == "csv":
-        write_csv(rows, sys.stdout)
+    elif args.format == "csv":
+        write_csv(rows, sys.stdout, columns)
     else:
-        for row in rows:
-            print(errors.terminal_safe(table_line(row)))
-
-
-def _search_findings(args: argparse.Namespace) -> int:
-    with Store(_existing_db(args.db)) as store:
-        filters = SearchFilters(org=args.org, year=args.year, type=args.type, limit=args.limit)
-        rows = [{c: row.get(c) for c in FINDING_COLUMNS} for row in search_findings(store, args.query, filters)]
-    _write_rows(rows, args.format, _finding_line)
-    print(f"{len(rows)} findings", file=sys.stderr)
+        _search_table(rows, kind)
+    print(f"{len(rows)} of {hits.total} {kind}", file=sys.stderr)
     return 0
+
+
+def _short(text: object) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat[:SENTENCE_WIDTH] + "…" if len(flat) > SENTENCE_WIDTH else flat
+
+
+def _search_table(rows: list[dict], kind: str) -> None:
+    """A header line, then one tab-separated line per row (long texts cut, figures in 亿元/万元)."""
+    if kind == "facts":
+        print("\t".join(("数值", "主体", "谓词", "单位·年度", "原句", "位置")))
+        for row in rows:
+            who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
+            print(errors.terminal_safe(
+                f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
+                f"\t{_short(row['sentence'])}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}"))
+        return
+    table = {"indicators": "indicators", "reports": "reports", "findings": "findings"}[kind]
+    print("\t".join(heading(table, c) for c in SEARCH_COLUMNS[kind]))
+    for row in rows:
+        print(errors.terminal_safe("\t".join(_short(row[c]) if row[c] is not None else ""
+                                             for c in SEARCH_COLUMNS[kind])))
 
 
 def _rules(text: str) -> tuple[str, ...]:
@@ -324,20 +334,37 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 def run_summary(args: argparse.Namespace) -> int:
+    fmt = args.format or ("html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "md")
     with Store(_existing_db(args.db)) as store:
         if args.list:
-            for row in list_reports(store):
-                print(errors.terminal_safe(f"{row['ref']}\t{row['org'] or ''}\t{row['year'] or ''}\t{row['title'] or ''}"))
-            return 0
-        request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
-        title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
-        sections = summarise(store, request)
-    text = (render_html if args.format == "html" else render_markdown)(f"jixiao 摘要：{title}", sections)
+            text = list_table(list_reports(store), fmt if args.format or args.output else "text")
+        else:
+            request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
+            title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
+            sections = summarise(store, request)
+            if fmt == "html":
+                text = render_html(f"jixiao 摘要：{title}", sections, _summary_charts(store, args, title))
+            else:
+                text = render_markdown(f"jixiao 摘要：{title}", sections)
     if args.output is None:  # to a terminal, perhaps: without the escape sequences a document may hold
         text = errors.terminal_safe(text)
-    with _output(args.output, args.format) as out:
+    with _output(args.output, fmt) as out:
         out.write(text + "\n")
     return 0
+
+
+def _summary_charts(store: Store, args: argparse.Namespace, title: str) -> list[str]:
+    """A road's or a project's timeline charts (SVG), one per kind of quantity."""
+    if not (args.road or args.project):
+        return []
+    from .serve.charts import timeline_svg
+    from .serve.timeline import timeline, timeline_facts
+    from .labels import type_name
+
+    rows = timeline(timeline_facts(store.conn, road=road_code(args.road), subject=args.project))
+    kinds = dict.fromkeys((r.type, r.unit) for r in rows)
+    return [timeline_svg([r for r in rows if (r.type, r.unit) == kind], f"{title} · {type_name(kind[0])}")
+            for kind in kinds]
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -349,6 +376,17 @@ def run_export(args: argparse.Namespace) -> int:
         kb.close()
     for path in written:
         print(path, file=sys.stderr)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    db = _existing_db(args.db)
+    with Store(db):  # the tables this jixiao reads (full-text indexes of every kind), which the pages do not make
+        pass
+    print(f"jixiao serve: http://{args.host}:{args.port}/ over {db} (Ctrl-C to stop)", file=sys.stderr)
+    serve(db, port=args.port, host=args.host)
     return 0
 
 
@@ -440,11 +478,12 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmd.add_argument("--road", help="only facts about this route code")
     search_cmd.add_argument("--org", help="only facts of organisations whose name contains this")
     search_cmd.add_argument("--year", type=int, help="only facts of this fiscal year")
-    search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY, LENGTH, PERCENT, COUNT, DURATION)")
+    search_cmd.add_argument("--type", help="only facts of this quantity type (MONEY or 金额, LENGTH or 里程, PERCENT, "
+                                           "COUNT, DURATION); with --kind findings a rule or a severity")
     search_cmd.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
     search_cmd.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    search_cmd.add_argument("--findings", action="store_true",
-                            help="search audit findings instead of facts (--type then takes a rule or severity)")
+    search_cmd.add_argument("--kind", choices=SEARCH_KINDS, default="facts", help="what to search (default: facts)")
+    search_cmd.add_argument("--findings", action="store_true", help="the same as --kind findings")
     search_cmd.set_defaults(run=run_search)
 
     audit_cmd = commands.add_parser("audit", parents=[reading], help="find what self-evaluation reports get wrong",
@@ -469,7 +508,8 @@ def build_parser() -> argparse.ArgumentParser:
     chosen.add_argument("--org", help="text in the organisation's name")
     chosen.add_argument("--report", metavar="DOC#N", help="a report, as `--list` (and extract, tables, audit) name it")
     chosen.add_argument("--list", action="store_true", help="list the stored reports with their references")
-    summary_cmd.add_argument("--format", choices=("md", "html"), default="md")
+    summary_cmd.add_argument("--format", choices=("md", "html"),
+                             help="md (default) or html; -o FILE.html implies html")
     summary_cmd.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
     summary_cmd.set_defaults(run=run_summary)
 
@@ -478,6 +518,15 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", choices=EXPORT_FORMATS, required=True)
     export_cmd.add_argument("-o", "--output", metavar="PATH", help="folder (csv, parquet) or file (xlsx) to write")
     export_cmd.set_defaults(run=run_export)
+
+    serve_cmd = commands.add_parser("serve", parents=[store], help="a web app over the store: search, documents, "
+                                                                   "roads, reports",
+                                    description="Serve the store on a local web server (Datasette with jixiao's "
+                                                "pages in Chinese; no network needed).")
+    serve_cmd.add_argument("--port", type=_positive_int, default=8001, help="port to listen on (default: 8001)")
+    serve_cmd.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine "
+                                                               "only)")
+    serve_cmd.set_defaults(run=run_serve)
     return parser
 
 
@@ -489,6 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(errors.NO_DEFAULT_GOLD)
         args.gold = str(DEFAULT_GOLD)
     try:
+        check_models()  # a wrong key in models/ stops here, in one line, not in every document
         if getattr(args, "segmenter", None):
             set_segmenter(args.segmenter)
         return args.run(args)

@@ -13,21 +13,26 @@ exact ones are the Mention objects in `doc._.jixiao_mentions`.
 """
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import spacy
 import srsly
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from .errors import ModelError
 from .recognize import select
 from .recognize.mention import Mention
 from .recognize.names import Tokens, find_orgs, find_projects
 from .recognize.quantities import find_quantities
 from .recognize.references import ReferenceYears, find_references
+from .resources import model_path, models_dir
 from .segment import create_tokenizer  # noqa: F401  (registers jixiao.JiebaTokenizer.v1)
 
 SPANS_KEY = "jixiao"
@@ -97,16 +102,37 @@ def _add(doc: Doc, mentions: list[Mention], set_spans: bool) -> Doc:
                 span._.value, span._.unit, span._.op = m.value, m.unit, m.op
                 spans.append(span)
         doc.spans[SPANS_KEY] = spans
+        # doc.ents cannot overlap: the longest of overlapping spans, as displaCy's users expect
+        doc.ents = filter_spans(spans)
     return doc
 
 
 class _Recognizer:
-    """Common settings: `set_spans=False` leaves doc.spans alone and keeps only
-    doc._.jixiao_mentions, for callers (such as pipeline.extract) that read those."""
+    """Common settings: `set_spans=False` leaves doc.spans and doc.ents alone and keeps
+    only doc._.jixiao_mentions, for callers (such as pipeline.extract) that read those.
+
+    The rules are models/ files (patterns, units, cues, lexicons): `to_disk` writes a
+    copy of them beside the component, and `from_disk` refuses to load a pipeline whose
+    rules differ from those this jixiao runs on, naming the file, rather than giving
+    other results than the saved pipeline gave."""
 
     def __init__(self, nlp: Language, name: str, *, set_spans: bool = True):
         self.name = name
         self.set_spans = set_spans
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        for model in sorted(models_dir().iterdir()):
+            if model.is_file():
+                shutil.copyfile(model, folder / model.name)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "_Recognizer":
+        for saved in sorted(Path(path).iterdir()):
+            if saved.is_file() and saved.read_bytes() != model_path(saved.name).read_bytes():
+                raise ModelError(saved.name, f"the pipeline at {path} was saved with other rules than this jixiao's"
+                                             f" models/{saved.name}")
+        return self
 
 
 class QuantityRecognizer(_Recognizer):
@@ -129,17 +155,22 @@ class NameRecognizer(_Recognizer):
         return _add(doc, find_projects(text, tokens, doc._.jixiao_mentions), self.set_spans)
 
 
-@Language.factory("jixiao_quantities", default_config={"set_spans": True})
+# What each component sets (spaCy's `nlp.analyze_pipes()` reports it).
+_ASSIGNS = ["doc.ents", "doc.spans", "doc._.jixiao_mentions", "span._.value", "span._.unit", "span._.op"]
+
+
+@Language.factory("jixiao_quantities", default_config={"set_spans": True}, assigns=_ASSIGNS, requires=[])
 def make_quantities(nlp: Language, name: str, set_spans: bool) -> QuantityRecognizer:
     return QuantityRecognizer(nlp, name, set_spans=set_spans)
 
 
-@Language.factory("jixiao_references", default_config={"set_spans": True})
+@Language.factory("jixiao_references", default_config={"set_spans": True}, assigns=_ASSIGNS, requires=[])
 def make_references(nlp: Language, name: str, set_spans: bool) -> ReferenceRecognizer:
     return ReferenceRecognizer(nlp, name, set_spans=set_spans)
 
 
-@Language.factory("jixiao_names", default_config={"set_spans": True})
+@Language.factory("jixiao_names", default_config={"set_spans": True}, assigns=_ASSIGNS,
+                  requires=["doc._.jixiao_mentions"])
 def make_names(nlp: Language, name: str, set_spans: bool) -> NameRecognizer:
     return NameRecognizer(nlp, name, set_spans=set_spans)
 

@@ -139,18 +139,32 @@ def extract_paths(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
         yield result
 
 
+# extract_frame's columns: the schema's mention fields, then those only some mentions have
+# (hedge words, the ends of a range), so that every frame has them all, in this order.
+FRAME_COLUMNS = ("kind", "doc", "type", "text", "start", "end", "value", "unit", "op", "hedge", "low", "high")
+
+
 def extract_frame(source: str | Path | Iterable[str | Path], *, is_text: bool = False) -> pd.DataFrame:
-    """Mentions as a DataFrame, one row per mention, columns as the schema's fields.
+    """Mentions as a DataFrame, one row per mention, columns FRAME_COLUMNS (then any field
+    a recogniser adds beyond them), the same columns when nothing is found.
 
     `source` is a path, a list of paths, or (with is_text=True) a string of text.
+    Raises FileNotFoundError for a path that does not exist, InputError for a file
+    that cannot be read.
     """
     if is_text:
         rows = [m.record(text_document(str(source)).doc_id) for m in extract(str(source))]
     else:
         paths = [source] if isinstance(source, (str, Path)) else list(source)
-        rows = [r for result in extract_paths(paths, kinds=("mention",)) for r in result.records(("mention",))]
-    columns = ["kind", "doc", "type", "text", "start", "end", "value", "unit", "op"]
+        missing = [str(p) for p in paths if not Path(p).exists()]
+        if missing:
+            raise FileNotFoundError(f"{missing[0]}: no such file or folder")
+        rows = []
+        for result in extract_paths(paths, kinds=("mention",)):
+            if result.error is not None:
+                raise result.error
+            rows += result.records(("mention",))
     import pandas as pd  # here, not at the top: extraction itself does without it
 
     frame = pd.DataFrame(rows)
-    return frame.reindex(columns=columns + [c for c in frame.columns if c not in columns])
+    return frame.reindex(columns=list(FRAME_COLUMNS) + [c for c in frame.columns if c not in FRAME_COLUMNS])

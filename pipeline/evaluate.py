@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterable
 from . import errors
 from .errors import InputError
 from .load import load_document
+from .recognize.mention import MENTION_TYPES, NAME_TYPES, QUANTITY_TYPES as QUANTITY_MENTION_TYPES
 
 Record = dict[str, Any]
 Grouped = dict[str, dict[str, list[Record]]]  # kind -> doc -> records
@@ -30,9 +31,9 @@ Matcher = Callable[[Record, Record], bool]
 
 KINDS = ("mention", "report", "indicator", "fact")
 MODES = ("strict", "lenient")
-QUANTITY_TYPES = frozenset({"MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION"})
+QUANTITY_TYPES = frozenset(QUANTITY_MENTION_TYPES)
 # Types whose value must agree for a match; the others (ORG, PROJECT) are names.
-VALUED_TYPES = QUANTITY_TYPES | {"ROAD", "DATE", "DOCNO"}
+VALUED_TYPES = frozenset(MENTION_TYPES) - frozenset(NAME_TYPES)
 RANGE_ENDS = ("low", "high")
 # A lenient name match must share this much of its characters (Jaccard) with the gold.
 NAME_JACCARD = 0.5

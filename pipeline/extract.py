@@ -42,7 +42,11 @@ class Analysis:
         out = []
         for m in self.mentions:
             s, e = self.norm.to_source(m.start, m.end)
-            out.append(Mention(m.type, s, e, self.source[s:e], m.value, m.unit, m.op, m.extra))
+            extra = m.extra
+            if "_hedge_span" in extra:  # the hedge as written (約 in a Traditional text)
+                hs, he = self.norm.to_source(*extra["_hedge_span"])
+                extra = {k: v for k, v in extra.items() if k != "_hedge_span"} | {"hedge": self.source[hs:he]}
+            out.append(Mention(m.type, s, e, self.source[s:e], m.value, m.unit, m.op, extra))
         return out
 
 

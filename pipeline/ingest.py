@@ -39,10 +39,12 @@ class IngestTally:
 def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES, strict: bool = False,
            on_error: Callable[[InputError], None] = lambda _error: None,
            on_skip: Callable[[Skipped], None] = lambda _skipped: None, workers: int = 1, engine: str = "local",
-           scheduler: str | None = None, parquet: str | Path | None = None) -> IngestTally:
+           scheduler: str | None = None, parquet: str | Path | None = None,
+           progress: Callable[[], object] = lambda: None) -> IngestTally:
     """`workers` processes (engine "local"), or a Dask cluster (engine "dask": `scheduler`
     address, else a LocalCluster of `workers`); `parquet`: also write the knowledge
-    table there as a partitioned Parquet dataset (pipeline/dataset.py)."""
+    table there as a partitioned Parquet dataset (pipeline/dataset.py); `progress` is
+    called once per document done (stored, unchanged or failed)."""
     tally = IngestTally()
     dataset = None
     if parquet is not None:
@@ -63,6 +65,7 @@ def ingest(paths: Iterable[str | Path], store: Store, *, max_bytes: int = DEFAUL
     with writer_lock(store.path), store.commit_every():
         for outcome in outcomes(items, known, max_bytes=max_bytes, workers=workers, engine=engine,
                                 scheduler=scheduler):
+            progress()
             if outcome.problem is not None:
                 tally.failed += 1
                 on_error(outcome.error)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import entities, errors
+from . import entities, errors, spreadsheet
+from .labels import heading
 from .store import DEFAULT_DB, TABLES, Store
 from .summary import timeline
 
@@ -67,7 +68,7 @@ class KnowledgeBase:
         (actual / plan / cumulative), predicate, value, unit, doc, offsets and sentence."""
         facts = self.entity_facts(name)
         rows = timeline(facts.astype(object).where(facts.notna(), None).to_dict("records"))  # NaN -> None
-        columns = ["year", "column", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
+        columns = ["year", "column", "type", "predicate", "value", "low", "high", "unit", "basis", "scope", "period",
                    "subject", "doc", "mention_start", "mention_end", "sentence"]
         return pd.DataFrame(rows, columns=columns)
 
@@ -81,27 +82,48 @@ class KnowledgeBase:
         return self.table("reports")
 
     def export(self, target: str | Path, fmt: str) -> list[Path]:
-        """Every table: csv/parquet as one file per table in the folder `target`, xlsx as one workbook."""
+        """Every table: csv/parquet as one file per table in the folder `target`, xlsx as one
+        workbook (a sheet per table, Chinese headings, file names beside document ids).
+        CSV and XLSX cells are inert (pipeline/spreadsheet.py)."""
         if fmt not in EXPORT_FORMATS:
             raise ValueError(f"unknown export format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
         target = Path(target)
         if fmt == "xlsx":
             target.parent.mkdir(parents=True, exist_ok=True)
-            with pd.ExcelWriter(target) as writer:
-                for name in TABLES:
-                    self.table(name).to_excel(writer, sheet_name=name, index=False)
+            workbook = spreadsheet.new_workbook()
+            for name in TABLES:
+                columns, rows = self._export_rows(name)
+                spreadsheet.add_sheet(workbook, name, [heading(name, c) for c in columns], rows)
+            workbook.save(target)
             return [target]
         target.mkdir(parents=True, exist_ok=True)
         written = []
         for name in TABLES:
             path = target / f"{name}.{fmt}"
-            frame = self.table(name)
             if fmt == "csv":
-                frame.to_csv(path, index=False, encoding="utf-8-sig")  # utf-8-sig: Excel opens it as UTF-8
+                spreadsheet.write_csv_file(*self._export_rows(name), path)
             else:
-                frame.to_parquet(path, index=False)
+                self.table(name).to_parquet(path, index=False)
             written.append(path)
         return written
+
+    def _export_rows(self, name: str) -> tuple[list[str], list[tuple]]:
+        """The table's columns and rows, with the document's file name (`doc`) beside
+        `document_id` and the report's title beside a section's `report_id`."""
+        columns = [row[1] for row in self.store.conn.execute(f"PRAGMA table_info({name})") if row[1] != "source"]
+        select = [f'{name}."{c}"' for c in columns]
+        joins = ""
+        for link, join, label, expression in (
+            ("document_id", "LEFT JOIN documents AS d ON d.id = {t}.document_id", "doc", "d.doc"),
+            ("report_id", "LEFT JOIN reports AS r ON r.id = {t}.report_id", "title", "r.title"),
+        ):
+            if link in columns:
+                at = columns.index(link) + 1
+                columns.insert(at, label)
+                select.insert(at, expression)
+                joins += " " + join.format(t=name)
+        cursor = self.store.conn.execute(f"SELECT {', '.join(select)} FROM {name}{joins} ORDER BY {name}.id")
+        return columns, [tuple(row) for row in cursor]
 
     def close(self) -> None:
         self.store.close()

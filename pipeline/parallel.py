@@ -58,7 +58,8 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
     extract everything the store keeps. Runs wherever the engine puts it."""
     from .document import STORED_KINDS, process_document
     from .load import load_document
-    from .store import StoredDocument, fact_words, finding_words
+    from .fulltext import add_index_text
+    from .store import StoredDocument
 
     if segmenter_name and segmenter_name != segmenter():
         set_segmenter(segmenter_name)
@@ -67,11 +68,7 @@ def prepare(path: str, max_bytes: int = DEFAULT_MAX_BYTES, known_sha256: str | N
         if known_sha256 is not None and document.sha256 == known_sha256:
             return Outcome(path, unchanged=True)
         stored = StoredDocument.of(process_document(document, STORED_KINDS))
-        for record in stored.records:  # the search index's words, cut here rather than by the one writer
-            if record["kind"] == "fact":
-                record["fts"] = fact_words(record)
-            elif record["kind"] == "finding":
-                record["fts"] = finding_words(record)
+        add_index_text(stored.records)  # the search index's text, made here rather than by the one writer
         return Outcome(path, stored)
     except InputError as error:
         return Outcome(error.path, problem=error.problem)

@@ -177,11 +177,6 @@ def words(text: str) -> list[str]:
     return [w for _offset, piece in _pieces(text) for w in cut(piece)]
 
 
-def search_words(text: str) -> list[str]:
-    """Words for a full-text index: jieba's search mode, which also gives the parts of long words."""
-    return [w for _offset, piece in _pieces(text) for w in jieba_tokenizer().cut_for_search(piece)]
-
-
 class JiebaTokenizer:
     """spaCy tokenizer: jieba words, aligned by offset (linear in the text length)."""
 

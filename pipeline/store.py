@@ -10,7 +10,6 @@ replaces its rows; an unchanged one (same path, same bytes) is skipped.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .segment import search_words
+from .fulltext import INDEX_TEXT, fact_tags, index_text, sentence_index_text
 from .storefile import open_store, store_errors
 
 if TYPE_CHECKING:
@@ -44,28 +43,6 @@ class StoredDocument:
         document = result.document
         return cls(str(Path(document.path).resolve()), document.doc_id, document.sha256, document.encoding,
                    document.text, result.records(STORED_KINDS))
-
-
-def fts_words(*parts: str | None) -> str:
-    """Text as space-separated jieba words (search mode, so long words also index their parts)."""
-    return " ".join(filter(None, (_search_words(part) for part in parts if part)))
-
-
-def fact_words(fact: dict[str, Any]) -> str:
-    """A fact's words for the search index (ingest cuts them where the document is
-    extracted and passes them as record["fts"], so the one writer does not segment)."""
-    return fts_words(fact.get("subject"), fact.get("road"), fact.get("predicate"), fact.get("org"), fact.get("sentence"))
-
-
-def finding_words(finding: dict[str, Any]) -> str:
-    """An audit finding's words for the search index (cut in the worker too, as record["fts"])."""
-    return fts_words(finding["rule"].replace("-", " "), finding.get("zh"), finding.get("en"), finding.get("text"))
-
-
-@lru_cache(maxsize=4096)
-def _search_words(text: str) -> str:
-    # the facts of one sentence share it: cut it once
-    return " ".join(w for w in search_words(text) if w.strip())
 
 
 def road_code(text: str | None) -> str | None:
@@ -174,9 +151,14 @@ class Store:
         row = self.conn.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
         if row is None:
             return
-        self.conn.execute("DELETE FROM facts_fts WHERE rowid IN (SELECT id FROM facts WHERE document_id = ?)", (row["id"],))
-        self.conn.execute("DELETE FROM findings_fts WHERE rowid IN (SELECT id FROM findings WHERE document_id = ?)",
-                          (row["id"],))
+        for table, index in FTS_TABLES.items():
+            if table == "facts":  # rowids are fact ids * SENTENCE_RUN; a document's facts have consecutive ids
+                self.conn.execute(f"DELETE FROM {index} WHERE rowid BETWEEN (SELECT min(id) * {SENTENCE_RUN} FROM facts"
+                                  f" WHERE document_id = ?1) AND (SELECT max(id) * {SENTENCE_RUN} + {SENTENCE_RUN - 1}"
+                                  " FROM facts WHERE document_id = ?1)", (row["id"],))
+                continue
+            self.conn.execute(f"DELETE FROM {index} WHERE rowid IN (SELECT id FROM {table} WHERE document_id = ?)",
+                              (row["id"],))
         self.conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
 
     def _put_reports(self, doc_id: int, reports: list[dict[str, Any]]) -> None:
@@ -194,6 +176,7 @@ class Store:
                 [(cur.lastrowid, s.get("number"), s.get("heading"), s.get("start"), s.get("end"))
                  for s in r.get("sections") or []],
             )
+            self._index("reports", cur.lastrowid, r)
 
     def _put_mentions(self, doc_id: int, mentions: list[dict[str, Any]]) -> None:
         core = {"kind", "doc", "type", "text", "start", "end", "value", "unit", "op"}
@@ -206,19 +189,22 @@ class Store:
 
     def _put_indicators(self, doc_id: int, indicators: list[dict[str, Any]]) -> None:
         core = {"kind", "doc", "report", "level1", "level2", "name", "target_op", "target", "target_unit", "actual",
-                "actual_unit", "weight", "score", "reason", "met"}
-        self.conn.executemany(
+                "actual_unit", "weight", "score", "reason", "met", "fts"}
+        for i in indicators:
+            cur = self.conn.execute(
             "INSERT INTO indicators (document_id, report, level1, level2, name, target_op, target, target_num,"
             " target_unit, actual, actual_num, actual_unit, weight, score, reason, met, extra)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(doc_id, i.get("report"), i.get("level1"), i.get("level2"), i.get("name"), i.get("target_op"),
-              _text_or_number(i.get("target")), _number(i.get("target")), i.get("target_unit"),
-              _text_or_number(i.get("actual")), _number(i.get("actual")), i.get("actual_unit"), i.get("weight"),
-              i.get("score"), i.get("reason"), None if i.get("met") is None else int(i["met"]), _extra(i, core))
-             for i in indicators],
-        )
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc_id, i.get("report"), i.get("level1"), i.get("level2"), i.get("name"), i.get("target_op"),
+                 _text_or_number(i.get("target")), _number(i.get("target")), i.get("target_unit"),
+                 _text_or_number(i.get("actual")), _number(i.get("actual")), i.get("actual_unit"), i.get("weight"),
+                 i.get("score"), i.get("reason"), None if i.get("met") is None else int(i["met"]), _extra(i, core)),
+            )
+            self._index("indicators", cur.lastrowid, i)
 
     def _put_facts(self, doc_id: int, facts: list[dict[str, Any]]) -> None:
+        run: list[dict[str, Any]] = []  # consecutive facts of one sentence, indexed as one row
+        first = 0
         for f in facts:
             start, end = (f.get("mention") or [None, None])[:2]
             part_start, part_end = (f.get("part_of") or [None, None])[:2]
@@ -232,10 +218,19 @@ class Store:
                  _number(f.get("high")), f.get("hedge"),
                  f",{','.join(f['roads'])}," if f.get("roads") else None, self._entity_id(f)),
             )
-            self.conn.execute(
-                "INSERT INTO facts_fts (rowid, words) VALUES (?, ?)",
-                (cur.lastrowid, f.get("fts") or fact_words(f)),
-            )
+            if run and (_run_key(run[0]) != _run_key(f) or len(run) == SENTENCE_RUN - 1):
+                self._index_sentence(first, run)
+                run = []
+            if not run:
+                first = cur.lastrowid
+            run.append(f)
+        if run:
+            self._index_sentence(first, run)
+
+    def _index_sentence(self, first_id: int, facts: list[dict[str, Any]]) -> None:
+        self.conn.execute("INSERT INTO fact_sentences_fts (rowid, words, org, tags) VALUES (?, ?, ?, ?)",
+                          (first_id * SENTENCE_RUN + len(facts), sentence_index_text(facts),
+                           index_text(facts[0].get("org")), fact_tags(facts)))
 
     def _entity_id(self, fact: dict[str, Any]) -> int | None:
         """The entity row of a fact's project or road (pipeline/entities.py), made on first
@@ -278,8 +273,12 @@ class Store:
                 (doc_id, f.get("report"), f["rule"], f["severity"], f.get("zh"), f.get("en"), f.get("start"),
                  f.get("end"), f.get("text"), json.dumps(f.get("evidence") or [], ensure_ascii=False)),
             )
-            self.conn.execute("INSERT INTO findings_fts (rowid, words) VALUES (?, ?)",
-                              (cur.lastrowid, f.get("fts") or finding_words(f)))
+            self._index("findings", cur.lastrowid, f)
+
+    def _index(self, table: str, rowid: int, record: dict[str, Any]) -> None:
+        """The row's entry in its full-text index (pipeline/fulltext.py), from record["fts"] when a worker made it."""
+        words = record.get("fts") or INDEX_TEXT[table](record)
+        self.conn.execute(f"INSERT INTO {FTS_TABLES[table]} (rowid, words) VALUES (?, ?)", (rowid, words))
 
     def table(self, name: str) -> list[sqlite3.Row]:
         if name not in TABLES:
@@ -287,7 +286,17 @@ class Store:
         return self.conn.execute(f"SELECT * FROM {name} ORDER BY id").fetchall()
 
 
+# A fact sentence's index rowid: first fact id * SENTENCE_RUN + number of facts (< SENTENCE_RUN).
+SENTENCE_RUN = 64
+# Tables with a full-text index, and the index (facts are indexed by sentence, see schema.sql).
+FTS_TABLES = {"reports": "reports_fts", "indicators": "indicators_fts", "facts": "fact_sentences_fts",
+              "findings": "findings_fts"}
 TABLES = ("documents", "reports", "sections", "mentions", "indicators", "facts", "findings")
+
+
+def _run_key(fact: dict[str, Any]) -> tuple:
+    """What the facts of one row of the sentence index share (see schema.sql)."""
+    return fact.get("sentence"), fact.get("org"), fact.get("year")
 
 
 class _CommitGroup:

@@ -12,10 +12,13 @@ year its actual, planned and cumulative figures, each with its sentence.
 from __future__ import annotations
 
 import html
+from importlib import resources
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
+
+import regex
 
 from . import entities
 from .structure.reports import parse_report_ref, report_ref
@@ -55,11 +58,11 @@ def format_quantity(value: float | None, unit: str | None) -> str:
     if unit == "元":
         for scale, name in MONEY_SCALES:
             if abs(number) >= scale:
-                return f"{_plain(number / scale)} {name}"
-    return f"{_plain(number)} {unit or ''}".strip()
+                return f"{plain_number(number / scale)} {name}"
+    return f"{plain_number(number)} {unit or ''}".strip()
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     text = f"{number.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return text or "0"
 
@@ -160,17 +163,17 @@ def timeline(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     and offsets, ordered by year, column and position. Changes are left out; each
     figure appears once (`distinct_figures`), a part only when its total is absent.
 
-    Rows: year, column, predicate, value, low, high, unit, basis, scope, period, subject,
+    Rows: year, column, type, predicate, value, low, high, unit, basis, scope, period, subject,
     doc, mention_start, mention_end, sentence. Works on fact records and stored rows alike.
     """
     rows = []
     for f in _without_parts(distinct_figures(facts)):
         column = next((name for name, (bases, scope) in TIMELINE_COLUMNS.items()
-                       if f.get("basis", "actual") in bases and f.get("scope", "period") == scope), None)
+                       if (f.get("basis") or "actual") in bases and (f.get("scope") or "period") == scope), None)
         if column is None:
             continue
         span = _span(f, "mention")
-        rows.append({"year": fact_year(f), "column": column, "predicate": f.get("predicate"),
+        rows.append({"year": fact_year(f), "column": column, "type": f.get("type"), "predicate": f.get("predicate"),
                      "value": f.get("value"), "low": f.get("low"), "high": f.get("high"), "unit": f.get("unit"),
                      "basis": f.get("basis"), "scope": f.get("scope"), "period": f.get("period"),
                      "subject": f.get("subject"), "doc": f.get("doc"),
@@ -226,7 +229,7 @@ def report_sections(store: Store, request: SummaryRequest) -> list[Section]:
                 format_quantity(r["budget"], "元"), format_quantity(r["received"], "元"),
                 format_quantity(r["spent"], "元"),
                 format_quantity(r["execution_rate"], "%") if r["execution_rate"] is not None else "—",
-                _plain(Decimal(str(r["self_score"]))) if r["self_score"] is not None else "—",
+                plain_number(Decimal(str(r["self_score"]))) if r["self_score"] is not None else "—",
             )
         )
         missed = store.conn.execute(
@@ -257,28 +260,75 @@ def summarise(store: Store, request: SummaryRequest) -> list[Section]:
     return report_sections(store, request) + subject_sections(_facts(store, request))
 
 
+# Characters of Markdown syntax (emphasis, links, images, code, tables; `:` of bare URLs, which
+# GitHub's Markdown makes links) when they come from a document; each is written escaped.
+_MARKDOWN_SPECIAL = regex.compile(r"([\\`*_\[\]{}()!|~]|(?<=\b[A-Za-z][A-Za-z0-9+.-]*):(?=[^\s]))")
+
+
+def markdown_text(text: object) -> str:
+    """Text from a document for a Markdown page: HTML escaped (`<script>` shows as text),
+    Markdown syntax characters backslash-escaped (no link, image or emphasis is made),
+    line breaks as spaces (a line cannot start a list or a heading)."""
+    flat = " ".join(str(text).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
 def render_markdown(title: str, sections: list[Section]) -> str:
-    out = [f"# {title}", ""]
+    m = markdown_text
+    out = [f"# {m(title)}", ""]
     if not sections:
         out.append("（没有找到匹配的事实 / no matching facts）")
     for s in sections:
-        out += [f"## {s.title}", ""]
-        out += [f"- {line}" for line in s.lines]
-        out += [f"- **{figure}** — {sentence}" for figure, sentence in s.evidence]
+        out += [f"## {m(s.title)}", ""]
+        out += [f"- {m(line)}" for line in s.lines]
+        out += [f"- **{m(figure)}** — {m(sentence)}" for figure, sentence in s.evidence]
         out.append("")
     return "\n".join(out)
 
 
-def render_html(title: str, sections: list[Section]) -> str:
+def page_style() -> str:
+    """The stylesheet of jixiao's pages, which HTML summaries carry inline (no network)."""
+    return resources.files("pipeline.serve").joinpath("templates/jixiao.css").read_text(encoding="utf-8")
+
+
+def render_html(title: str, sections: list[Section], charts: list[str] = ()) -> str:
+    """A self-contained page: the pages' style inline, each section's lines as a list and
+    its figures as a table (figure, sentence, where), `charts` (SVG markup made by
+    pipeline/serve/charts.py) after the heading. Every text is escaped."""
     e = html.escape
-    out = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">', f"<title>{e(title)}</title></head><body>",
-           f"<h1>{e(title)}</h1>"]
+    out = ["<!DOCTYPE html>", '<html lang="zh"><head><meta charset="utf-8">', f"<title>{e(title)}</title>",
+           f"<style>{page_style()}</style></head><body><div class=\"jx\">", f"<h1>{e(title)}</h1>"]
+    out += [f'<div class="chart">{svg}</div>' for svg in charts]
     if not sections:
         out.append("<p>没有找到匹配的事实 / no matching facts</p>")
     for s in sections:
-        out.append(f"<h2>{e(s.title)}</h2><ul>")
-        out += [f"<li>{e(line)}</li>" for line in s.lines]
-        out += [f"<li><strong>{e(figure)}</strong> — {e(sentence)}</li>" for figure, sentence in s.evidence]
-        out.append("</ul>")
-    out.append("</body></html>")
+        out.append(f"<h2>{e(s.title)}</h2>")
+        if s.lines:
+            out.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in s.lines) + "</ul>")
+        if s.evidence:
+            out.append("<table><tr><th>数字</th><th>原句</th><th>出处</th></tr>")
+            for figure, sentence in s.evidence:
+                text, _, where = sentence.rpartition(" [")
+                text, where = (text, where.rstrip("]")) if text else (sentence, "")
+                out.append(f'<tr><td class="num"><strong>{e(figure)}</strong></td><td>{e(text)}</td>'
+                           f"<td>{e(where)}</td></tr>")
+            out.append("</table>")
+    out.append("</div></body></html>")
     return "\n".join(out)
+
+
+def list_table(rows: list[dict[str, Any]], fmt: str) -> str:
+    """The stored reports (as `list_reports` gives them) as tab-separated lines, Markdown or HTML."""
+    columns = ("ref", "org", "year", "title")
+    headings = ("报告", "单位", "年度", "标题")
+    cells = [["" if row[c] is None else str(row[c]) for c in columns] for row in rows]
+    if fmt == "html":
+        e = html.escape
+        body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in cells)
+        return ("<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>jixiao 报告列表</title>"
+                f"<style>{page_style()}</style></head><body><div class=\"jx\"><h1>报告列表</h1><table><tr>"
+                + "".join(f"<th>{h}</th>" for h in headings) + f"</tr>{body}</table></div></body></html>")
+    if fmt == "md":
+        lines = ["| " + " | ".join(headings) + " |", "|" + "---|" * len(headings)]
+        return "\n".join(lines + ["| " + " | ".join(markdown_text(c) or " " for c in row) + " |" for row in cells])
+    return "\n".join("\t".join(row) for row in cells)

@@ -330,3 +330,58 @@ def test_one_function_gives_every_record_findings_included(sample_path):
     kinds = Counter(r["kind"] for r in result.records(STORED_KINDS))
     assert kinds["finding"] == len(result.findings) and kinds["indicator"] == 56
     assert "audit" not in inspect.getsource(pipeline.store.StoredDocument.of)
+
+
+# The national template scores budget execution (10 points) outside the indicator table:
+# in the money row's 分值/得分 columns, in a 预算执行率 label row, or in a line of its own.
+MONEY_ROW_TEMPLATE = """项目支出绩效自评表
+（2023年度）
+项目名称 乡镇污水管网维护
+实施单位 某县住房和城乡建设局
+项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分
+年度资金总额 200.00 240.00 232.80 10 97.00% 9.7
+一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分
+产出指标 数量指标 维护管网长度 ≥60公里 62公里 40 40
+质量指标 管网完好率 ≥95% 93% 30 27
+满意度指标 服务对象满意度指标 居民满意度 ≥90% 91% 20 20
+总分 100 96.7
+"""
+LABEL_LINE_TEMPLATE = """某县疾控中心2023年度免疫规划项目支出绩效自评表
+一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t权重\t自评得分
+产出指标\t数量指标\t免疫接种人次\t≥5000人次\t5230人次\t50\t50
+效益指标\t社会效益指标\t传染病发病率下降\t≥5%\t4%\t40\t36
+预算执行率得分：8.5分
+自评总分\t\t\t\t\t100\t94.5
+"""
+# no budget part given: the weights (90) leave the 10 points of the full score
+WEIGHTS_LEAVE_TEMPLATE = """某县水务局2023年度河道保洁项目支出绩效自评报告
+一级指标\t二级指标\t三级指标\t指标值\t实际完成值\t分值\t得分
+产出指标\t数量指标\t保洁河道长度\t≥80公里\t82公里\t50\t50
+效益指标\t生态效益指标\t水质达标率\t≥90%\t88%\t40\t35
+本项目自评得分为：91分。
+"""
+# a 评分表 whose indicator is named 预算执行率: an indicator, not the budget part
+SCORING_TABLE = """某县财政局关于某某补助资金绩效评价报告
+一级指标 二级指标 三级指标 分值 得分
+项目过程 资金管理 资金到位率 50 50
+项目过程 资金管理 预算执行率 50 45
+合计 100 95
+"""
+
+
+@pytest.mark.parametrize("text, edits, fires", [
+    (MONEY_ROW_TEMPLATE, (), False),  # 87 + 9.7 = 96.7; 90 + 10 = 100
+    (MONEY_ROW_TEMPLATE, (("总分 100 96.7", "总分 100 97.7"),), True),
+    (MONEY_ROW_TEMPLATE, (("总分 100 96.7", "总分 100 87"),), True),  # the budget part is given: not left out
+    (LABEL_LINE_TEMPLATE, (), False),  # 86 + 8.5 = 94.5
+    (LABEL_LINE_TEMPLATE, (("100\t94.5", "100\t96"),), True),
+    (WEIGHTS_LEAVE_TEMPLATE, (), False),  # 85 and up to 10 for budget execution
+    (WEIGHTS_LEAVE_TEMPLATE, (("自评得分为：91分", "自评得分为：97分"),), True),
+    (WEIGHTS_LEAVE_TEMPLATE, (("\t50\t50\n", "\t60\t50\n"),), True),  # weights 100: nothing left, 91 is not 85
+    (SCORING_TABLE, (), False),
+])
+def test_total_counts_the_budget_execution_part(text, edits, fires):
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    assert ("total-mismatch" in rules_of(text)) is fires, audit_text(text, "t.txt")

@@ -15,19 +15,21 @@ import pytest
 
 import casetable
 import pipeline
-from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES, Mention
+from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES, QUANTITY_TYPES, Mention
 
 TABLES = sorted(p.name for p in casetable.CASES.glob("recognize_*.tsv"))
 COLUMNS = ["id", "sentence", "expect", "type", "text", "value", "unit", "op", "hedge", "xfail"]
+# Tables of quantities may add a range's two ends (contract v2), before xfail.
+RANGE_COLUMNS = ["id", "sentence", "expect", "type", "text", "value", "unit", "op", "hedge", "low", "high", "xfail"]
 EXPECTS = ("=", "none", "not")
 
 
 def read_table(name: str) -> list[dict[str, str]]:
     rows = casetable.read_table(name)
     header = [c for c in rows[0] if c not in ("table", "line")] if rows else COLUMNS
-    if header != COLUMNS:
-        raise ValueError(f"{name}: header {header}, expected {COLUMNS}")
-    return rows
+    if header not in (COLUMNS, RANGE_COLUMNS):
+        raise ValueError(f"{name}: header {header}, expected {COLUMNS} or {RANGE_COLUMNS}")
+    return [{"low": "", "high": ""} | row for row in rows]
 
 
 def all_cases() -> list:
@@ -56,16 +58,16 @@ def _show(mentions) -> str:
     return "; ".join(f"{m.type} {m.text!r}={m.value} {m.unit or ''} {m.op or ''}".rstrip() for m in mentions) or "nothing"
 
 
-def _expected_value(case: dict[str, str]):
-    if not case["value"]:
+def _expected_value(case: dict[str, str], column: str = "value"):
+    if not case[column]:
         return None
-    if case["type"] in ("MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT"):
-        return Decimal(case["value"])
-    return case["value"]
+    if case["type"] in QUANTITY_TYPES:
+        return Decimal(case[column])
+    return case[column]
 
 
 def _fields(m: Mention) -> tuple:
-    return (m.value, m.unit, m.op, m.extra.get("hedge"))
+    return (m.value, m.unit, m.op, m.extra.get("hedge"), m.extra.get("low"), m.extra.get("high"))
 
 
 @pytest.mark.parametrize("case", CASE_PARAMS)
@@ -78,7 +80,8 @@ def test_case(case):
     if case["expect"] == "=":
         found = [m for m in same_type if m.text == text]
         assert found, f"no {kind} {text!r} in {sentence!r}; found: {_show(mentions)}"
-        want = (_expected_value(case), case["unit"] or None, case["op"] or None, case["hedge"] or None)
+        want = (_expected_value(case), case["unit"] or None, case["op"] or None, case["hedge"] or None,
+                _expected_value(case, "low"), _expected_value(case, "high"))
         assert want in [_fields(m) for m in found], f"{kind} {text!r}: want {want}, got {[_fields(m) for m in found]}"
     elif case["expect"] == "none":
         start = sentence.find(text)
@@ -100,7 +103,10 @@ def test_case_is_well_formed(case):
     if case["expect"] == "=" and case["type"] in NAME_TYPES:
         assert not case["value"] and not case["unit"], "names have no value or unit"
     if case["expect"] != "=":
-        assert not (case["value"] or case["unit"] or case["op"] or case["hedge"]), "a negative case has no value"
+        assert not (case["value"] or case["unit"] or case["op"] or case["hedge"] or case["low"] or case["high"]), \
+            "a negative case has no value"
+    if case["low"] or case["high"]:
+        assert case["low"] and case["high"] and not case["value"], "a range has both ends and no value"
 
 
 def test_tables_cover_every_type():

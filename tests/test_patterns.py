@@ -15,6 +15,7 @@ from pipeline.recognize.patterns import (
     compiled_patterns,
     expand,
     first_characters,
+    lexicon_words,
     references,
     scanner,
 )
@@ -71,14 +72,15 @@ def test_combined_scanner_compiles():
 # the digits. Every quantity pattern finds the same matches with them and without them,
 # for every unit word in the lexicons.
 
-NUMBERS = ["12", "1,200", "1,20", "12.5", "3.", "1.2.3", "十二", "两万", "百", "3亿5千万", "壹亿贰仟"]
-BEFORE = ["", "约", "不低于", "统一", "第"]
+NUMBERS = ["12", "1,200", "1,20", "12.5", "3.", "1.2.3", "十二", "两万", "百", "3亿5千万", "壹亿贰仟", "2万5000",
+           "2 318.45", "5-10", "5万-10万", "三四", "-5.2", "负3", "半"]
+BEFORE = ["", "约", "不低于", "统一", "第", "数", "5元至"]
 AFTER = ["", "以上", "。", "人", "5", "A"]
 
 
 def _unit_words() -> list[str]:
     built = SPEC["character_classes"]["UnitStart"]["words"]
-    return sorted({str(word) for dotted in built for word in lookup(dotted)} | {"万", "亿", "千", "年半"})
+    return sorted({str(word) for source in built for word in lexicon_words(source)} | {"万", "亿", "千", "年半", "个半月"})
 
 
 def _probe_text(unit: str) -> str:

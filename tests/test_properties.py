@@ -61,6 +61,12 @@ FORMS = [
     ("COUNT", "59条", Decimal(59), "条"),
     ("COUNT", "338家", Decimal(338), "家"),
     ("DURATION", "60天", Decimal(60), "天"),
+    ("MONEY", "2万5000元", Decimal(25000), "元"),
+    ("MONEY", "6千8百万元", Decimal(68000000), "元"),
+    ("MONEY", "356元2角4分", Decimal("356.24"), "元"),
+    ("MONEY", "26.4亿港元", Decimal(2640000000), "港元"),
+    ("PERCENT", "6.3个百分点", Decimal("6.3"), "百分点"),
+    ("DURATION", "两个半月", Decimal("2.5"), "月"),
     ("ORG", "张掖市交通运输局", None, None),
     ("ORG", "四川省交通运输厅", None, None),
     ("ORG", "苏交科集团股份有限公司", None, None),
@@ -154,6 +160,61 @@ def test_form_between_sentence_ends_is_found(before, form, full_width, after):
     found = [m for m in pipeline.extract(source) if m.type == kind and (m.start, m.end) == (start, start + len(text))]
     assert found, f"{kind} {text!r} not found in {source!r}"
     assert (found[0].value, found[0].unit) == (value, unit)
+
+
+# Issue 12's properties: a mixed numeral resolves to its value; a range x-y with one unit
+# gives low x and high y in the canonical unit; in a sentence, the mention's offsets hold.
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+@st.composite
+def mixed_numeral(draw) -> tuple[str, int]:
+    """`a万b千c百d` with each of b, c written in Arabic or Chinese digits, d of two digits."""
+    a, b, c, d = (draw(st.integers(1, 9999)), draw(st.integers(1, 9)), draw(st.integers(1, 9)),
+                  draw(st.integers(10, 99)))
+    digit = (lambda n: str(n)) if draw(st.booleans()) else (lambda n: CHINESE_DIGITS[n])
+    return f"{a}万{digit(b)}千{digit(c)}百{d}", a * 10000 + b * 1000 + c * 100 + d
+
+
+@SETTINGS
+@given(mixed_numeral(), st.sampled_from(["元", "万元", "公里"]))
+def test_mixed_numeral_resolves_to_its_value(numeral, unit):
+    text, value = numeral
+    label, factor, canonical_unit = {"元": ("MONEY", 1, "元"), "万元": ("MONEY", 10000, "元"),
+                                     "公里": ("LENGTH", 1, "km")}[unit]
+    q = resolve_quantity(label, text + unit)
+    assert q is not None and (q.value, q.unit) == (Decimal(value) * factor, canonical_unit), (text, q)
+    sentence = "补助资金" + text + unit + "。"
+    [m] = [m for m in pipeline.extract(sentence) if m.type == label]
+    assert (m.text, m.value) == (text + unit, Decimal(value) * factor)
+    assert sentence[m.start:m.end] == m.text
+
+
+RANGE_UNITS = [("万元", "MONEY", Decimal(10000), "元"), ("元", "MONEY", Decimal(1), "元"),
+               ("公里", "LENGTH", Decimal(1), "km"), ("米", "LENGTH", Decimal("0.001"), "km"),
+               ("%", "PERCENT", Decimal(1), "%"), ("个百分点", "PERCENT", Decimal(1), "百分点"),
+               ("年", "DURATION", Decimal(1), "年"), ("天", "DURATION", Decimal(1), "天"),
+               ("次", "COUNT", Decimal(1), "次"), ("个", "COUNT", Decimal(1), "个")]
+amount = st.decimals(min_value=1, max_value=9999, places=1).map(lambda d: d.normalize())
+
+
+@SETTINGS
+@given(amount, amount, st.sampled_from(["-", "至", "~", "—", "到"]), st.sampled_from(RANGE_UNITS),
+       st.sampled_from(["", "计划", "每公里补助"]))
+def test_range_gives_low_and_high(x, y, sep, unit_row, lead):
+    unit, label, factor, canonical_unit = unit_row
+    assume(x < y and (label != "COUNT" or (x == x.to_integral_value() and y == y.to_integral_value())))
+    # 2023-2025年, 67-92年 are years (a recogniser's rule), unless a cue says otherwise
+    assume(not (unit == "年" and any(v == v.to_integral_value() and len(str(v)) in (2, 4) for v in (x, y))))
+    text = f"{x:f}{sep}{y:f}{unit}"
+    q = resolve_quantity(label, text)
+    assert q is not None and (q.value, q.low, q.high, q.unit) == (None, x * factor, y * factor, canonical_unit), (text, q)
+    sentence = lead + text + "。"
+    found = [m for m in pipeline.extract(sentence) if m.type == label]
+    assert [(m.text, m.value, m.extra.get("low"), m.extra.get("high")) for m in found] == \
+        [(text, None, x * factor, y * factor)], sentence
+    assert sentence[found[0].start:found[0].end] == text
 
 
 @settings(max_examples=200, deadline=None)

@@ -11,8 +11,9 @@ import pytest
 
 from casetable import read_table
 from pipeline.resolve.numbers import NotANumber, parse_number
-from pipeline.resolve.quantities import resolve_quantity
+from pipeline.resolve.quantities import Cell, resolve_cell, resolve_quantity
 from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
+from pipeline.resolve.units import convert
 
 
 
@@ -36,19 +37,25 @@ QUANTITY_ROWS = read_table("resolve_quantity.tsv")
 REFERENCE_ROWS = read_table("resolve_reference.tsv")
 
 
+def _decimal(cell: str) -> Decimal | None:
+    return Decimal(cell) if cell else None
+
+
 @pytest.mark.parametrize("case", params(QUANTITY_ROWS))
 def test_resolve_quantity(case):
     got = resolve_quantity(case["label"], case["text"])
-    if not case["value"]:
+    if not case["value"] and not case["low"]:
         assert got is None, f"{case['text']!r} is not a {case['label']}, got {got}"
         return
     assert got is not None, f"{case['text']!r} not resolved as {case['label']}"
-    assert isinstance(got.value, Decimal)
-    assert (got.value, got.unit, got.op, got.hedge) == (
-        Decimal(case["value"]),
+    assert got.value is None or isinstance(got.value, Decimal)
+    assert (got.value, got.unit, got.op, got.hedge, got.low, got.high) == (
+        _decimal(case["value"]),
         case["unit"],
         _or_none(case["op"]),
         _or_none(case["hedge"]),
+        _decimal(case["low"]),
+        _decimal(case["high"]),
     )
 
 
@@ -99,3 +106,50 @@ def test_parse_number(text, value):
 def test_parse_number_rejects(text):
     with pytest.raises(NotANumber):
         parse_number(text)
+
+
+# resolve_cell: a table cell read with the same grammar, its unit as written.
+
+CELLS = [
+    ("≥1.2万公里", Cell(">=", Decimal("1.2"), "万公里")),
+    ("12500公里", Cell(None, Decimal(12500), "公里")),
+    ("98%以上", Cell(">=", Decimal(98), "%")),
+    ("≥ 98 %", Cell(">=", Decimal(98), "%")),
+    ("12500", Cell(None, Decimal(12500), None)),
+    ("１，２３４．５", Cell(None, Decimal("1234.5"), None)),
+    ("5-10万元", Cell(None, None, "万元", low=Decimal(5), high=Decimal(10))),
+    ("约3万4000元", Cell(None, Decimal(34000), "元", hedge="约")),
+    ("≥2.6萬畝", Cell(">=", Decimal("2.6"), "万畝")),
+    ("30万元（含）以上", Cell(">=", Decimal(30), "万元")),
+    ("三四次", Cell(None, None, "次", low=Decimal(3), high=Decimal(4))),
+    ("-5.2%", Cell(None, Decimal("-5.2"), "%")),
+    ("成效明显", None),
+    ("2023年11月底前", None),
+    ("", None),
+    ("10-5万元", None),
+]
+
+
+@pytest.mark.parametrize("text,want", CELLS, ids=[t or "empty" for t, _ in CELLS])
+def test_resolve_cell(text, want):
+    assert resolve_cell(text) == want
+
+
+CONVERSIONS = [
+    ("1.2", "万公里", "公里", "12000"),
+    ("12500", "公里", "万公里", "1.25"),
+    ("800", "米", "公里", "0.8"),
+    ("3", "万元", "元", "30000"),
+    ("2.5", "亿元", "万元", "25000"),
+    ("2.6", "万亩", "亩", "26000"),
+    ("3", "万元", "美元", None),
+    ("3", "%", "百分点", None),
+    ("3", "公里", "元", None),
+    ("3", "亩", "公顷", None),
+]
+
+
+@pytest.mark.parametrize("value,source,target,want", CONVERSIONS, ids=[f"{s}-{t}" for _, s, t, _ in CONVERSIONS])
+def test_convert(value, source, target, want):
+    got = convert(Decimal(value), source, target)
+    assert got == (Decimal(want) if want else None)

@@ -67,3 +67,38 @@ def test_pipe_in_two_processes_gives_the_same_spans():
     one = [_spans(d) for d in nlp.pipe(texts)]
     two = [_spans(d) for d in nlp.pipe(texts, n_process=2)]
     assert one == two
+
+
+def test_doc_ents_hold_non_overlapping_mentions_for_displacy():
+    from spacy import displacy
+
+    doc = load_nlp()(SENTENCE)
+    ents = [(e.text, e.label_) for e in doc.ents]
+    assert ("12.53亿元", "MONEY") in ents and ("2023年7月", "DATE") in ents
+    assert all(a.end <= b.start for a, b in zip(doc.ents, doc.ents[1:]))
+    page = displacy.render(doc, style="ent")
+    assert "12.53亿元" in page and "MONEY" in page
+
+
+def test_components_declare_what_they_assign_and_require():
+    nlp = blank()
+    for pipe in PIPES:
+        nlp.add_pipe(pipe)
+    summary = nlp.analyze_pipes(pretty=False)
+    assert all("doc.ents" in summary["summary"][p]["assigns"] for p in PIPES)
+    assert summary["summary"]["jixiao_names"]["requires"] == ["doc._.jixiao_mentions"]
+    assert not any(summary["problems"].values())
+
+
+def test_rules_travel_with_to_disk(tmp_path):
+    from pipeline.errors import ModelError
+
+    nlp = blank()
+    nlp.add_pipe("jixiao_quantities")
+    nlp.to_disk(tmp_path / "nlp")
+    saved = tmp_path / "nlp" / "jixiao_quantities" / "units.yaml"
+    assert saved.is_file() and (tmp_path / "nlp" / "jixiao_quantities" / "patterns.yaml").is_file()
+    spacy.load(tmp_path / "nlp")  # the same rules: loads
+    saved.write_text(saved.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="units.yaml"):
+        spacy.load(tmp_path / "nlp")

@@ -1,10 +1,9 @@
 """Recognisers: find typed spans in normalised text. One module per mention family."""
 from __future__ import annotations
 
-from .mention import MENTION_TYPES, NAME_TYPES, Mention
+from .mention import MENTION_TYPES, NAME_TYPES, PRIORITY_ORDER, Mention
 
-# Among overlapping spans of the same length, the type listed first wins.
-PRIORITY = {t: i for i, t in enumerate(("DOCNO", "DATE", "MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT", "ROAD", "ORG", "PROJECT"))}
+PRIORITY = {t: i for i, t in enumerate(PRIORITY_ORDER)}
 
 
 def select(mentions: list[Mention], selected: list[Mention] | None = None) -> list[Mention]:

@@ -5,8 +5,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+# The one list of mention types (shared/spec/schema.md section 1). Every other list of
+# types (quantities, names, the order among overlapping spans) is drawn from here.
 MENTION_TYPES = ("MONEY", "PERCENT", "LENGTH", "ROAD", "PROJECT", "ORG", "DATE", "COUNT", "DURATION", "DOCNO")
+# Types with a number and a unit, in the order the quantity scan tries them at one position.
+QUANTITY_TYPES = ("MONEY", "PERCENT", "LENGTH", "DURATION", "COUNT")
 NAME_TYPES = ("ORG", "PROJECT")
+# Among overlapping spans of the same length, the type listed first wins.
+PRIORITY_ORDER = ("DOCNO", "DATE", *QUANTITY_TYPES, "ROAD", *NAME_TYPES)
+# Fields of contract v2 every mention record carries (null where they do not apply):
+# the hedge as written, and the two ends of a range (whose `value` is null).
+V2_FIELDS = ("hedge", "low", "high")
 
 
 @dataclass(slots=True)
@@ -20,6 +29,8 @@ class Mention:
     value: Decimal | str | None = None
     unit: str | None = None
     op: str | None = None
+    # hedge/low/high (V2_FIELDS) and fields a recogniser adds beyond the schema; a key
+    # starting with "_" is internal (the hedge's span) and never leaves in a record
     extra: dict[str, Any] = field(default_factory=dict)
 
     def record(self, doc: str) -> dict[str, Any]:
@@ -35,7 +46,10 @@ class Mention:
             "unit": self.unit,
             "op": self.op,
         }
-        rec.update(self.extra)
+        rec.update(dict.fromkeys(V2_FIELDS))
+        for key, value in self.extra.items():
+            if not key.startswith("_"):
+                rec[key] = json_value(value) if key in ("low", "high") else value
         return rec
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 import regex
 
 from ..errors import ModelError
+from ..resolve.units import unit_words
 from ..resources import load_yaml, lookup
 from .guard import Guarded, guarded
 
@@ -38,12 +39,21 @@ def first_characters(words: Iterable[Any], skip: str) -> str:
     return "[" + "".join(regex.escape(c) for c in sorted(chars)) + "]"
 
 
+def lexicon_words(source: str | dict[str, str]) -> list[str]:
+    """The words of a lexicon: `{units: LENGTH}` -> every way of writing a length unit
+    (resolve/units.py), `{units: DURATION, strip: 个}` -> 月, 小时… (of 个月, 个小时…); a dotted name such as `units.hedges.before` -> that entry's words."""
+    if isinstance(source, dict):  # `strip`: the words that start with it, without it (个月 -> 月)
+        strip = source.get("strip", "")
+        return [w[len(strip):] for w in unit_words(source["units"]) if w.startswith(strip) and w != strip]
+    return [str(w) for w in lookup(source)]
+
+
 @lru_cache(maxsize=1)
 def references() -> dict[str, str]:
     spec = load_yaml(PATTERN_FILE)
     table: dict[str, str] = {}
-    for name, dotted in (spec.get("lexicons") or {}).items():
-        table[name] = alternation(lookup(dotted))
+    for name, source in (spec.get("lexicons") or {}).items():
+        table[name] = alternation(lexicon_words(source))
     for name, body in (spec.get("references") or {}).items():
         if name in table:
             raise ModelError(PATTERN_FILE, f"reference {name!r} defined twice")
@@ -51,7 +61,7 @@ def references() -> dict[str, str]:
     for name, built in (spec.get("character_classes") or {}).items():
         if name in table:
             raise ModelError(PATTERN_FILE, f"reference {name!r} defined twice")
-        words = [word for dotted in built["words"] for word in lookup(dotted)]
+        words = [word for source in built["words"] for word in lexicon_words(source)]
         table[name] = first_characters(words, expand("{" + built["skip"] + "}", table))
     return table
 

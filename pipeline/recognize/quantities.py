@@ -1,27 +1,38 @@
 """Recognise MONEY, PERCENT, LENGTH, DURATION and COUNT mentions.
 
 Patterns come from models/patterns.yaml; the context rules below read their word
-lists from models/cues.yaml (money cues for a bare 万, width words that make 米
-not a length, fixed terms that are not counts, cues that make `NN年` a span of time).
+lists from models/cues.yaml (money cues for a bare 万 or a small Chinese amount, width
+words that make 米 not a length, the dimensions of a building, fixed terms that are not
+counts, cues that make `NN年` a span of time, table headers that start with 年).
 """
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import QUANTITY_TYPES, Quantity, quantity_from_groups
+from ..resolve.quantities import Quantity, quantity_from_groups, range_ends
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import named_groups
-from .mention import Mention
+from .mention import QUANTITY_TYPES, Mention
 from .patterns import compiled_patterns, scanner
 
 
+_SCALE_CHARS = frozenset("十拾百佰千仟万亿")
+
+
 def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
-    if not groups.get("bare"):
+    """An amount with its currency is money; a bare 万/亿 (资金30万) and a Chinese numeral
+    without a scale before 元 (南风、三元、红旗 are places) only after a money cue."""
+    number = groups["num"]
+    small_chinese = not groups.get("lo") and not any(ch.isdigit() or ch in _SCALE_CHARS for ch in number)
+    if not groups.get("bare") and not small_chinese:
         return True
+    if groups.get("bare") and line_after(text, match.end("q"), 3).startswith(cue_words("money_not_after")):
+        return False
     if line_before(text, match.start("q"), 6).endswith(cue_words("money_not_before")):
         return False
     before = line_before(text, match.start(), cue_window("money_before"))
@@ -35,31 +46,61 @@ def _is_length(text: str, match: "regex.Match[str]", groups: dict) -> bool:
             before = before[:-len(link)]
             break
     after = line_after(text, match.end("q"), 4)
-    return not (before.endswith(cue_words("length_not_before")) or after.startswith(cue_words("length_not_after")))
+    if before.endswith(cue_words("length_not_before")) or after.startswith(cue_words("length_not_after")):
+        return False
+    return not _is_dimension(text, match, before)
+
+
+def _is_dimension(text: str, match: "regex.Match[str]", before: str) -> bool:
+    """长15米,宽8米: a bare 长 (not 全长, 桥长, 路长…) whose figure is followed by a width or a
+    height measures a building or a thing, not a road."""
+    if not before.endswith("长") or before[:-1].endswith(cue_words("length_of_works")):
+        return False
+    return bool(cue_pattern("dimension_after").search(line_after(text, match.end("q"), cue_window("dimension_after"))))
 
 
 def _is_duration(text: str, match: "regex.Match[str]", groups: dict) -> bool:
-    """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration cue says so."""
+    """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration
+    cue says so; `10年初预算数` is a cell's figure before a header that starts with 年."""
     if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
         return False
-    number = groups["num"]
-    if groups.get("unit") != "年" or not (len(number) in (2, 4) and number.isascii() and number.isdigit()):
+    if groups.get("unit") != "年":
+        return True
+    if is_header_after_figure(text, match.end("q") - 1, groups["num"]):
+        return False
+    numbers = [groups["num"]] + ([groups["lo"]] if groups.get("lo") else [])
+    if not any(len(n) in (2, 4) and n.isascii() and n.isdigit() for n in numbers):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
 
 
+def is_header_after_figure(text: str, year_at: int, number: str) -> bool:
+    """A figure of one or two digits glued to a table header that starts with 年 (权重10年初预算数):
+    neither a year nor a span of time."""
+    return len(number) <= 2 and text.startswith(cue_words("headers_starting_with_year"), year_at)
+
+
 def has_duration_cue(text: str, start: int, end: int) -> bool:
+    """A cue next to `NN年` (近10年, 10年以来), or the row's name before it on its line
+    (设计使用年限 ≥15年 15年), that makes it a span of time."""
     before = line_before(text, start, 4)
     after = line_after(text, end, 4)
-    return before.endswith(cue_words("duration_cues_before")) or after.startswith(cue_words("duration_cues_after"))
+    if before.endswith(cue_words("duration_cues_before")) or after.startswith(cue_words("duration_cues_after")):
+        return True
+    return bool(cue_pattern("duration_row_names").search(line_before(text, start, cue_window("duration_row_names"))))
 
 
 def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int]]) -> bool:
+    """Not a fixed term (一批, 三项制度), not an ordinal (第3个), not a classifier that begins
+    another word (9个别路段: 个别), and a whole number of things: 3.1本项目 is an outline
+    number before 本项目 (3.2万户 is whole)."""
     s, e = match.span("q")
     k = bisect_left(blocked, (e,))  # blocked spans are sorted and do not overlap each other
     if k and blocked[k - 1][1] > s:
         return False
     if line_before(text, s, 4).endswith(cue_words("count_not_before")):
+        return False
+    if text.startswith(cue_words("count_not_words"), match.start("unit")):
         return False
     return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
 
@@ -79,16 +120,24 @@ def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
 
 def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) -> Mention | None:
     q = _quantity(label, *map(groups.get, _RESOLVED_GROUPS))
-    if q is None:
+    if q is None or (label == "COUNT" and q.value is not None and q.value != q.value.to_integral_value()):
         return None
-    extra = {"hedge": q.hedge} if q.hedge else {}
     s, e = match.span("q")
+    extra: dict = {}
+    hedge_group = next((g for g in ("hedge", "hedgemid", "hedgeafter") if groups.get(g)), None)
+    if hedge_group == "hedge" and line_before(text, match.start("hedge"), 4).endswith(cue_words("recent_before")):
+        q = replace(q, hedge=None)  # 以近3年数据: the last three years, not nearly three
+    if q.hedge:
+        extra = {"hedge": q.hedge, "_hedge_span": match.span(hedge_group)}
+    if q.low is not None:
+        extra.update(low=q.low, high=q.high)
     return Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra)
 
 
 # The groups a quantity's value depends on: the same few amounts and years recur
 # throughout a report, so each is resolved once.
-_RESOLVED_GROUPS = ("num", "unit", "bare", "half", "op", "opafter", "hedge", "hedgemid", "hedgeafter")
+_RESOLVED_GROUPS = ("num", "unit", "hi", "lounit", "bare", "half", "halfunit", "fraction", "sign",
+                    "op", "opafter", "hedge", "hedgemid", "hedgeafter")
 
 
 @lru_cache(maxsize=4096)
@@ -110,7 +159,7 @@ def find_quantities(text: str) -> list[Mention]:
     for match in combined.finditer_by_lines(text):  # no quantity reads past a line break
         groups = named_groups(match)
         label = next(lab for name, lab in alternatives if groups[name] is not None)
-        if not _accepted(label, text, match, groups, blocked_counts):
+        if not _accepted(label, text, match, range_ends(groups), blocked_counts):
             match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
             if match is None:
                 continue
@@ -125,6 +174,6 @@ def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> t
     for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
         for pattern in patterns[label]:
             match = pattern.match(text, pos)
-            if match and _accepted(label, text, match, named_groups(match), blocked_counts):
+            if match and _accepted(label, text, match, range_ends(named_groups(match)), blocked_counts):
                 return match, label
     return None, rejected

@@ -13,7 +13,7 @@ from .context import cue_pattern, cue_words, line_after
 from .guard import Guarded, bounded, guarded, named_groups
 from .mention import Mention
 from .patterns import compiled_patterns
-from .quantities import has_duration_cue
+from .quantities import has_duration_cue, is_header_after_figure
 
 _TITLE_YEAR = bounded(
     r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]{0,40}$"
@@ -66,7 +66,8 @@ def find_references(text: str, years: ReferenceYears | None = None) -> list[Ment
     for pattern in patterns["DATE"]:
         for match in pattern.finditer(text):
             s, e = match.span("q")
-            if named_groups(match).get("yy") and has_duration_cue(text, s, e):
+            yy = named_groups(match).get("yy")
+            if yy and (has_duration_cue(text, s, e) or is_header_after_figure(text, s + len(yy), yy)):
                 continue
             found.append(Mention("DATE", s, e, text[s:e], date_from_match(match, years.at(s))))
     for pattern in patterns["DOCNO"]:

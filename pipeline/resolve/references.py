@@ -13,13 +13,15 @@ import cn2an
 import regex
 
 from ..normalize import fold_width
+from .numbers import chinese_digits
 from ..recognize.guard import named_groups
 from ..recognize.patterns import compiled_patterns
 from ..resources import load_yaml
 
-_YEAR_END = ("年底", "年末", "年年底", "年年末", "年下半年")
-_YEAR_START = ("年初", "年年初", "年上半年")
-_MONTH_PART_START = ("初", "上旬")
+_YEAR_END = ("年底", "年末", "年年底", "年年末")
+_YEAR_START = ("年初", "年年初")
+# Halves of a year as their months.
+_HALVES = {"上半年": (1, 6), "下半年": (7, 12)}
 
 
 @dataclass(frozen=True)
@@ -36,12 +38,35 @@ def two_digit_year(yy: int, reference_year: int | None) -> int:
 
 
 def _chinese_int(text: str) -> int:
-    if all(ch in "〇零一二三四五六七八九" for ch in text) and len(text) == 4:
-        return int("".join(str("〇一二三四五六七八九".index(ch)) if ch != "零" else "0" for ch in text))
+    """`二〇二四`, `二○二四` (digit by digit, ○ and 〇 are zero) -> 2024; `十二` -> 12."""
+    if len(text) == 4:
+        return chinese_digits(text)
     return int(cn2an.cn2an(text, "smart"))
 
 
+def _period(g: dict[str, str], year_text: str) -> str | None:
+    """A named period as START/END months: 上半年, 第二季度, 前三季度, 1-9月, 2024年3月—2024年11月;
+    the end of a quarter (第三季度末) is its last month. None when `g` names no period."""
+    if "half" in g:
+        first, last = _HALVES[g["half"]]
+    elif "quarter" in g:
+        quarter = int(g["quarter"]) if g["quarter"].isdigit() else _chinese_int(g["quarter"])
+        first, last = (1 if "first" in g else 3 * quarter - 2), 3 * quarter
+        if "part" in g:
+            return f"{year_text}-{last:02d}"
+    elif "m2" in g:
+        first, last = int(g["m"]), int(g["m2"])
+        end_year = g.get("y2") or year_text
+        return f"{year_text}-{first:02d}/{end_year}-{last:02d}"
+    else:
+        return None
+    return f"{year_text}-{first:02d}/{year_text}-{last:02d}"
+
+
 def date_from_match(match: "regex.Match[str]", reference_year: int | None = None) -> str:
+    """A DATE pattern's match -> `2023`, `2023-07`, `2023-07-04`, `2023/2025` (years) or
+    `2023-01/2023-06` (a period of months); a date without its year takes `reference_year`
+    (`-` when there is none: `--12`)."""
     g = {k: v for k, v in named_groups(match).items() if v}
     if "y1" in g:
         return f"{g['y1']}/{g['y2']}"
@@ -58,6 +83,9 @@ def date_from_match(match: "regex.Match[str]", reference_year: int | None = None
         return f"{two_digit_year(int(g['yy']), reference_year):04d}"
     year = int(g["y"]) if "y" in g else reference_year
     year_text = f"{year:04d}" if year else "-"
+    period = _period(g, year_text)
+    if period:
+        return period
     q = match.group("q")
     if "m" not in g:
         if q.endswith(_YEAR_END):

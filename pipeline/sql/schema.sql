@@ -98,8 +98,17 @@ CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
 CREATE INDEX IF NOT EXISTS entity_aliases_alias ON entity_aliases(alias);
 CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
--- Full-text index of facts over jieba words (space-joined), so 武仙公路, 危桥, G569 match whole words.
-CREATE VIRTUAL TABLE IF NOT EXISTS facts_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
-
--- Full-text index of findings (rule, explanations and cited text), searched as `jixiao search --findings`.
+-- Full-text indexes, one per searchable table (rowid = the row's id), of character bigrams
+-- (pipeline/fulltext.py), so that any run of two or more characters inside a name finds it.
+-- Facts are indexed by sentence: one row per run of (at most 63) consecutive facts that share a
+-- sentence, organisation and year, with the sentence and those facts' subjects, routes and
+-- predicates, so a sentence is ranked once, not once per figure. rowid = first fact's id * 64 +
+-- number of facts (pipeline/store.py SENTENCE_RUN), read without touching the row. `org` and the
+-- year in `tags` hold for every fact of the row, so those filters are counted inside the index;
+-- the types and routes in `tags` (y2023 tmoney rg569) are those of some fact of the row, and
+-- narrow the rows that are then checked fact by fact.
+CREATE VIRTUAL TABLE IF NOT EXISTS fact_sentences_fts USING fts5(words, org, tags,
+                                                                 tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS findings_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS indicators_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS reports_fts USING fts5(words, tokenize='unicode61 remove_diacritics 0');

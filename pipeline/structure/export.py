@@ -1,10 +1,11 @@
 """The indicator rows as a spreadsheet (one row per indicator with its report's
-title, organisation and year), written as CSV or XLSX."""
+title, organisation and year), written as CSV or XLSX, inert (pipeline/spreadsheet.py)."""
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import IO, Any, Sequence
+
+from .. import spreadsheet
 
 TABLE_COLUMNS = ("doc", "report", "title", "org", "year", "level1", "level2", "name", "target_op", "target",
                  "target_unit", "actual", "actual_unit", "weight", "score", "met", "reason")
@@ -17,29 +18,22 @@ TABLE_HEADINGS = {
 }
 
 
+WIDTHS = {"title": 40, "org": 24, "name": 36, "reason": 40, "level2": 16}
+
+
+def _rows(rows: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    return [[row[c] for c in TABLE_COLUMNS] for row in rows]
+
+
 def write_csv(rows: Sequence[dict[str, Any]], out: IO[str]) -> None:
-    writer = csv.writer(out)
-    writer.writerow([TABLE_HEADINGS[c] for c in TABLE_COLUMNS])
-    for row in rows:
-        writer.writerow(["" if row[c] is None else row[c] for c in TABLE_COLUMNS])
+    spreadsheet.write_csv([TABLE_HEADINGS[c] for c in TABLE_COLUMNS], _rows(rows), out)
 
 
 def write_xlsx(rows: Sequence[dict[str, Any]], path: str | Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "绩效指标"
-    ws.append([TABLE_HEADINGS[c] for c in TABLE_COLUMNS])
-    for row in rows:
-        ws.append([row[c] for c in TABLE_COLUMNS])
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
-    widths = {"title": 40, "org": 24, "name": 36, "reason": 40, "level2": 16}
-    for k, c in enumerate(TABLE_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(k)].width = widths.get(c, 11)
-    wb.save(path)
+    workbook = spreadsheet.new_workbook()
+    spreadsheet.add_sheet(workbook, "绩效指标", [TABLE_HEADINGS[c] for c in TABLE_COLUMNS], _rows(rows),
+                          [WIDTHS.get(c, spreadsheet.DEFAULT_WIDTH) for c in TABLE_COLUMNS])
+    workbook.save(path)
 
 
 def write_table(rows: Sequence[dict[str, Any]], path: str | Path | None, out: IO[str] | None = None) -> None:

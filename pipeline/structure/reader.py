@@ -11,8 +11,11 @@ Layouts, as converters write them (each line is read as one of them):
 
 A table starts at a header (column words in models/structure.yaml `tables.header`,
 one header line, or one header word per line in the `line` layout) and runs while
-its rows do; blank lines and page numbers inside it (a page break) are skipped, and
-rows after them without a header of their own continue it. Cells keep their offsets
+its rows do; blank lines and page footers inside it (a page break) are skipped, and
+rows after them without a header of their own continue it, as do rows after a
+repeated header. A header wrapped over two lines (一级⏎指标) is joined. Inside a tab or
+space table a line of one cell is a wrapped cell (joined to the name or reason it
+continues), a merged level, or a `label：value` line left out. Cells keep their offsets
 into the text, so the interpreter (tables.py) can quote them as written.
 
     read_tables(text, start, end) -> list[Table]
@@ -37,9 +40,14 @@ ROLE_ORDER = ("level1", "level2", "name", "reason", "note", "op", "unit", "actua
 VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
 
 _DASHES = regex.compile(r"^[-—–_:：|/\s]*$")
-_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d{1,3})\s*$")
+# A page footer or header: `- 3 -`, `第 1 页`, `— 第1页，共2页 —`, `共2页 第1页`, `Page 1 of 2`.
+_MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
+                r"|[-—–]?\s*第\s*\d+\s*页(?:\s*[，,、/]?\s*共\s*\d+\s*页)?\s*[-—–]?"
+                r"|[-—–]?\s*共\s*\d+\s*页\s*[，,、/]?\s*第\s*\d+\s*页\s*[-—–]?"
+                r"|(?i:page)\s*\d+(?:\s*(?i:of)\s*\d+)?")
+_PAGE_NUMBER = regex.compile(r"^\s*(?:%s|\d{1,3})\s*$" % _MARKED_PAGE)
 # In the one-cell-per-line layout a bare number is a cell: only marked page numbers are skipped.
-_MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+_MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:%s)\s*$" % _MARKED_PAGE)
 _SENTENCE_END = regex.compile(r"[。！？!?]$")
 _SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
 _CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
@@ -107,6 +115,7 @@ def vocabulary() -> dict[str, Any]:
         "roles": role_words,
         "min_header": int(cfg["min_header_cells"]),
         "kinds": tuple(cfg["indicator_kinds"]),
+        "name_alone": frozenset(cfg["name_column_alone"]),
         "total": tuple(cfg["total_words"]),
         # a glued header is cut after each column word (and the bracket that follows it)
         "glued_header": guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?" % alternation(every_word)),
@@ -136,6 +145,11 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     `min_header_cells` known columns, none twice; one unknown column is allowed, and a
     label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
     roles = [cell_role(c.text) for c in cells]
+    if not {"name", "level1", "level2"} & set(roles):
+        # no level or name column named: a first column headed 绩效指标 holds the names
+        first = next((k for k, c in enumerate(cells) if not c.blank), None)
+        if first is not None and roles[first] is None and cells[first].key in vocabulary()["name_alone"]:
+            roles[first] = "name"
     found = [r for r in roles if r and r != "note"]
     if len(set(found)) < vocabulary()["min_header"] or len(found) != len(set(found)):
         return None
@@ -320,8 +334,17 @@ def _header_at(all_lines: list[Line], i: int) -> tuple[Table, int] | None:
         return None
     layout = layout_of(line)
     if layout != "line":
-        roles = header_roles(split_line(s, line, layout))
-        return (Table(layout, roles, s, e), i + 1) if roles else None
+        cells = split_line(s, line, layout)
+        roles = header_roles(cells)
+        if roles:
+            return Table(layout, roles, s, e), i + 1
+        if i + 1 < len(all_lines) and layout_of(all_lines[i + 1][2]) in (layout, "line"):
+            below_s, below_e, below = all_lines[i + 1]
+            joined = _wrapped_header(cells, split_line(below_s, below, layout_of(below)), layout)
+            roles = header_roles(joined) if joined else None
+            if roles:
+                return Table(layout, roles, s, below_e), i + 2
+        return None
     cell = split_line(s, line, "line")[0]
     if cell_role(cell.text):
         cells, j = [], i
@@ -335,6 +358,35 @@ def _header_at(all_lines: list[Line], i: int) -> tuple[Table, int] | None:
         return (Table("line", roles, s, all_lines[j - 1][1]), j) if roles else None
     roles = header_roles(cut_glued(cell))
     return (Table("glued", roles, s, e), i + 1) if roles else None
+
+
+def _wrapped_header(cells: list[Cell], below: list[Cell], layout: str) -> list[Cell] | None:
+    """Header cells wrapped over two lines, joined (`一级 二级 三级指标 年度 实际 分值 得分` over
+    `指标 指标 指标值 完成值` -> 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分), or None.
+    Split by spaces, the second line's words continue, in order, the cells above that name no
+    column; in columns (tabs, pipes) each continues the cell above it. The second line holds
+    words only."""
+    parts = [c for c in below if not c.blank]
+    if not parts or any(_DIGIT.search(c.text) or len(c.key) > 6 for c in parts):
+        return None
+    if layout == "space" or len(below) == 1:
+        open_cells = [k for k, c in enumerate(cells) if not c.blank and cell_role(c.text) is None]
+        if len(open_cells) != len(parts):
+            return None
+        pairs = list(zip(open_cells, parts))
+    else:
+        if len(below) > len(cells):
+            return None
+        pairs = [(k, c) for k, c in enumerate(below) if not c.blank and not cells[k].blank]
+        if len(pairs) != len(parts):
+            return None
+    joined = list(cells)
+    for k, part in pairs:
+        joined[k] = Cell(cells[k].start, part.end, cells[k].text + part.text)
+    return joined
+
+
+_DIGIT = regex.compile(r"\d")
 
 
 def _skippable(line: str) -> bool:
@@ -368,27 +420,26 @@ def _next_line(all_lines: list[Line], j: int, keep: Any) -> str | None:
 
 
 def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
-    """Rows of a tab, pipe or space table: one a line; a line of another layout continues the row above."""
+    """Rows of a tab, pipe or space table: one a line. A line of another layout (one cell)
+    inside the table is a wrapped cell: it continues the row above when that row is still
+    open (its name wrapped) or ends in text (its reason wrapped), else it opens the next
+    row's name; a level alone on its line is a merged level cell; a `label：number` line
+    (预算执行率得分：9.7分) is left out. Such a line ends the table only when no row follows it."""
     def source_of(a: int, b: int) -> str:
         return text[a:b]
 
+    pending: Cell | None = None  # the first line of the next row's wrapped name
     while j < len(all_lines):
         s, e, line = all_lines[j]
         if _skippable(line):
             j += 1
             continue
         layout = layout_of(line)
-        if layout == table.layout == "space":
-            cells = split_line(s, line, layout)
-            if heading_at(line) or header_roles(cells) is not None:
-                return j
-            if _SENTENCE_END.search(line.strip()) and not any(_numeric(c.text) for c in cells):
-                return j
-            table.rows.append(Row(cells, s, e))
-            j += 1
-            continue
         if layout == table.layout:
             cells = split_line(s, line, layout)
+            if layout == "space" and (heading_at(line) or (_SENTENCE_END.search(line.strip())
+                                                          and not any(_numeric(c.text) for c in cells))):
+                return j
             if all(c.blank for c in cells):
                 j += 1
                 continue
@@ -401,21 +452,61 @@ def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
             if table.rows and _row_is_open(table.rows[-1]) and not cells[0].blank and not is_level(cells[0].text):
                 _join(source_of, table.rows[-1], cells, e)
             else:
+                if pending is not None:
+                    cells, s = _prefix_name(source_of, pending, cells), pending.start
                 table.rows.append(Row(cells, s, e))
+            pending = None
             j += 1
             continue
-        # a line of another layout: a continuation of the row above, or the end of the table
-        if table.layout in ("pipe", "space") or not table.rows or heading_at(line):
+        # a line of another layout: a wrapped cell, a level, a label, or the end of the table
+        if table.layout == "pipe" or not table.rows or heading_at(line) or pending is not None:
             return j
-        prev = table.rows[-1]
+        prev, cell = table.rows[-1], _cell(s, line)
+        level = is_level(cell.text)
+        if _row_is_open(prev) and not level:
+            _join(source_of, prev, [cell], e)
+            j += 1
+            continue
         nxt = _next_line(all_lines, j + 1, lambda ln: not _skippable(ln))
-        continues = _row_is_open(prev) or (nxt is not None and layout_of(nxt) == table.layout
-                                           and header_roles(split_line(0, nxt, table.layout)) is None)
-        if not continues:
+        if nxt is None or not _continues(nxt, table):
             return j
-        _join(source_of, prev, [_cell(s, line)], e)
+        last = next((c for c in reversed(prev.cells) if not c.blank), None)
+        if level:
+            table.rows.append(Row([cell], s, e))
+        elif _LABEL_LINE.match(cell.text):
+            pass
+        elif last is not None and not _grid_cell(last.text):
+            _join(source_of, prev, [cell], e)
+        elif len(cell.key) <= MAX_WRAPPED_NAME_CHARS and not _SENTENCE_MARK.search(cell.text):
+            pending = cell
         j += 1
     return j
+
+
+# A `label：value` line between rows (预算执行率得分：9.7分, 单位：万元): a form field, not a wrapped cell.
+_LABEL_LINE = regex.compile(r"^[^\d\s:：，,。；;]{1,24}[:：]")
+# The first line of a wrapped name is at most this long.
+MAX_WRAPPED_NAME_CHARS = 16
+
+
+def _continues(line: str, table: Table) -> bool:
+    """Whether `line` is a row of `table` (its layout, not a header or heading, a value in it)."""
+    if layout_of(line) != table.layout or heading_at(line):
+        return False
+    cells = split_line(0, line, table.layout)
+    if header_roles(cells) is not None:
+        return False
+    present = [c for c in cells if not c.blank]
+    return len(present) >= 2 and (table.layout != "space" or any(_numeric(c.text) for c in present))
+
+
+def _prefix_name(text_of: Any, first: Cell, cells: list[Cell]) -> list[Cell]:
+    """A row's cells with the first line of its wrapped name joined to its name (its first
+    cell that is not a level)."""
+    k = next((k for k, c in enumerate(cells) if not c.blank and not is_level(c.text)), None)
+    if k is None:
+        return cells
+    return cells[:k] + [Cell(first.start, cells[k].end, text_of(first.start, cells[k].end))] + cells[k + 1:]
 
 
 def _line_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
@@ -578,8 +669,9 @@ def form_cells(text: str, start: int, end: int) -> list[Cell]:
     """Every cell of text[start:end] in reading order, whatever the layout; a glued line
     of form words is cut at them (项目名称农村公路日常养护主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
     out: list[Cell] = []
-    for s, _e, line in lines(text[start:end], start):
-        if _skippable(line):
+    all_lines = list(lines(text[start:end], start))
+    for k, (s, _e, line) in enumerate(all_lines):
+        if _skippable(line) and not (line.strip().isdigit() and _among_cells(all_lines, k)):
             continue
         layout = layout_of(line)
         for cell in split_line(s, line, layout):
@@ -587,6 +679,17 @@ def form_cells(text: str, start: int, end: int) -> list[Cell]:
                 continue
             out.extend([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))
     return out
+
+
+def _among_cells(all_lines: list[Line], k: int) -> bool:
+    """Whether line k stands among one-cell-per-line cells (a short line right above or below
+    it): a bare number there is a cell (600 under 年度资金总额), not a page number."""
+    def short_cell(line: str) -> bool:
+        s = line.strip()
+        return bool(s) and layout_of(line) == "line" and len(s) <= 16 and not _SENTENCE_MARK.search(s) \
+            and not _MARKED_PAGE_NUMBER.match(line)
+
+    return any(0 <= j < len(all_lines) and short_cell(all_lines[j][2]) for j in (k - 1, k + 1))
 
 
 def _cut_form_words(cell: Cell) -> Iterator[Cell]:

@@ -62,6 +62,9 @@ class Report:
     # indicators, the audit and the linker
     tables: list[Table] = field(default_factory=list, repr=False)
     grid_rows: list[tuple[int, int]] = field(default_factory=list, repr=False)
+    # the money row's 分值 and 得分 (the budget-execution part of the total score), for the audit
+    budget_weight: Decimal | None = field(default=None, repr=False)
+    budget_score: Decimal | None = field(default=None, repr=False)
     # normalised span, for later stages
     norm_start: int = field(default=0, repr=False)
     norm_end: int = field(default=0, repr=False)
@@ -123,13 +126,23 @@ _DATE_LINE = regex.compile(r"^\s*((?:19|20)\d{2}|[〇零○一二三四五六七
 _SENTENCE_PUNCT = regex.compile(r"[。，,；;！？!?]")
 _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]{1,12}[)）]$")
 _LABEL_TAIL = regex.compile(r"[(（][^()（）]{0,6}[)）]|[:：]$")  # 项目资金(万元) / 填报单位：
+_MARKUP = regex.compile(r"^[#>*|｜]+|[|｜*]+$")
+_WS = regex.compile(r"\s+")
+# A line that only gives the year, under a title: （2023年度）
+_YEAR_LINE = regex.compile(r"^[(（](?:19|20)\d{2}年度?[)）]$")
 _SEAL = regex.compile(r"^[(（][^()（）]{0,8}盖章[)）]")  # （单位盖章） before the signing unit
 
 
+def _unmarked(text: str) -> str:
+    """Text as written, whitespace removed, without the markup around a title: markdown
+    heading and emphasis marks (`# `, `**`), a quote mark, the pipes of a table row
+    (`| 2024年度…目标表 | | |`)."""
+    return _MARKUP.sub("", _WS.sub("", text))
+
+
 def _title_text(line: str) -> str:
-    """A line as a title candidate: whitespace, a closing `|` and a trailing `（2023年度）` off."""
-    s = squash(line).rstrip("|")
-    return _TRAILING_BRACKET.sub("", s)
+    """A line as a title candidate: width folded, whitespace, markup and a trailing `（2023年度）` off."""
+    return _TRAILING_BRACKET.sub("", _MARKUP.sub("", squash(line)))
 
 
 def _is_title(line: str) -> bool:
@@ -232,6 +245,10 @@ def _titles(source: str) -> list[_Title]:
             parts.insert(0, prev)
             title_start = text_lines[j][0]
             j -= 1
+        # the year on the line under the title is part of it: 项目支出绩效自评表⏎（2023年度）
+        if i + 1 < len(text_lines) and _YEAR_LINE.match(squash(text_lines[i + 1][2])):
+            e = text_lines[i + 1][1]
+            parts.append(squash(text_lines[i + 1][2]))
         # the block above: 文件 header, document number, 签发人, 附件, organisation lines
         block_start, org_lines, attachment = title_start, [], False
         while j >= 0 and i - j <= 6:
@@ -343,6 +360,27 @@ class _Form:
     budget: Decimal | None = None
     budget_start: Decimal | None = None
     spent: Decimal | None = None
+    self_score_at: int | None = None  # where the self score's label is
+    # the 分值 and 得分 of the money row (年度资金总额 … 10 97.00% 9.7): the budget-execution
+    # part of the total score in the national template
+    budget_weight: Decimal | None = None
+    budget_score: Decimal | None = None
+
+
+def _row_score(cells: list[Cell], k: int, text: str) -> Decimal | None:
+    """The score a self-score label gives: the last number on its line (`自评总分 … 100 98.2`:
+    the 分值 column, then the 得分 column), else the cell after it."""
+    line_end = text.find("\n", cells[k].end)
+    line_end = len(text) if line_end < 0 else line_end
+    numbers = []
+    for cell in islice(cells, k + 1, None):
+        if cell.start >= line_end:
+            break
+        numbers.append(score_number(cell.text))
+    numbers = [n for n in numbers if n is not None]
+    if numbers:
+        return numbers[-1]
+    return score_number(cells[k + 1].text) if k + 1 < len(cells) else None
 
 
 def _percent(text: str) -> Decimal | None:
@@ -385,10 +423,11 @@ def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     return out
 
 
-def read_form(cells: list[Cell], page_text: str) -> _Form:
-    """The labelled cells of a form: project, organisation, self score, execution rate and the money grid."""
+def read_form(cells: list[Cell], text: str, start: int, end: int) -> _Form:
+    """The labelled cells of a form in text[start:end]: project, organisation, self score,
+    execution rate and the money grid."""
     rules = _form_rules()
-    unit_match = rules["amount_unit"].search(page_text)
+    unit_match = rules["amount_unit"].search(text, start, end)
     page_unit = unit_match.group(1) if unit_match else None
     form = _Form()
     orgs: dict[str, str] = {}
@@ -406,7 +445,7 @@ def read_form(cells: list[Cell], page_text: str) -> _Form:
         elif label in rules["supervisor"] and value:
             orgs.setdefault("主管部门", value)
         elif label in rules["self_score"] and value and form.self_score is None:
-            form.self_score = score_number(value)
+            form.self_score, form.self_score_at = _row_score(cells, k, text), cell.start
         elif label in rules["execution_rate"] and value and form.execution_rate is None:
             form.execution_rate = _percent(value)
         elif label.startswith(rules["money_label"]) or (_column(cell) and not columns):
@@ -444,6 +483,8 @@ def _money_row(form: _Form, columns: list[str], texts: list[str], unit: str) -> 
                 setattr(form, col, amount)
         elif col == "execution_rate" and form.execution_rate is None:
             form.execution_rate = _percent(text)
+        elif col in ("weight", "score") and getattr(form, "budget_" + col) is None:
+            setattr(form, "budget_" + col, score_number(text))
 
 
 # ---------------------------------------------------------------- money trail in the narrative
@@ -452,7 +493,7 @@ def _money_row(form: _Form, columns: list[str], texts: list[str], unit: str) -> 
 def _money_rules() -> dict[str, Any]:
     cfg = config("money_trail")
     cue_to_field = {w: fld for fld, words in cfg["predicates"].items() for w in words}
-    num = r"\s*(?:为|达|达到|是|:|：)?\s*(\d+(?:\.\d+)?)\s*"
+    num = r"\s*(?:为|达到|达|是)?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*"
     return {
         "cues": bounded(alternation(list(cue_to_field))),
         "cue_field": cue_to_field,
@@ -550,6 +591,11 @@ def _read_money(report: Report, norm: Normalized, amounts: "_Amounts", form: _Fo
         rate = _percent(m.group(1) + "%") if m else None
     values["execution_rate"] = rate
     score = form.self_score
+    at = form.self_score_at
+    # a self-score label heading a total row of the table: the row's 得分, not its 分值
+    in_total = next((t for t in total_rows(tables) if at is not None and t.start <= at < t.end), None)
+    if in_total is not None and in_total.score is not None:
+        score = in_total.score
     if score is None:
         m = rules["score"].search(text, body_start, body_end)
         score = score_number(m.group(1)) if m else None
@@ -608,20 +654,20 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
         report = Report(doc_id, k, s, e, norm_start=ns, norm_end=ne)
         report.signed, signature_org = _signature(text, s, e)
         report.tables = read_tables(text, s, e)
-        form = read_form(form_cells(text, s, e), text[s:e])
+        form = read_form(form_cells(text, s, e), text, s, e)
         report.grid_rows = grid_lines(text, s, e)
         body_start = ns
         title_org = project = None
         if titles:
             t = titles[k]
-            report.title = squash(written[t.start:t.end]).rstrip("|")
+            report.title = _unmarked(written[t.start:t.end])
             title_org, report.year, project = _split_title(t.text, t.org_lines)
             body_start = to_norm(norm, t.end)
         else:
             line = next((ln for _s, _e, ln in lines(text[s:e]) if ln.strip()), "")
             if (line and len(squash(line)) <= _report_rules()["max_title"] and not _SENTENCE_PUNCT.search(line)
                     and not heading_at(line) and layout_of(line) == "line"):
-                report.title = squash(written[s:s + len(line)])
+                report.title = _unmarked(written[s:s + len(line)])
                 body_start = to_norm(norm, s + len(line))
         report.category = category_of(titles[k].text if titles else report.title)
         if report.year is None:
@@ -632,6 +678,7 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
             report.project = _written(form.project or project, text, written, s, e)
         report.sections = parse_sections(norm, body_start, ne)
         _read_money(report, norm, amounts, form, report.tables)
+        report.budget_weight, report.budget_score = form.budget_weight, form.budget_score
         reports.append(report)
     return reports
 

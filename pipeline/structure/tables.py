@@ -26,6 +26,7 @@ import regex
 from ..normalize import fold_width
 from ..recognize.patterns import reference_pattern
 from ..resolve.numbers import NotANumber, parse_number
+from ..resolve.units import in_canonical
 from ..resources import lookup
 from ._common import config, json_number, squash
 from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, read_tables
@@ -35,7 +36,12 @@ _DASH_RUN = regex.compile(r"^[-—–_/]+$")
 _DIGIT = regex.compile(r"\d")
 _WS = regex.compile(r"\s+")
 _CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
+# A line break between two Chinese characters inside a cell is a wrap: the text runs on.
+_WRAP = regex.compile(r"(?<=\p{Han})[ \u3000]*\n[ \u3000]*(?=\p{Han})")
 _ROW_NUMBER = regex.compile(r"^\d{1,3}$")  # a 序号 cell
+# A unit written apart from its number: `%`, 公里, km (`≥ 12.5 km`)
+_UNIT_TOKEN = regex.compile(r"^(?:%|％|[\p{Han}]{1,2}|[A-Za-z]{1,3})$")
+MAX_LEVELS = 2  # levels a row names before its name: 一级, 二级
 
 
 @dataclass
@@ -106,19 +112,6 @@ def _rules() -> dict[str, Any]:
         "no_value": set(cfg["no_value"]),
         "note_rows": set(cfg["note_rows"]),
     }
-
-
-@lru_cache(maxsize=1)
-def unit_factors() -> dict[str, tuple[str, Decimal]]:
-    """Unit as written -> (canonical unit, factor) for the money, length and percent units of models/units.yaml."""
-    out: dict[str, tuple[str, Decimal]] = {}
-    for kind in ("money", "length", "percent"):
-        canonical = lookup(f"units.{kind}.canonical")
-        for unit, factor in lookup(f"units.{kind}.units").items():
-            out[str(unit)] = (canonical, Decimal(str(factor)))
-    for unit, factor in lookup("units.money.bare").items():
-        out.setdefault(str(unit), ("元", Decimal(str(factor))))
-    return out
 
 
 # ---------------------------------------------------------------- cell values
@@ -192,17 +185,11 @@ def _op_cell(cell: Cell) -> str | None:
     return next((o for word, o in _rules()["ops"] if s.startswith(word)), None)
 
 
-def comparable(value: Decimal, unit: str | None) -> tuple[Decimal, str | None]:
-    """A value in its canonical unit where models/units.yaml knows the unit (80 万元 -> 800000 元)."""
-    factor = unit_factors().get(unit or "")
-    return (value * factor[1], factor[0]) if factor else (value, unit)
-
-
 def _met(ind: Indicator) -> bool | None:
     t, a = ind.target, ind.actual
     if not isinstance(t, Decimal) or not isinstance(a, Decimal):
         return None
-    (t, tu), (a, au) = comparable(t, ind.target_unit), comparable(a, ind.actual_unit)
+    (t, tu), (a, au) = in_canonical(t, ind.target_unit), in_canonical(a, ind.actual_unit)
     if tu and au and tu != au:
         return None
     op = ind.target_op
@@ -271,7 +258,7 @@ def _space_values(tokens: list[Cell], roles: list[str]) -> dict[str, Cell]:
     merged: list[Cell] = []
     for tok in tokens:
         if merged and (any(fold_width(merged[-1].key) == w for w, _ in _rules()["ops"])
-                       or (regex.match(r"^(%|％|[\p{Han}]{1,2})$", tok.key) and regex.search(r"\d$", merged[-1].key)
+                       or (_UNIT_TOKEN.match(tok.key) and regex.search(r"\d$", merged[-1].key)
                            and parse_target(merged[-1].key + tok.key)[2] is not None)):
             merged[-1] = Cell(merged[-1].start, tok.end, merged[-1].text + tok.text)
         else:
@@ -310,8 +297,12 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     present = [k for k, c in enumerate(cells) if not c.blank]
     has_levels = "level1" in table.roles or "level2" in table.roles or table.layout == "line"
     name_col = table.roles.index("name") if "name" in table.roles else None
-    aligned = (len(cells) == len(table.roles) and name_col is not None
-               and not cells[name_col].blank and not is_level(cells[name_col].text))
+    # a row that lines up with the header: the name column holds the name, even a name
+    # that is also a level word (满意度) when a value (a comparator, a number) follows it;
+    # otherwise a level there is a row shifted right
+    after = next((c for c in cells[name_col + 1:] if not c.blank), None) if name_col is not None else None
+    aligned = (len(cells) == len(table.roles) and name_col is not None and not cells[name_col].blank
+               and (not is_level(cells[name_col].text) or (after is not None and _op_or_number(after))))
     if table.layout == "space":  # spaces leave no empty cells: a row lines up only when it names its levels
         aligned = aligned and all(is_level(c.text) for c, r in zip(cells, table.roles) if r in ("level1", "level2"))
     if (len(cells) == len(table.roles) and name_col is not None and cells[name_col].text
@@ -320,10 +311,18 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     if table.layout == "space" and not aligned:
         tokens = list(cells)
         level_cells: list[tuple[int | None, Cell]] = []
-        while has_levels and len(tokens) > 1 and is_level(tokens[0].text):
+        # at most one level a level column; a level word after them is the name (服务对象满意度)
+        most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
+        while has_levels and len(level_cells) < most and len(tokens) > 1 and is_level(tokens[0].text):
             level_cells.append((None, tokens.pop(0)))
-        _set_levels(table, carry, level_cells, quote)
+        if all(is_level(t.text) for t in tokens):  # a merged level cell on its own line
+            _set_levels(table, carry, level_cells + [(None, t) for t in tokens], quote)
+            return None, {}
         values = _space_values(tokens, table.value_roles)
+        while "name" not in values and level_cells:  # a level word taken for a level was the name
+            tokens.insert(0, level_cells.pop()[1])
+            values = _space_values(tokens, table.value_roles)
+        _set_levels(table, carry, level_cells, quote)
         return values.pop("name", None), values
     values: dict[str, Cell] = {}
     if aligned:
@@ -338,9 +337,13 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
         present = present[1:]
     p = 0
     level_cells = []
-    while has_levels and p < len(present) - 1 and is_level(cells[present[p]].text):
+    most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
+    while has_levels and p < min(len(present) - 1, most) and is_level(cells[present[p]].text):
         level_cells.append((None, cells[present[p]]))
         p += 1
+    if level_cells and p < len(present) - 1 and _op_or_number(cells[present[p]]):
+        level_cells.pop()  # the cell after the levels is a value: the last "level" is the name (满意度)
+        p -= 1
     if has_levels and p == len(present) - 1 and is_level(cells[present[p]].text):
         level_cells.append((None, cells[present[p]]))
         _set_levels(table, carry, level_cells, quote)
@@ -355,6 +358,12 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
         values["reason"] = Cell(first.start, cells[extra[-1]].end,
                                 " ".join(cells[k].text.strip() for k in [rest[len(table.value_roles) - 1], *extra]))
     return cells[present[p]], values
+
+
+def _op_or_number(cell: Cell) -> bool:
+    """A target or actual cell: a comparator or a number."""
+    op, value, _ = _parse(cell.text)
+    return op is not None or isinstance(value, Decimal)
 
 
 def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
@@ -393,7 +402,7 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     ind.score = _number(values.get("score"))
     reason = values.get("reason")
     # as written; a reason run over several cells keeps one space where a cell ended
-    text = _CELL_BREAKS.sub(" ", quote.written[reason.start:reason.end]).strip() if reason else ""
+    text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip() if reason else ""
     bare = squash(text).strip("|")
     ind.reason = "" if not bare or bare in _rules()["no_value"] or _DASH_RUN.match(bare) \
         else text
@@ -454,15 +463,18 @@ class TotalRow:
     score: Decimal | None  # the 得分 total: the last number on the row
 
 
-def total_rows(tables: Iterable[Table]) -> list[TotalRow]:
-    """The total rows of the tables with a 得分 column."""
+def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[TotalRow]:
+    """The total rows of the tables with a 得分 column; with `labels`, instead the rows whose
+    first cell holds one of them (预算执行率 — — 100% 94.00% 10 9.4)."""
     out = []
     for table in tables:
         if "score" not in table.roles:
             continue
         for row in table.rows:
             present = [c for c in row.cells if not c.blank]
-            if not present or not is_total(present[0].text):
+            if not present:
+                continue
+            if not (any(w in present[0].key for w in labels) if labels else is_total(present[0].text)):
                 continue
             numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
             if not numbers:
