@@ -21,9 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
@@ -39,12 +40,13 @@ from .parallel import ENGINES, default_workers
 from .segment import SEGMENTERS, set_segmenter
 from .structure.reports import report_ref
 from .knowledge import EXPORT_FORMATS, KnowledgeBase
-from .load import DEFAULT_MAX_BYTES, expand_paths
+from .load import DEFAULT_MAX_BYTES, Skipped, expand_paths
 from .recognize.mention import Mention
 from .labels import heading, type_code
 from .resources import check_models
 from .search import KINDS as SEARCH_KINDS, SearchFilters, search
 from .store import DEFAULT_DB, Store, road_code
+from .storefile import translate
 from .structure.export import write_table
 from .summary import SummaryRequest, format_quantity, list_reports, list_table, render_html, render_markdown, summarise
 
@@ -60,16 +62,27 @@ MENTION_FIELDS = tuple(Mention("", 0, 0, "").record(""))
 class Tally:
     documents: int = 0
     failed: int = 0
+    skipped: list[str] = field(default_factory=list)  # paths met in folders and not read
 
     def __str__(self) -> str:
-        return f"{self.documents} documents, {self.failed} failed"
+        return f"{self.documents} documents, {self.failed} failed" + errors.skipped_note(self.skipped)
 
 
-def _inputs(paths: Sequence[str]) -> list[Path | InputError]:
+def report_skipped(tally: Tally | None = None) -> Callable[[Skipped], None]:
+    """Tell each skipped path on stderr as it is met, and count it in `tally`."""
+    def tell(item: Skipped) -> None:
+        if tally is not None:
+            tally.skipped.append(item.path)
+        tqdm.write(errors.terminal_safe(f"skipped: {item}"), file=sys.stderr)
+
+    return tell
+
+
+def _inputs(paths: Sequence[str], tally: Tally | None = None) -> list[Path | InputError]:
     """Every file to read, in order, with an error in place of a path that gives none."""
     items: list[Path | InputError] = []
     for raw in paths:
-        found = list(expand_paths([raw]))
+        found = list(expand_paths([raw], report_skipped(tally)))
         if not found:
             found = [InputError(raw, errors.NO_DOCUMENTS)]
         items += found
@@ -93,7 +106,7 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                   kinds: Sequence[str] = KINDS) -> Iterator[DocumentResult]:
     """The documents that were extracted, in order. Each failure is told on stderr as
     it happens and counted in `tally`; `strict` ends the batch at the first."""
-    items = _inputs(paths)
+    items = _inputs(paths, tally)
     with _progress_bar(len(items)) as bar:
         for result in _results(items, max_bytes, kinds):
             bar.update()
@@ -102,7 +115,7 @@ def extract_batch(paths: Sequence[str], max_bytes: int, strict: bool, tally: Tal
                 yield result
                 continue
             tally.failed += 1
-            tqdm.write(f"error: {result.error}", file=sys.stderr)
+            tqdm.write(errors.terminal_safe(f"error: {result.error}"), file=sys.stderr)
             if strict:
                 return
 
@@ -138,16 +151,34 @@ def _output(path: str | None, fmt: str) -> Iterator[IO[str]]:
         yield out
 
 
-def keep_texts(results: Iterable[DocumentResult], folder: Path) -> Iterator[DocumentResult]:
+def keep_texts(results: Iterable[DocumentResult], folder: Path, roots: Sequence[str] = ()) -> Iterator[DocumentResult]:
     """Each document's text, the string its offsets index (a PDF's text layer, a Word
-    file's paragraphs and rows), written to FOLDER/<doc>.txt on the way through."""
+    file's paragraphs and rows), written on the way through to FOLDER/<path>.txt, where
+    <path> is the file's path below the input folder it was found in (its name for a
+    file given by itself), so that a/report.txt and b/report.txt do not overwrite each
+    other; a name met twice in one run gets `~2`, `~3` before .txt."""
     folder.mkdir(parents=True, exist_ok=True)
+    written: set[Path] = set()
     for result in results:
         if result.document is not None:
+            target = folder / f"{_below_root(Path(result.path), roots)}.txt"
+            copy = 1
+            while target in written:
+                copy += 1
+                target = folder / f"{_below_root(Path(result.path), roots)}~{copy}.txt"
+            written.add(target)
+            target.parent.mkdir(parents=True, exist_ok=True)
             # newline="" writes the text exactly, so that offsets hold in the file too
-            with open(folder / f"{result.doc_id}.txt", "w", encoding="utf-8", newline="") as out:
+            with open(target, "w", encoding="utf-8", newline="") as out:
                 out.write(result.document.text)
         yield result
+
+
+def _below_root(path: Path, roots: Sequence[str]) -> Path:
+    for root in roots:
+        if Path(root).is_dir() and path.is_relative_to(root):
+            return path.relative_to(root)
+    return Path(path.name)
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -155,7 +186,7 @@ def run_extract(args: argparse.Namespace) -> int:
     with _output(args.output, args.format) as out:
         results = extract_batch(args.paths, args.max_bytes, args.strict, tally, args.kinds)
         if args.keep_text:
-            results = keep_texts(results, Path(args.keep_text))
+            results = keep_texts(results, Path(args.keep_text), args.paths)
         WRITERS[args.format]((record for r in results for record in r.records(args.kinds)), out)
     print(tally, file=sys.stderr)
     return 1 if tally.failed else 0
@@ -194,7 +225,8 @@ def run_ingest(args: argparse.Namespace) -> int:
     total = sum(1 for _ in expand_paths(args.paths))
     with Store(args.db) as store, _progress_bar(total) as bar:
         tally = ingest(args.paths, store, max_bytes=args.max_bytes, strict=args.strict,
-                       on_error=lambda error: tqdm.write(f"error: {error}", file=sys.stderr),
+                       on_error=lambda error: tqdm.write(errors.terminal_safe(f"error: {error}"), file=sys.stderr),
+                       on_skip=report_skipped(),
                        workers=args.workers or default_workers(), engine=args.engine, scheduler=args.scheduler,
                        parquet=parquet, progress=bar.update)
     if parquet is not None:
@@ -247,13 +279,15 @@ def _search_table(rows: list[dict], kind: str) -> None:
         print("\t".join(("数值", "主体", "谓词", "单位·年度", "原句", "位置")))
         for row in rows:
             who = " ".join(str(x) for x in (row["org"], row["year"]) if x)
-            print(f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
-                  f"\t{_short(row['sentence'])}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}")
+            print(errors.terminal_safe(
+                f"{format_quantity(row['value'], row['unit'])}\t{row['subject']}\t{row['predicate'] or ''}\t{who}"
+                f"\t{_short(row['sentence'])}\t{row['doc']}:{row['mention_start']}-{row['mention_end']}"))
         return
     table = {"indicators": "indicators", "reports": "reports", "findings": "findings"}[kind]
     print("\t".join(heading(table, c) for c in SEARCH_COLUMNS[kind]))
     for row in rows:
-        print("\t".join(_short(row[c]) if row[c] is not None else "" for c in SEARCH_COLUMNS[kind]))
+        print(errors.terminal_safe("\t".join(_short(row[c]) if row[c] is not None else ""
+                                             for c in SEARCH_COLUMNS[kind])))
 
 
 def _rules(text: str) -> tuple[str, ...]:
@@ -292,9 +326,9 @@ def run_audit(args: argparse.Namespace) -> int:
     if args.format == "json":
         write_jsonl((f.record() for f in findings), sys.stdout)
     elif args.format == "md":
-        print(render_findings_md(findings, titles))
+        print(errors.terminal_safe(render_findings_md(findings, titles)))
     elif findings:
-        print(render_table(findings))
+        print(errors.terminal_safe(render_table(findings)))
     print(f"{tally}, {len(findings)} findings", file=sys.stderr)
     return 1 if tally.failed else 0
 
@@ -312,6 +346,8 @@ def run_summary(args: argparse.Namespace) -> int:
                 text = render_html(f"jixiao 摘要：{title}", sections, _summary_charts(store, args, title))
             else:
                 text = render_markdown(f"jixiao 摘要：{title}", sections)
+    if args.output is None:  # to a terminal, perhaps: without the escape sequences a document may hold
+        text = errors.terminal_safe(text)
     with _output(args.output, fmt) as out:
         out.write(text + "\n")
     return 0
@@ -387,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract = commands.add_parser("extract", parents=[reading], help="mentions of every file, as schema records",
                                   description="Extract mentions from files and folders (searched recursively for "
-                                              ".txt, .md, .pdf, .docx, .html and .htm).")
+                                              ".txt, .md, .pdf, .docx, .html, .htm, .xlsx, .xls, .doc and .wps).")
     extract.add_argument("paths", nargs="+", metavar="PATH")
     extract.add_argument("--format", choices=FORMATS, default="jsonl", help="output format (default: jsonl)")
     extract.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
@@ -507,7 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             set_segmenter(args.segmenter)
         return args.run(args)
     except JixiaoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(errors.terminal_safe(f"error: {exc}"), file=sys.stderr)
+        return 1
+    except sqlite3.Error as exc:  # the store failed where no narrower message was given
+        print(errors.terminal_safe(f"error: {translate(getattr(args, 'db', None) or DEFAULT_DB, exc)}"), file=sys.stderr)
         return 1
     except BrokenPipeError:
         # The reader went away (`jixiao extract … | head`): stop quietly, as other Unix tools do,

@@ -1,10 +1,11 @@
 """Normalise text for recognition while keeping a map back to the source.
 
-Three edits, all chosen so that every normalised character is a source character
+Four edits, all chosen so that every normalised character is a source character
 (folded 1:1) or the source character itself; only deletions change positions:
 - full-width ASCII (`３０万元`, `（一）`, `，`) and the ideographic space fold to ASCII;
 - spaces beside a Chinese character or symbol (`30 万元`, `2023 年 7 月`, `项目支出 绩效`,
   `≥ 15`) are removed; spaces between two ASCII characters stay (`ISO 9001`, `1. 2023年`);
+- control characters (an ESC, a stray NUL) are removed;
 - line breaks that a PDF conversion put inside a sentence or number are removed
   (the line before is long and ends mid-sentence, the next is not a heading or table row).
 """
@@ -23,6 +24,9 @@ _FOLD_CHARS = {chr(cp): chr(to) for cp, to in _FOLD.items()}
 _FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
 
 _SPACE_RUN = re.compile(r" +")
+# Control characters a text reader let through (an ESC, a NUL among thousands of characters):
+# deleted, so that they neither split a word nor become one. Tab, line breaks and form feed stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
 _CR = re.compile(r"\r(?=\n)")
 _LINE_BREAK = regex.compile(
     r"(?<=\S)(?<![。！？；：:;!?…][”’)）》】]?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])"
@@ -86,6 +90,7 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
 
 def _deletions(text: str) -> list[tuple[int, int]]:
     cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
+    cuts.extend((m.start(), m.end()) for m in _CONTROLS.finditer(text))
     for m in _SPACE_RUN.finditer(text):
         s, e = m.span()
         if s == 0 or e == len(text) or text[s - 1].isspace() or text[e].isspace():

@@ -12,6 +12,9 @@ earlier one), so memory follows the largest documents, not the corpus.
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,10 @@ DASK_BATCH_BYTES = 512_000
 DASK_BATCH = 256
 # Documents per task in the local process pool: fewer round trips, little more memory.
 LOCAL_BATCH = 4
+# A worker checks this often whether the ingest that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
+# Set for the workers of jixiao's own LocalCluster: the pid of the ingest they end with.
+PARENT_ENV = "JIXIAO_PARENT_PID"
 
 
 @dataclass
@@ -78,10 +85,30 @@ def warm_up(segmenter_name: str | None = None) -> None:
     process_text("2023年张掖市交通运输局完成投资12.53亿元。", "<warm-up>")
 
 
+def start_worker(segmenter_name: str | None = None, parent: int | None = None) -> None:
+    """A worker process's start: it ends when `parent` (the ingest that started it) is
+    gone, even killed with -9, and loads the models."""
+    if parent is not None:
+        _end_with(parent)
+    warm_up(segmenter_name)
+
+
+def _end_with(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)  # the parent is gone: nobody is left to take this worker's results
+
+    if os.getppid() == parent:
+        threading.Thread(target=watch, name="jixiao-parent-watch", daemon=True).start()
+
+
 def dask_setup(_service: Any = None) -> None:
     """Dask's preload hook: `dask worker ADDRESS --preload pipeline.parallel` loads the
-    models as each worker starts, not on the first document of the first run."""
-    warm_up()
+    models as each worker starts, not on the first document of the first run. A worker
+    of jixiao's own LocalCluster also ends with the ingest that started it."""
+    parent = os.environ.get(PARENT_ENV)
+    start_worker(None, int(parent) if parent and parent.isdigit() else None)
 
 
 def prepare_batch(jobs: list[tuple[str, str | None, str | None]], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -107,10 +134,21 @@ def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
               known: Callable[[Path], str | None], args: tuple, window: int, batch: int = 1,
               batch_bytes: int | None = None) -> Iterator[Outcome]:
     """Outcomes in input order, at most `window` tasks in flight; a task takes `batch`
-    documents, or fewer once their files add up to `batch_bytes`."""
-    pending: deque = deque()
+    documents, or fewer once their files add up to `batch_bytes`.
+
+    A task whose worker died (killed by the OS, out of memory: BrokenProcessPool,
+    KilledWorker) costs only its own documents: each is tried once more alone, and
+    one that is lost again is named as failed (`lost`); the batch goes on."""
+    pending: deque = deque()  # (future, its jobs)
     jobs: list[tuple[str, str | None, str | None]] = []
     size = 0
+
+    def results(future: Any, sent: list) -> list[Outcome]:
+        try:
+            return future.result()
+        except Exception:  # noqa: BLE001 - prepare_batch reports every document's own failure; this is the worker's
+            return [outcome for job in sent for outcome in _alone(submit, job, args)]
+
     try:
         for item in items:
             if isinstance(item, InputError):
@@ -120,17 +158,29 @@ def _in_order(submit: Callable[..., Any], items: Iterable[Path | InputError],
                 if batch_bytes is not None:
                     size += _file_size(item)
             if len(jobs) >= batch or (batch_bytes is not None and size >= batch_bytes):
-                pending.append(submit(prepare_batch, jobs, *args))
+                pending.append((submit(prepare_batch, jobs, *args), jobs))
                 jobs, size = [], 0
             while len(pending) >= window:
-                yield from pending.popleft().result()
+                yield from results(*pending.popleft())
         if jobs:
-            pending.append(submit(prepare_batch, jobs, *args))
+            pending.append((submit(prepare_batch, jobs, *args), jobs))
         while pending:
-            yield from pending.popleft().result()
+            yield from results(*pending.popleft())
     finally:  # the caller stopped early (--strict): drop what was not started
-        for future in pending:
+        for future, _jobs in pending:
             future.cancel()
+
+
+def _alone(submit: Callable[..., Any], job: tuple[str, str | None, str | None], args: tuple) -> list[Outcome]:
+    """One document of a lost task, tried again as a task of its own (the only new one
+    in flight, so that a second loss is its own): its outcome, or failed as lost."""
+    path, _known, problem = job
+    if problem is not None:
+        return [Outcome(path, problem=problem)]
+    try:
+        return submit(prepare_batch, [job], *args).result()
+    except Exception as exc:  # noqa: BLE001 - lost a second time: this document is the one
+        return [Outcome(path, problem=errors.WORKER_LOST.format(reason=type(exc).__name__))]
 
 
 def _file_size(path: Path) -> int:
@@ -138,6 +188,10 @@ def _file_size(path: Path) -> int:
         return os.stat(path).st_size
     except OSError:  # reported when the task reads it
         return 0
+
+
+def _allowed_failures(dask_scheduler: Any) -> int:
+    return dask_scheduler.allowed_failures
 
 
 def default_workers() -> int:
@@ -161,11 +215,40 @@ def outcomes(items: Iterable[Path | InputError], known: Callable[[Path], str | N
     if workers <= 1:
         yield from _in_order(lambda fn, *a: _Done(fn(*a)), items, known, args, 1)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     warm_up()  # loaded before the fork, the models are shared copy-on-write by the workers
-    with ProcessPoolExecutor(max_workers=workers, initializer=warm_up, initargs=(segmenter(),)) as pool:
+    with _RenewedPool(workers) as pool:
         yield from _in_order(pool.submit, items, known, args, window or 2 * workers, batch=LOCAL_BATCH)
+
+
+class _RenewedPool:
+    """A process pool that is started again when a worker's death has broken it
+    (concurrent.futures then fails every task in flight, and every later one)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = self._start()
+
+    def _start(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker,
+                                   initargs=(segmenter(), os.getpid()))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(fn, *args)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
+            return self.pool.submit(fn, *args)
+
+    def __enter__(self) -> "_RenewedPool":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, window: int | None) -> Iterator[Outcome]:
@@ -173,12 +256,21 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise errors.JixiaoError("the dask engine needs dask and distributed: pip install 'jixiao[dask]'") from exc
+    import dask
+
     cluster = None
     if scheduler:
         client = Client(scheduler)
+        allowed = client.run_on_scheduler(_allowed_failures)
+        if allowed:
+            print(errors.DASK_RETRIES.format(scheduler=scheduler, tries=allowed + 1), file=sys.stderr, flush=True)
     else:
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None, preload=[__name__])
+        os.environ[PARENT_ENV] = str(os.getpid())  # for the workers it starts (and restarts), until it closes
+        # a task whose worker dies is not sent to another (the default tries 3 more, and a
+        # bomb kills each); jixiao tries each of its documents once more alone instead
+        with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+            cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                   dashboard_address=None, preload=[__name__])
         client = Client(cluster)
     try:
         client.run(warm_up, args[1])  # each worker loads the models once, before the first document
@@ -191,3 +283,4 @@ def _dask_outcomes(items, known, args, workers: int, scheduler: str | None, wind
         client.close()
         if cluster is not None:
             cluster.close()
+            os.environ.pop(PARENT_ENV, None)

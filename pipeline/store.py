@@ -14,11 +14,11 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .fulltext import INDEX_TEXT, fact_tags, index_text, sentence_index_text
+from .storefile import open_store, store_errors
 
 if TYPE_CHECKING:
     from .document import DocumentResult
@@ -74,15 +74,8 @@ class Where:
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB):
         self.path = str(path)
-        self.conn = sqlite3.connect(self.path)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        # With WAL, NORMAL still keeps every transaction whole; it only skips an fsync per commit.
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.executescript(resources.files("pipeline").joinpath("sql/schema.sql").read_text(encoding="utf-8"))
-        if "category" not in {row[1] for row in self.conn.execute("PRAGMA table_info(reports)")}:
-            self.conn.execute("ALTER TABLE reports ADD COLUMN category TEXT")  # a store made before schema v2
+        # a jixiao store, its schema current, or StoreError naming the file (pipeline/storefile.py)
+        self.conn = open_store(self.path)
         self._group: _CommitGroup | None = None
 
     def close(self) -> None:
@@ -108,10 +101,16 @@ class Store:
             yield
         finally:
             self._group = None
-            self.conn.commit()
+            with store_errors(self.path):
+                self.conn.commit()
 
     def put(self, document: StoredDocument) -> int:
-        """Replace whatever the store held for this path with this document's rows."""
+        """Replace whatever the store held for this path with this document's rows.
+        StoreError (read-only, disk full, locked) names the store."""
+        with store_errors(self.path):
+            return self._put(document)
+
+    def _put(self, document: StoredDocument) -> int:
         if self._group is None:
             with self.conn:  # a transaction of its own
                 return self._write(document)
@@ -121,10 +120,12 @@ class Store:
         try:
             doc_id = self._write(document)
         except BaseException:
-            self.conn.execute("ROLLBACK TO document")
+            # SQLite itself rolls the whole transaction back on some errors (a full disk): then no savepoint is left
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO document")
+                self.conn.execute("RELEASE document")
             raise
-        finally:
-            self.conn.execute("RELEASE document")
+        self.conn.execute("RELEASE document")
         if self._group.written():
             self.conn.commit()
         return doc_id

@@ -63,7 +63,12 @@ def test_extract_walks_the_corpus_folder(corpus_run, corpus_dir):
     documents = {p.name for p in corpus_dir.glob("*.txt")}
     assert corpus_run.code == 0
     assert {r["doc"] for r in corpus_run.records()} == documents
-    assert corpus_run.err.splitlines()[-1] == f"{len(documents)} documents, 0 failed"
+    # the gold files beside them are named, not dropped silently
+    gold = sorted(p.name for p in (corpus_dir / "gold").iterdir())
+    *skipped, closing = corpus_run.err.splitlines()
+    assert closing.startswith(f"{len(documents)} documents, 0 failed, {len(gold)} skipped ({gold[0]}, ")
+    assert len(skipped) == len(gold) and all(line.startswith("skipped: ") and
+                                             ".jsonl: unsupported file type '.jsonl'" in line for line in skipped)
 
 
 def test_extract_offsets_point_at_the_text(corpus_run, corpus_dir):
@@ -116,8 +121,8 @@ BAD = [  # file name, the problem stderr must name
     ("empty.txt", "the file is empty"),
     ("binary.txt", "binary content"),
     ("notes.docx", "not a readable Word (.docx) file"),
-    ("letter.doc", "unsupported file type"),
-    ("empty-folder", "no .txt, .md, .pdf, .docx, .html or .htm files"),
+    ("photo.jpg", "unsupported file type"),
+    ("empty-folder", "no .txt, .md, .pdf, .docx, .html, .htm, .xlsx, .xls, .doc or .wps files"),
 ]
 
 
@@ -129,7 +134,7 @@ def batch(tmp_path_factory, sample_text) -> tuple[Path, Run]:
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(gzip.compress(sample_text.encode(), mtime=0))  # a gzip saved as .txt
     (folder / "notes.docx").write_bytes(b"PK\x03\x04")  # a zip cut off after its signature
-    (folder / "letter.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # the Word 97 format is not read
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")  # given by name: not a document type
     (folder / "empty-folder").mkdir()
     paths = [folder / name for name in GOOD] + [folder / name for name, _ in BAD]
     return folder, run("extract", *paths)
@@ -222,7 +227,7 @@ def test_eval_extract_scores_as_extract_then_eval(corpus_dir, gold_dir, corpus_p
     result = run("eval", "--gold", gold_dir, "--extract", corpus_dir)
     assert result.out == run("eval", "--gold", gold_dir, corpus_pred).out
     documents = len(list(corpus_dir.glob("*.txt")))
-    assert result.err.splitlines()[-1] == f"{documents} documents, 0 failed"
+    assert result.err.splitlines()[-1].startswith(f"{documents} documents, 0 failed, ")
 
 
 def test_eval_finds_corpus_gold_from_the_repo_root(monkeypatch, corpus_dir, gold_dir, sample_pred):

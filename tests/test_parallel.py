@@ -112,7 +112,7 @@ def test_dask_workers_preload_the_models(monkeypatch):
     monkeypatch.setattr(parallel, "warm_up", lambda *args: started.append(args))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
                                   preload=["pipeline.parallel"]):
-        assert started == [(), ()]
+        assert started == [(None,), (None,)]
 
 
 @pytest.mark.parametrize("name", [n for n in segment.SEGMENTERS if n != "jieba"])

@@ -23,3 +23,10 @@ def cell_text(cell: str | None) -> str:
 
 def table_row(cells: Iterable[str | None]) -> str:
     return "\t".join(cell_text(c) for c in cells)
+
+
+def spanned_row(cells: Iterable[tuple[str | None, int]]) -> str:
+    """A row of (text, columns spanned): a cell spanning columns is followed by empty
+    ones, so that the row still lines up with the header (the tabs are made as one
+    string per cell, never an object per column)."""
+    return "\t".join(cell_text(text) + "\t" * (span - 1) for text, span in cells)

@@ -1,12 +1,14 @@
-"""HTML (.html, .htm) with the standard library's parser: the text of the page,
-a line per block element, each <table> row a tab-separated line; scripts,
-styles and the head are left out. The bytes are decoded as a text file is."""
+"""HTML (.html, .htm) through lxml (libxml2's HTML parser, linear on any markup,
+however malformed or deeply nested): the text of the page, a line per block
+element, each <table> row a tab-separated line; scripts, styles and the head are
+left out. The bytes are decoded as a text file is."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
+from lxml import etree
 
 from . import text
-from .cells import table_row
+from .cells import spanned_row
+from .limits import DEFAULT_MAX_BYTES, TextBudget, span
 
 # Elements that end a line of text.
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
@@ -14,25 +16,34 @@ _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6
 _SKIPPED = {"script", "style", "head", "template", "noscript"}
 
 
-def read(data: bytes, name: str) -> tuple[str, str]:
+def read(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     markup, encoding = text.read(data, name)
-    parser = _PageText()
-    parser.feed(markup)
-    parser.close()
-    return parser.text(), f"html/{encoding}"
+    page = _PageText(TextBudget(name, max_bytes))
+    # decoded here as text files are; lxml gets UTF-8 and is told so (a <meta charset> cannot override it)
+    parser = etree.HTMLParser(encoding="utf-8", recover=True, no_network=True, remove_comments=True, remove_pis=True)
+    root = etree.fromstring(markup.encode("utf-8", "surrogatepass"), parser)
+    if root is not None:
+        for event, element in etree.iterwalk(root, events=("start", "end")):
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
+            if event == "start":
+                page.start(tag, element)
+                page.data(element.text)
+            else:
+                page.end(tag)
+                page.data(element.tail)
+    return page.text(), f"html/{encoding}"
 
 
-class _PageText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+class _PageText:
+    def __init__(self, budget: TextBudget) -> None:
+        self.budget = budget
         self.lines: list[str] = []
         self.line: list[str] = []
         self.skipping = 0
-        self.rows: list[list[list[str]]] = []  # per open table: the cells of the current row
+        self.rows: list[list[tuple[list[str], int]]] = []  # per open table: (text parts, span) of the row's cells
         self.cell: list[str] | None = None
-        self.span = 1  # columns the open cell spans
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def start(self, tag: str, element) -> None:
         if tag in _SKIPPED:
             self.skipping += 1
         elif tag == "table":
@@ -42,23 +53,22 @@ class _PageText(HTMLParser):
             self.rows[-1] = []
         elif tag in ("td", "th") and self.rows:
             self.cell = []
-            self.rows[-1].append(self.cell)
-            span = dict(attrs).get("colspan") or "1"
-            self.span = int(span) if span.isdigit() else 1
+            columns = span(element.get("colspan"))
+            self.budget.add(columns - 1)  # the empty columns after it, counted before the row is made
+            self.rows[-1].append((self.cell, columns))
         elif tag == "br" and self.cell is not None:
             self.cell.append("\n")
         elif tag in _BLOCKS:
             self._end_line()
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag in _SKIPPED:
             self.skipping = max(0, self.skipping - 1)
         elif tag in ("td", "th") and self.rows:
-            # a cell spanning columns is followed by empty ones, so that the row lines up with the header
-            self.rows[-1].extend([] for _ in range(self.span - 1))
-            self.cell, self.span = None, 1
+            self.cell = None
         elif tag == "tr" and self.rows:
-            self.lines.append(table_row("".join(c) for c in self.rows[-1]))
+            counted = sum(n - 1 for _c, n in self.rows[-1])
+            self.lines.append(self.budget.take(spanned_row(("".join(c), n) for c, n in self.rows[-1]), counted))
             self.rows[-1] = []
         elif tag == "table" and self.rows:
             self.rows.pop()
@@ -66,8 +76,8 @@ class _PageText(HTMLParser):
         elif tag in _BLOCKS:
             self._end_line()
 
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
+    def data(self, data: str | None) -> None:
+        if self.skipping or not data:
             return
         if self.cell is not None:
             self.cell.append(data)
@@ -77,7 +87,7 @@ class _PageText(HTMLParser):
     def _end_line(self) -> None:
         line = " ".join("".join(self.line).split()) if self.line else ""
         if line:
-            self.lines.append(line)
+            self.lines.append(self.budget.take(line))
         self.line = []
 
     def text(self) -> str:

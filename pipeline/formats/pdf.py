@@ -16,16 +16,19 @@ from pdfplumber.utils.exceptions import PdfminerException
 from .. import errors
 from ..errors import InputError
 from .cells import table_row
+from .limits import DEFAULT_MAX_BYTES, TextBudget, check_pdf_streams
 
 PAGE_BREAK = "\n\f\n"
 
 
-def read(data: bytes, name: str) -> tuple[str, str]:
+def read(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     if not data:
         raise InputError(name, errors.EMPTY)
+    check_pdf_streams(data, name, max_bytes)
+    budget = TextBudget(name, max_bytes)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_text(page) for page in pdf.pages]
+            pages = [budget.take(_page_text(page)) for page in pdf.pages]
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise InputError(name, errors.ENCRYPTED_PDF) from exc
     except PdfminerException as exc:

@@ -25,8 +25,9 @@ MAX_CONTROL_SHARE = 0.005
 _SAMPLE_CHARS = 65_536
 
 
-def read(data: bytes, name: str) -> tuple[str, str]:
-    """Bytes -> (text, encoding name), or InputError naming `name`."""
+def read(data: bytes, name: str, max_bytes: int | None = None) -> tuple[str, str]:
+    """Bytes -> (text, encoding name), or InputError naming `name`. (A text has no
+    more characters than bytes: `max_bytes`, checked by the loader, bounds it.)"""
     if not data:
         raise InputError(name, errors.EMPTY)
     for bom, encoding in _BOMS:
