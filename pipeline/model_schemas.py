@@ -286,7 +286,6 @@ class Tables(Closed):
     total_words: Words
     note_rows: Words
     no_value: Words
-    unit_aliases: dict[str, str]
     lower_is_better: Words
 
 

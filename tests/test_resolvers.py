@@ -11,7 +11,7 @@ import pytest
 
 from casetable import read_table
 from pipeline.resolve.numbers import NotANumber, parse_number
-from pipeline.resolve.quantities import Cell, resolve_cell, resolve_quantity
+from pipeline.resolve.quantities import Cell, resolve_cell, resolve_comparator, resolve_quantity
 from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
 from pipeline.resolve.units import convert
 
@@ -110,29 +110,26 @@ def test_parse_number_rejects(text):
 
 # resolve_cell: a table cell read with the same grammar, its unit as written.
 
-CELLS = [
-    ("≥1.2万公里", Cell(">=", Decimal("1.2"), "万公里")),
-    ("12500公里", Cell(None, Decimal(12500), "公里")),
-    ("98%以上", Cell(">=", Decimal(98), "%")),
-    ("≥ 98 %", Cell(">=", Decimal(98), "%")),
-    ("12500", Cell(None, Decimal(12500), None)),
-    ("１，２３４．５", Cell(None, Decimal("1234.5"), None)),
-    ("5-10万元", Cell(None, None, "万元", low=Decimal(5), high=Decimal(10))),
-    ("约3万4000元", Cell(None, Decimal(34000), "元", hedge="约")),
-    ("≥2.6萬畝", Cell(">=", Decimal("2.6"), "万畝")),
-    ("30万元（含）以上", Cell(">=", Decimal(30), "万元")),
-    ("三四次", Cell(None, None, "次", low=Decimal(3), high=Decimal(4))),
-    ("-5.2%", Cell(None, Decimal("-5.2"), "%")),
-    ("成效明显", None),
-    ("2023年11月底前", None),
-    ("", None),
-    ("10-5万元", None),
-]
+CELL_ROWS = read_table("resolve_cell.tsv")
 
 
-@pytest.mark.parametrize("text,want", CELLS, ids=[t or "empty" for t, _ in CELLS])
-def test_resolve_cell(text, want):
-    assert resolve_cell(text) == want
+@pytest.mark.parametrize("case", params(CELL_ROWS))
+def test_resolve_cell(case):
+    got = resolve_cell(case["text"])
+    if not case["value"] and not case["low"]:
+        assert got is None, f"{case['text']!r} is text, got {got}"
+        return
+    assert got == Cell(_or_none(case["op"]), _decimal(case["value"]), _or_none(case["unit"]),
+                       _or_none(case["hedge"]), _decimal(case["low"]), _decimal(case["high"]))
+
+
+COMPARATORS = [("≥", ">="), ("＞＝", ">="), ("不低于", ">="), ("以上", ">="), ("≤", "<="), (" = ", "="),
+               ("≥95%", None), ("达标", None), ("", None)]
+
+
+@pytest.mark.parametrize("text,want", COMPARATORS, ids=[t or "empty" for t, _ in COMPARATORS])
+def test_resolve_comparator(text, want):
+    assert resolve_comparator(text) == want
 
 
 CONVERSIONS = [

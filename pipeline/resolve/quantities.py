@@ -27,7 +27,7 @@ from .numbers import NotANumber, parse_approximate, parse_number
 from .units import Unit, unit_of
 
 __all__ = ["QUANTITY_TYPES", "Cell", "Quantity", "canonical", "quantity_from_groups", "quantity_from_match",
-           "range_ends", "resolve_cell", "resolve_quantity"]
+           "range_ends", "resolve_cell", "resolve_comparator", "resolve_quantity"]
 
 
 @dataclass(frozen=True)
@@ -230,18 +230,25 @@ class Cell:
     high: Decimal | None = None
 
 
+_NOT_ARABIC = regex.compile(r"[^\d.,\s]")
+
+
 @lru_cache(maxsize=1)
 def _cell_pattern() -> "regex.Pattern[str]":
     # The number takes no scale a unit begins with (1.2万公里 is 1.2 万公里, as written), unless
-    # the scale sits inside it (2万5000元); a unit is up to six characters without digits.
+    # the scale sits inside it (2万5000元). A unit is a word of up to four characters after
+    # an optional scale (万平方公里), or %, then an optional per-N denominator (元/生·年,
+    # 万元/公里, /10万, /万人); a longer word is text (12月下旬前完成), not a unit.
     number = "(?:{ArabicNumber}(?![万亿千百十]\\d)|{Number})"
-    unit = "[^\\d\\s.,%]{0,6}?|%"
+    word = "[^\\d\\s.,%/]{1,4}?"
+    unit = f"(?:%|(?:{{Scale}}{{0,2}})?{word})??(?:/\\d*(?:{{Scale}}{{0,2}})?{word})??"
     body = (f"(?P<op>{{OpBefore}})?(?P<hedge>{{HedgeBefore}}|{{HedgeVague}})?(?P<sign>[-−负])?"
             f"(?:(?P<lo>{number})(?P<lounit>{unit}){{RangeSep}})?(?P<num>{number})(?P<hedgemid>余|多)?"
             f"(?P<unit>{unit})(?P<hedgeafter>{{HedgeAfter}})?(?P<opafter>{{OpAfter}})?")
     return regex.compile(expand(body))
 
 
+@lru_cache(maxsize=4096)  # a table repeats its cells (100%, 10, 满意); each is read once
 def resolve_cell(text: str) -> Cell | None:
     """A whole cell as a number with its comparator, hedge and unit as written, or None
     when the cell is not one (text, an empty cell, a date):
@@ -253,6 +260,8 @@ def resolve_cell(text: str) -> Cell | None:
     if not match:
         return None
     g = named_groups(match)
+    if _NOT_ARABIC.search(g["num"] + (g.get("lo") or "")) and unit_of((g.get("unit") or "").split("/")[0]) is None:
+        return None  # a number in Chinese numerals takes a unit of the lexicon: 零增长, 一般, 十分满意 are words
     try:
         approximate = parse_approximate(g["num"]) if not g.get("lo") else None
         value = parse_number(g["num"]) if not approximate else None
@@ -272,3 +281,10 @@ def resolve_cell(text: str) -> Cell | None:
         op = op or ">="
     return Cell(op, canonical(value) if value is not None else None, g.get("unit") or None, hedge,
                 canonical(low) if low is not None else None, canonical(high) if high is not None else None)
+
+
+def resolve_comparator(text: str) -> str | None:
+    """A comparator written alone (an op column's cell, or a token split from its number
+    by a space): `≥` -> ">="; `不低于` -> ">="; `以上` -> ">="; anything else None."""
+    word = _SPACES.sub("", fold_width(text))
+    return _tables()["op_before"].get(word) or _tables()["op_after"].get(word)

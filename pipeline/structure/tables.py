@@ -5,8 +5,8 @@ A row's cells are matched to the header's columns by position when the row lines
 with the header (the column decides what a cell is: a level, the name, a value), and
 otherwise from the left: level cells (named in the national vocabulary, models/
 structure.yaml `tables.level1`/`level2`), then the name, then the values in header
-order. Levels carry down from the row that last named them (merged cells). Numbers
-in cells are read by resolve/ (parse_number) with the comparators of models/units.yaml;
+order. Levels carry down from the row that last named them (merged cells). A cell's
+comparator, number and unit are read by resolve/ (resolve_cell, resolve_comparator);
 units stay as written. Where a report gives the same indicators in two tables
 (targets, then scores and reasons) the rows are merged into one record.
 
@@ -23,24 +23,18 @@ from typing import Any, Iterable, Sequence
 
 import regex
 
-from ..normalize import fold_width
-from ..recognize.patterns import reference_pattern
-from ..resolve.numbers import NotANumber, parse_number
-from ..resolve.units import in_canonical
-from ..resources import lookup
+from ..resolve.quantities import resolve_cell, resolve_comparator
+from ..resolve.units import in_canonical, unit_of
 from ._common import config, json_number, squash
 from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, read_tables
 
 Value = Decimal | str | None
 _DASH_RUN = regex.compile(r"^[-—–_/]+$")
-_DIGIT = regex.compile(r"\d")
 _WS = regex.compile(r"\s+")
 _CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
 # A line break between two Chinese characters inside a cell is a wrap: the text runs on.
 _WRAP = regex.compile(r"(?<=\p{Han})[ \u3000]*\n[ \u3000]*(?=\p{Han})")
 _ROW_NUMBER = regex.compile(r"^\d{1,3}$")  # a 序号 cell
-# A unit written apart from its number: `%`, 公里, km (`≥ 12.5 km`)
-_UNIT_TOKEN = regex.compile(r"^(?:%|％|[\p{Han}]{1,2}|[A-Za-z]{1,3})$")
 MAX_LEVELS = 2  # levels a row names before its name: 一级, 二级
 
 
@@ -98,16 +92,12 @@ class Indicator:
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Any]:
     cfg = config("tables")
-    comparators = lookup("units.comparators")
     return {
         "level0": set(cfg["level0"]),
         "level1": set(cfg["level1"]),
         "level2": set(cfg["level2"]),
         "suffixes": tuple(cfg["level_suffixes"]),
         "name_prefix": regex.compile(cfg["name_prefix"]),
-        "ops": sorted(((fold_width(w), op) for w, op in comparators["before"].items()), key=lambda x: -len(x[0])),
-        "ops_after": sorted(comparators["after"].items(), key=lambda x: -len(x[0])),
-        "unit_alias": dict(cfg["unit_aliases"]),
         "lower_better": tuple(cfg["lower_is_better"]),
         "no_value": set(cfg["no_value"]),
         "note_rows": set(cfg["note_rows"]),
@@ -116,73 +106,50 @@ def _rules() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- cell values
 
-@lru_cache(maxsize=1)
-def _arabic() -> Any:
-    return reference_pattern("ArabicNumber")
-
-
-def _parse(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
-    """(op, value, span of the unit in the squashed cell) of a target or actual cell."""
+def _read(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
+    """(op, value, span of the unit in the squashed cell) of a target or actual cell, read
+    by resolve_cell; a cell that is no single number (text, a date, a range) is its text."""
     s = squash(cell)
     if not s or s in _rules()["no_value"] or _DASH_RUN.match(s):
         return None, None, None
-    op, pos = None, 0
-    for word, o in _rules()["ops"]:
-        if s.startswith(word):
-            op, pos = o, len(word)
-            break
-    sign = 1
-    if s[pos:pos + 1] in ("-", "+") and s[pos + 1:pos + 2].isdigit():
-        sign, pos = (-1 if s[pos] == "-" else 1), pos + 1
-    m = _arabic().match(s, pos)
-    if not m:
+    read = resolve_cell(s)
+    if read is None or read.value is None:
         return None, s, None
-    unit_start, unit_end = m.end(), len(s)
-    rest = s[unit_start:]
-    for word, o in _rules()["ops_after"]:
-        if rest.endswith(word) and len(rest) > len(word) - (0 if word != rest else 1):
-            op = op or o
-            unit_end -= len(word)
-            break
-    unit = s[unit_start:unit_end]
-    if len(unit) > 4 or _DIGIT.search(unit):
-        return None, s, None
-    try:
-        value = parse_number(m.group()) * sign
-    except NotANumber:
-        return None, s, None
-    return op, value, (unit_start, unit_end) if unit else None
+    if not read.unit:
+        return read.op, read.value, None
+    # the unit is the last place its word stands: only a comparator or hedge follows it
+    start = s.replace("萬", "万").replace("億", "亿").rindex(read.unit)
+    return read.op, read.value, (start, start + len(read.unit))
 
 
 def parse_target(cell: str) -> tuple[str | None, Value, str | None]:
-    """`≥15` -> ('>=', 15, None); `≤0.6万元` -> ('<=', 0.6, '万元'); `及时` -> (None, '及时', None)."""
-    op, value, span = _parse(cell)
+    """`≥15` -> ('>=', 15, None); `≤0.6万元` -> ('<=', 0.6, '万元'); `≤12/10万` -> ('<=', 12,
+    '/10万'); `及时` -> (None, '及时', None)."""
+    op, value, span = _read(cell)
     unit = squash(cell)[span[0]:span[1]] if span else None
-    return op, value, _alias(unit)
+    return op, value, _shown_unit(unit)
 
 
-def _alias(unit: str | None) -> str | None:
-    return _rules()["unit_alias"].get(unit, unit) if unit else None
+def _shown_unit(unit: str | None) -> str | None:
+    """A unit as written, except that a percent spelt out (百分比, ％) is `%`."""
+    if not unit:
+        return None
+    read = unit_of(unit, "PERCENT")
+    return "%" if read is not None and read.canonical == "%" and read.factor == 1 else unit
 
 
 def score_number(text: str) -> Decimal | None:
-    """A 分值/得分 cell's number (`9.5`, `100分`), or None."""
-    s = squash(text).removesuffix("分")
-    if not s or not s[0].isdigit():
+    """A 分值/得分 (or money grid) cell's number, written in digits (`9.5`, `100分`,
+    `1,850.00`), or None."""
+    s = squash(text)
+    read = resolve_cell(s) if s[:1].isdigit() else None
+    if read is None or read.op or read.hedge or read.unit not in (None, "分"):
         return None
-    try:
-        return parse_number(s)
-    except NotANumber:
-        return None
+    return read.value
 
 
 def _number(cell: Cell | None) -> Decimal | None:
     return score_number(cell.text) if cell is not None else None
-
-
-def _op_cell(cell: Cell) -> str | None:
-    s = fold_width(cell.key)
-    return next((o for word, o in _rules()["ops"] if s.startswith(word)), None)
 
 
 def _met(ind: Indicator) -> bool | None:
@@ -257,9 +224,7 @@ def _space_values(tokens: list[Cell], roles: list[str]) -> dict[str, Cell]:
     """Flattened rows: name tokens then values; anchor on the numeric 分值/得分 pair from the right."""
     merged: list[Cell] = []
     for tok in tokens:
-        if merged and (any(fold_width(merged[-1].key) == w for w, _ in _rules()["ops"])
-                       or (_UNIT_TOKEN.match(tok.key) and regex.search(r"\d$", merged[-1].key)
-                           and parse_target(merged[-1].key + tok.key)[2] is not None)):
+        if merged and (resolve_comparator(merged[-1].key) is not None or _unit_apart(merged[-1], tok)):
             merged[-1] = Cell(merged[-1].start, tok.end, merged[-1].text + tok.text)
         else:
             merged.append(tok)
@@ -302,7 +267,7 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     # otherwise a level there is a row shifted right
     after = next((c for c in cells[name_col + 1:] if not c.blank), None) if name_col is not None else None
     aligned = (len(cells) == len(table.roles) and name_col is not None and not cells[name_col].blank
-               and (not is_level(cells[name_col].text) or (after is not None and _op_or_number(after))))
+               and (not is_level(cells[name_col].text) or (after is not None and _numeric_cell(after))))
     if table.layout == "space":  # spaces leave no empty cells: a row lines up only when it names its levels
         aligned = aligned and all(is_level(c.text) for c, r in zip(cells, table.roles) if r in ("level1", "level2"))
     if (len(cells) == len(table.roles) and name_col is not None and cells[name_col].text
@@ -341,7 +306,7 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     while has_levels and p < min(len(present) - 1, most) and is_level(cells[present[p]].text):
         level_cells.append((None, cells[present[p]]))
         p += 1
-    if level_cells and p < len(present) - 1 and _op_or_number(cells[present[p]]):
+    if level_cells and p < len(present) - 1 and _numeric_cell(cells[present[p]]):
         level_cells.pop()  # the cell after the levels is a value: the last "level" is the name (满意度)
         p -= 1
     if has_levels and p == len(present) - 1 and is_level(cells[present[p]].text):
@@ -360,19 +325,28 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     return cells[present[p]], values
 
 
-def _op_or_number(cell: Cell) -> bool:
-    """A target or actual cell: a comparator or a number."""
-    op, value, _ = _parse(cell.text)
-    return op is not None or isinstance(value, Decimal)
+def _unit_apart(number: Cell, token: Cell) -> bool:
+    """A unit written apart from its number (`≥ 12.5 km`, `不少于 300 个`): the number reads
+    without a unit, the two together read with the token as the whole unit, and the token
+    is a unit of the lexicon (a word after a score is the reason's start, not a unit)."""
+    alone, joined = _read(number.key), parse_target(number.key + token.key)
+    return (isinstance(alone[1], Decimal) and alone[2] is None and joined[1] == alone[1]
+            and joined[2] == _shown_unit(squash(token.key))
+            and unit_of(token.key) is not None)
+
+
+def _numeric_cell(cell: Cell) -> bool:
+    """A target or actual cell: a number (with or without its comparator)."""
+    return isinstance(_read(cell.text)[1], Decimal)
 
 
 def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
     """(op, value, unit as written) of a target or actual cell; a text value as written."""
-    op, value, span = _parse(cell.text)
+    op, value, span = _read(cell.text)
     shown = quote(cell)
     if isinstance(value, str):
         return None, shown, None
-    return op, value, _alias(shown[span[0]:span[1]]) if span else None
+    return op, value, _shown_unit(shown[span[0]:span[1]]) if span else None
 
 
 def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int | None,
@@ -391,9 +365,9 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     if "target" in values:
         ind.target_op, ind.target, ind.target_unit = _value(values["target"], quote)
     if "op" in values and ind.target_op is None:
-        ind.target_op = _op_cell(values["op"])
+        ind.target_op = resolve_comparator(values["op"].key)
     if "unit" in values and ind.target_unit is None and isinstance(ind.target, Decimal):
-        ind.target_unit = _alias(quote(values["unit"])) or None
+        ind.target_unit = _shown_unit(quote(values["unit"]))
     if "actual" in values:
         ind.actual_op, ind.actual, ind.actual_unit = _value(values["actual"], quote)
         if isinstance(ind.actual, Decimal) and ind.actual_unit is None and isinstance(ind.target, Decimal):
