@@ -688,7 +688,7 @@ def _written(value: str | None, text: str, written: str, start: int, end: int) -
     characters at the first place the text has them."""
     if not value or text is written:
         return value
-    compact = regex.sub(r"\s+", "", text[start:end])
+    compact = _WS.sub("", text[start:end])
     k = compact.find(value)
     if k < 0:
         return value

@@ -15,6 +15,9 @@ from ..normalize import Normalized
 from ._common import config, lines
 
 _CN_DIGITS = "一二三四五六七八九十"
+_NUMBER_MARKS = regex.compile(r"[()（）、.．\s]")
+_COMMA = regex.compile(r"[，,]")
+_WHITESPACE = regex.compile(r"\s+")
 
 
 @dataclass
@@ -37,7 +40,7 @@ def _patterns() -> tuple[list["regex.Pattern[str]"], "regex.Pattern[str]", int]:
 
 
 def _canonical(level: int, number: str) -> str:
-    core = regex.sub(r"[()（）、.．\s]", "", number)
+    core = _NUMBER_MARKS.sub("", number)
     if level == 0:
         return core + "、"
     if level == 1 or level == 3:
@@ -71,7 +74,7 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         body_start = ls + prefix
         m = heading_end.search(norm.text, body_start, le)
         h_end = m.start() if m else le
-        if not m and regex.search(r"[，,]", norm.text[body_start:le]):
+        if not m and _COMMA.search(norm.text, body_start, le):
             # a sentence-like heading broken over lines: run on to the end of the sentence
             m = heading_end.search(norm.text, le, min(len(norm.text), le + max_chars))
             nxt = norm.text[le:m.start()] if m else ""
@@ -80,7 +83,7 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         if h_end - body_start > max_chars:
             h_end = body_start + max_chars
         s, e = norm.to_source(body_start, h_end)
-        heading = regex.sub(r"\s+", "", source[s:e])
+        heading = _WHITESPACE.sub("", source[s:e])
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, number))
