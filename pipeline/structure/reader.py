@@ -595,7 +595,8 @@ _BODY = {"tab": _grid_body, "pipe": _grid_body, "space": _grid_body, "line": _li
 # ---------------------------------------------------------------- levels and numbers the reader needs
 
 @lru_cache(maxsize=1)
-def _levels() -> dict[str, Any]:
+def levels() -> dict[str, Any]:
+    """The level vocabulary of models/structure.yaml: level0/1/2 words, suffixes, max length."""
     cfg = config("tables")
     return {
         "level0": set(cfg["level0"]),
@@ -609,11 +610,11 @@ def _levels() -> dict[str, Any]:
 
 def level_text(text: str) -> str:
     """A level cell without its points: `项目决策（15分）` -> 项目决策."""
-    return _levels()["weight"].sub("", squash(text))
+    return levels()["weight"].sub("", squash(text))
 
 
 def is_level(text: str) -> bool:
-    r = _levels()
+    r = levels()
     s = level_text(text)
     if s in r["level0"] or s in r["level1"] or s in r["level2"]:
         return True

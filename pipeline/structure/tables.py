@@ -26,7 +26,7 @@ import regex
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
 from ._common import config, json_number, squash
-from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, read_tables
+from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, levels, read_tables
 
 Value = Decimal | str | None
 _DASH_RUN = regex.compile(r"^[-—–_/]+$")
@@ -93,10 +93,6 @@ class Indicator:
 def _rules() -> dict[str, Any]:
     cfg = config("tables")
     return {
-        "level0": set(cfg["level0"]),
-        "level1": set(cfg["level1"]),
-        "level2": set(cfg["level2"]),
-        "suffixes": tuple(cfg["level_suffixes"]),
         "name_prefix": regex.compile(cfg["name_prefix"]),
         "lower_better": tuple(cfg["lower_is_better"]),
         "no_value": set(cfg["no_value"]),
@@ -187,7 +183,7 @@ class _Carry:
 def _set_levels(table: Table, carry: _Carry, level_cells: list[tuple[int | None, Cell]], quote: _Quote) -> None:
     """Carry the levels a row names. A cell in a level column is that level; a level cell
     off the columns is placed by the vocabulary (成本指标 is both: what came before decides)."""
-    r = _rules()
+    r = levels()
     named = [(k, c) for k, c in level_cells if level_text(c.text) not in r["level0"]]
     if not named:
         return
