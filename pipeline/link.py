@@ -41,6 +41,7 @@ from .recognize.patterns import alternation, compiled_patterns
 from .resolve.references import road_from_match
 from .resources import lookup
 from .segment import pos_tagger
+from .structure.reports import to_norm
 
 FACT_TYPES = ("MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION")
 # Facts whose subject can fall back to the report's project: the money trail and rates.
@@ -419,15 +420,33 @@ class _Linker:
         return _squash(self.analysis.source[s:e])
 
     def report_project(self, report: ReportInfo | None) -> str | None:
-        """The report's project as the document writes it (the report gives it in Simplified script)."""
-        if report is None or not report.project:
+        """The report's project as the document writes it (the report gives it in Simplified script);
+        for a report whose kind has no project field, the one project its title names (a
+        single-project progress report: G320…改扩建工程2024年度建设情况报告)."""
+        if report is None:
             return None
         key = id(report)
         if key not in self.project_as_written:
-            at = self.norm.source.find(report.project, report.start, report.end)
-            self.project_as_written[key] = (_squash(self.analysis.source[at:at + len(report.project)]) if at >= 0
-                                            else report.project)
+            if report.project:
+                at = self.norm.source.find(report.project, report.start, report.end)
+                self.project_as_written[key] = (_squash(self.analysis.source[at:at + len(report.project)]) if at >= 0
+                                                else report.project)
+            else:
+                self.project_as_written[key] = self._title_project(report)
         return self.project_as_written[key]
+
+    def _title_project(self, report: ReportInfo) -> str | None:
+        """The one PROJECT on the report's first line (its title), as written."""
+        title = getattr(report, "title", None)
+        if not title:
+            return None
+        line_end = self.norm.source.find("\n", report.start, report.end)
+        line_end = report.end if line_end < 0 else line_end
+        found = [m for m in self.projects.within(to_norm(self.norm, report.start), to_norm(self.norm, line_end))
+                 if self.norm.source_offset(m.end - 1) < line_end]
+        if len(found) != 1:
+            return None
+        return self.written((found[0].start, found[0].end))
 
     def subject_text(self, subject: Subject) -> str:
         """As written, whitespace removed, brackets ASCII (schema section 4)."""
