@@ -325,6 +325,8 @@ def _specific(phrase: str, rules: LinkRules) -> bool:
     """Not a word that only says "the money"; one character only if a noun (村, 站)."""
     if not phrase or phrase in rules.generic:
         return False
+    if any(p.fullmatch(phrase) for p in (rules.estimate, rules.plan, rules.period_cues)):
+        return False  # 预计, 计划, 年度: a cue of the figure, not what it is about
     return len(phrase) >= 2 or _word_ok(phrase)
 
 
@@ -599,6 +601,10 @@ class _Linker:
                 s0 = _np_start(masked, ws, end, atoms)
                 if self._subject_like(s0, end) and not rules.verbs.match(masked, s0, end):
                     subject = (s0, end)
+            if (subject is None and q.type in REPORT_LEVEL_TYPES and isinstance(paragraph.referent, tuple)
+                    and not self.report_project(report) and not self.names.within(ss, se)):
+                # …工程完成投资6.4亿元；预计全年完成投资12亿元: a sentence naming nothing is about the project named last
+                subject = paragraph.referent
             if subject is None and q.type in REPORT_LEVEL_TYPES:
                 subject = self.report_project(report)
             if subject is None and attribute:
