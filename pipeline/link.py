@@ -229,6 +229,8 @@ _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 _SHARE = "占"  # a share of the figure before (占65.94%)
 _RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
+# a date value without its year: --09, --01/--06 (every part yearless)
+_YEARLESS = regex.compile(r"--\d{2}(?:-\d{2})?(?:/--\d{2}(?:-\d{2})?)?")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
 
@@ -642,7 +644,9 @@ class _Linker:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss)
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
+            if scope == "cumulative" and period and "/" in period:
+                period = period.split("/")[1]  # 1-9月…累计完成: a running total as of the period's end
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -930,9 +934,10 @@ class _Linker:
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
-    def _period(self, q: Mention, ss: int) -> str | None:
+    def _period(self, q: Mention, ss: int, report: ReportInfo | None) -> str | None:
         """The value of the last DATE before the figure in its sentence, unless that date is
-        not the figure's period (2023年年初预算)."""
+        not the figure's period (2023年年初预算); a date without its year (上半年, 1-9月:
+        --01/--06) takes the report's year, and is no period when the report has none."""
         rules = self.rules
         k = bisect_left(self.dates.starts, q.start) - 1
         while k >= 0 and self.dates.items[k].end > q.start:
@@ -945,7 +950,12 @@ class _Linker:
         date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
         if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
             return None
-        return d.value if isinstance(d.value, str) else None
+        if not isinstance(d.value, str):
+            return None
+        if "--" not in d.value:
+            return d.value
+        year = report.year if report else None
+        return d.value.replace("--", f"{year}-") if year and _YEARLESS.fullmatch(d.value) else None
 
 
 def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
