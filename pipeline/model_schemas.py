@@ -227,6 +227,7 @@ class ReportVocabulary(Closed):
     org_project_links: Words
     generic_title_starts: Words
     year_pattern: str
+    published_pattern: str
     categories: dict[ReportCategory, Words]  # category -> title words that give it
     category_fields: dict[ReportCategory, Words]  # category -> the money-trail fields it may fill
 
