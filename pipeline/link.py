@@ -149,6 +149,7 @@ class LinkRules:
     plan: "regex.Pattern[str]"
     plan_sentence: "regex.Pattern[str]"
     plan_after: tuple[str, ...]
+    actual: "regex.Pattern[str]"
     measured_against: "regex.Pattern[str]"
     cumulative: "regex.Pattern[str]"
     as_of: "regex.Pattern[str]"
@@ -207,6 +208,7 @@ def link_rules() -> LinkRules:
         plan=_any(w("plan_cues")),
         plan_sentence=_any(w("plan_sentence_cues")),
         plan_after=tuple(w("plan_after_cues")),
+        actual=_any(w("actual_cues")),
         measured_against=regex.compile(measured),
         cumulative=_any(w("cumulative_cues")),
         as_of=_any(w("as_of_cues")),
@@ -645,8 +647,10 @@ class _Linker:
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
             period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
-            if scope == "cumulative" and period and "/" in period:
-                period = period.split("/")[1]  # 1-9月…累计完成: a running total as of the period's end
+            if (scope == "cumulative" and period and "/" in period
+                    and any(f.period == period and f.scope == "period" for f in facts)):
+                # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
+                period = period.split("/")[1]
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -917,6 +921,8 @@ class _Linker:
             return "plan"
         sentence_start = cuts[0]
         if plan_sentence and plan_sentence[0] + sentence_start < q.start:
+            if rules.actual.search(self.masked, context, q.start) or self.dates.within(context, q.start):
+                return "actual"  # 今年计划完成投资32亿元，1-9月完成/实际完成/累计完成…: its own frame is done
             return "plan"
         return "actual"
 

@@ -195,6 +195,7 @@ class PredicatesFile(Closed):
     plan_cues: Words
     plan_sentence_cues: Words
     plan_after_cues: Words
+    actual_cues: Words
     measured_against: str
     as_of_cues: Words
     cumulative_cues: Words
