@@ -356,9 +356,9 @@ class _Reports:
         return None
 
 
-def _masked_text(text: str, masks: list[Mention]) -> str:
+def _masked_text(text: str, masks: list[Mention], fill: str = ",") -> str:
     """`text` with every character of the masks (dates, organisations, document numbers,
-    quantities) turned into a comma, made once per document."""
+    quantities) turned into `fill`, made once per document."""
     pieces: list[str] = []
     pos = 0
     for start, end in sorted((m.start, m.end) for m in masks):
@@ -366,7 +366,7 @@ def _masked_text(text: str, masks: list[Mention]) -> str:
         if end <= start:
             continue
         pieces.append(text[pos:start])
-        pieces.append("," * (end - start))
+        pieces.append(fill * (end - start))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -408,6 +408,8 @@ class _Linker:
         self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
         self.masked = _masked_text(self.text, [m for m in analysis.mentions
                                                if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
+        # the same with quantities as 0s, not commas: a plan measured against may hold its figure (完成年度计划620亿元的)
+        self.figures_kept = _masked_text(self.masked, [m for m in analysis.mentions if m.type in FACT_TYPES], "0")
         regions = sorted((int(s), int(e)) for s, e in table_regions)
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
@@ -639,8 +641,9 @@ class _Linker:
             basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
             if basis == "actual" and q.op == ">=":
                 basis = "plan"  # 30公里以上, 不低于80%: a target
-            if basis == "actual" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE):
-                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's
+            if (basis != "estimate" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE)
+                    and not rules.plan.search(self._unmeasured(ws, q.start))):
+                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's, of an actual an actual's
             scope = self._scope(q, context, before)
             if part_total is not None:
                 basis = basis if basis != "actual" else part_total[2]
@@ -695,7 +698,7 @@ class _Linker:
         """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
         (一般公共预算) blanked, same length."""
         blank = lambda m: "," * len(m.group())  # noqa: E731 - a local shorthand
-        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.masked[start:end]))
+        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.figures_kept[start:end]))
 
     # --- subjects ---------------------------------------------------------------------
     def _head(self, ss: int, cs: int, end: int, paragraph: _Paragraph, report: ReportInfo | None) -> Subject | None:
