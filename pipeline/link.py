@@ -765,6 +765,12 @@ class _Linker:
             # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
             head = _words(masked[after[0]:after[1]])[0]
             return after if head not in rules.generic else None
+        if between and verb_span is not None and self._verbal_noun(between):
+            # 国省干线养护投资2.74亿元, 部门预算收入4.52亿元: a bare 投资/收入 after the verb is the
+            # verb's object; what the figure is about stands before the verb
+            s0 = _np_start(masked, ws, self._trim(ws, verb_span[0]), atoms)
+            if self._subject_like(s0, verb_span[0]):
+                return (s0, between[1])
         if between:
             return between
         if verb_span is not None:
@@ -795,6 +801,11 @@ class _Linker:
         end = links.start() if links else end
         trailer = self.rules.list_trailers.search(self.masked, start, end)
         return trailer.start() if trailer else end
+
+    def _verbal_noun(self, span: Span) -> bool:
+        """One word that is a verb used as a noun (投资, 收入), nothing naming what."""
+        words = _words(self.masked[span[0]:span[1]])
+        return len(words) == 1 and pos_tagger().word_tag_tab.get(words[0]) in ("v", "vn")
 
     def _subject_like(self, start: int, end: int) -> bool:
         phrase = self.masked[start:end]
