@@ -846,6 +846,11 @@ class _Linker:
                 continue
             lead = rules.openers.match(masked, s, e)
             s = lead.end() if lead else s
+            # 完成危桥改造14座、安防工程236公里，分别…: an item is its noun phrase, not the clause's verb or its own figure
+            e = s + len(masked[s:e].rstrip(", "))
+            verb = rules.verbs.match(masked, s, e)
+            if verb and verb.end() < e and n == 0:
+                s = verb.end()
             if n == len(pieces) - 1:
                 first = _np_after(masked, s, e, spans, rules, skip_verb=False)
                 if first[1] > first[0]:
@@ -855,10 +860,12 @@ class _Linker:
             items.append((s, e))
         first_words = _words(masked[items[0][0]:items[0][1]]) if not isinstance(items[0], str) else ()
         out: list[Subject] = [items[0]]
+        attributes = {e for ends in rules.attribute_endings.values() for e in ends}
         for item in items[1:]:
             # 等级路里程及比例: a one-word item shares the first item's head (等级路比例)
             word = masked[item[0]:item[1]] if not isinstance(item, str) else item
-            if len(first_words) > 1 and len(_words(word)) == 1 and not any(s[0] == item[0] for s in spans):
+            if (len(first_words) > 1 and word in attributes and len(_words(word)) == 1
+                    and not any(s[0] == item[0] for s in spans)):
                 out.append("".join(first_words[:-1]) + word)
             else:
                 out.append(item)
