@@ -391,6 +391,7 @@ class _Paragraph:
     referent: Subject | None = None  # the project named last
     last_total: dict[str, tuple[Mention, Subject | None, str, str]] | None = None  # unit -> total
     open_part: tuple[Mention, Subject | None, str, str] | None = None  # a 其中 list running on over ；
+    part_verb: str | None = None  # the verb of that list's parts
 
 
 class _Linker:
@@ -473,7 +474,10 @@ class _Linker:
                 continue
             line_start = text.rfind("\n", 0, ss) + 1
             if line_start != paragraph.line_start:
-                paragraph = _Paragraph(line_start)
+                # a line opening with 其中 breaks down the previous line's total
+                lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
+                carried = paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
+                paragraph = _Paragraph(line_start, last_total=carried)
             in_sentence = []
             while qi < len(self.quantities) and self.quantities[qi].start < se:
                 if self.quantities[qi].start >= ss:
@@ -650,10 +654,12 @@ class _Linker:
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
             period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
-            if (scope == "cumulative" and period and "/" in period
-                    and any(f.period == period and f.scope == "period" for f in facts)):
-                # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
-                period = period.split("/")[1]
+            if scope == "cumulative" and period and "/" in period and rules.cumulative.search(before):
+                if any(f.period == period and f.scope == "period" for f in facts):
+                    # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
+                    period = period.split("/")[1]
+                else:
+                    scope = "period"  # 2024年1-9月，全市累计完成…: the period's total
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -680,14 +686,16 @@ class _Linker:
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
                               basis, scope, period, part_of, is_project, roads))
-        if totals:
-            paragraph.last_total = totals
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
             if opened:
-                total = next((t for t in totals.values()
+                earlier = list((paragraph.last_total or {}).values())
+                total = next((t for t in [*totals.values(), *earlier]
                               if self.norm.to_source(t[0].start, t[0].end) == opened[-1].part_of), None)
                 paragraph.open_part = total
+                paragraph.part_verb = opened[-1].predicate
+        if totals:
+            paragraph.last_total = totals
         return facts
 
     def _window(self, q: Mention) -> str:
@@ -918,10 +926,12 @@ class _Linker:
                     total = earlier
                 elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
                     total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
-            elif (paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit
-                  and _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules) is None):
-                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元)
-                total = paragraph.open_part
+            elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
+                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
+                # or of the parts' own verb (其中，公路完成投资…；水路完成投资…)
+                verb = _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules)
+                if verb is None or verb.group() == paragraph.part_verb:
+                    total = paragraph.open_part
         if total is None or total[0] is q:
             return None
         t, v = total[0].value, q.value
