@@ -159,6 +159,7 @@ class LinkRules:
     date_not_period_after: tuple[str, ...]
     fixed_terms: "regex.Pattern[str]"
     head_nouns: frozenset[str]
+    works_words: frozenset[str]
     table_words: "regex.Pattern[str]"
     project_rates: tuple[str, ...]
 
@@ -218,6 +219,7 @@ def link_rules() -> LinkRules:
         date_not_period_after=tuple(w("date_not_period_after")),
         fixed_terms=_any(w("fixed_terms")),
         head_nouns=frozenset(w("head_nouns")),
+        works_words=frozenset(w("works_words")),
         table_words=_any(w("table_words")),
         project_rates=tuple(w("project_rates")),
     )
@@ -586,7 +588,8 @@ class _Linker:
                 elif topic is not None and np_span and q.type in REPORT_LEVEL_TYPES + ("LENGTH",) and not own:
                     subject = topic  # later clauses of a sentence about a project: the phrase is what was done
                 elif np_span == _RESPONDENTS:
-                    subject, np_span = self.report_project(report), None
+                    # the report's project's rate; without one, the rate of the money named before (资金…到位率)
+                    subject, np_span = self.report_project(report) or previous, None
                 elif np_span:
                     subject = np_span
                     np_span = None
@@ -764,6 +767,9 @@ class _Linker:
         end = self._trim(verb_end, q.start)
         s = _np_start(masked, verb_end, end, atoms)
         between = (s, end) if self._subject_like(s, end) else None
+        if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
+                and masked[verb_span[0]:verb_span[1]] in rules.works_words):
+            between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
         after = None
         if q.type != "PERCENT":
             a = _np_after(masked, q.end, min(len(masked), q.end + WINDOW), (), rules)

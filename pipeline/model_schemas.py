@@ -206,6 +206,7 @@ class PredicatesFile(Closed):
     date_not_period_after: Words
     fixed_terms: Words
     head_nouns: Words
+    works_words: Words
     table_words: Words
     project_rates: Words
 
