@@ -32,7 +32,7 @@ from typing import Any, Protocol, Sequence, Union
 
 import regex
 
-from .entities import Entity, entity_of
+from .entities import Entity, entity_of, place_of
 from .errors import ModelError
 from .extract import Analysis
 from .recognize.mention import Mention, json_value
@@ -89,10 +89,11 @@ class Fact:
     part_of: tuple[int, int] | None = None  # source offsets of the total's mention
     is_project: bool = False  # the subject is a named project (or the report's), not a measure
     roads: tuple[str, ...] = ()  # every route named in the figure's clause (县道X018线、乡道Y211线等预防性养护)
+    place: str | None = None  # the report's county or city (its organisation's, else its title's)
 
     @property
     def entity(self) -> Entity | None:
-        return entity_of(self.subject, self.road, self.is_project)
+        return entity_of(self.subject, self.road, self.is_project, self.place)
 
     def record(self) -> dict[str, Any]:
         rec = {
@@ -688,7 +689,8 @@ class _Linker:
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of, is_project, roads))
+                              basis, scope, period, part_of, is_project, roads,
+                              place_of(report.org) or place_of(getattr(report, "title", None)) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
             if opened:
