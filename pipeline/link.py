@@ -234,6 +234,8 @@ _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 _SHARE = "占"  # a share of the figure before (占65.94%)
 _RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
+# What a report on spending evaluates, in its title: …年度部门整体支出绩效自评报告 -> 部门整体支出
+_EVALUATED = regex.compile(r"(?:年度?|^)(\p{Han}{2,10}?支出)绩效")
 # a date value without its year: --09, --01/--06 (every part yearless)
 _YEARLESS = regex.compile(r"--\d{2}(?:-\d{2})?(?:/--\d{2}(?:-\d{2})?)?")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
@@ -448,7 +450,8 @@ class _Linker:
         return self.project_as_written[key]
 
     def _title_project(self, report: ReportInfo) -> str | None:
-        """The one PROJECT on the report's first line (its title), as written."""
+        """The one PROJECT on the report's first line (its title), as written; else what a spending report
+        evaluates (部门整体支出); else None."""
         title = getattr(report, "title", None)
         if not title:
             return None
@@ -456,9 +459,11 @@ class _Linker:
         line_end = report.end if line_end < 0 else line_end
         found = [m for m in self.projects.within(to_norm(self.norm, report.start), to_norm(self.norm, line_end))
                  if self.norm.source_offset(m.end - 1) < line_end]
-        if len(found) != 1:
-            return None
-        return self.written((found[0].start, found[0].end))
+        if len(found) == 1:
+            return self.written((found[0].start, found[0].end))
+        # a report on spending, not a project (…2023年度部门整体支出绩效自评报告): what it evaluates
+        evaluated = _EVALUATED.search(_squash(title))
+        return evaluated.group(1) if evaluated and not evaluated.group(1).startswith("项目") else None
 
     def subject_text(self, subject: Subject) -> str:
         """As written, whitespace removed, brackets ASCII (schema section 4)."""
