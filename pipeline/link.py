@@ -524,6 +524,8 @@ class _Linker:
         items: list[Subject] | None = None
         last_predicate: Span | None = None
         previous: Subject | None = None
+        periods_given: set[str] = set()  # periods of the sentence's figures of their period
+        names_here = bool(self.names.within(ss, se))
         opened: Subject | None = None  # a project opening an earlier clause (…枢纽主体工程完工，累计完成投资3.6亿元)
         opened_clause = 0
         totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
@@ -621,7 +623,7 @@ class _Linker:
                 if self._subject_like(s0, end) and not rules.verbs.match(masked, s0, end):
                     subject = (s0, end)
             if (subject is None and q.type in REPORT_LEVEL_TYPES and isinstance(paragraph.referent, tuple)
-                    and not self.report_project(report) and not self.names.within(ss, se)):
+                    and not self.report_project(report) and not names_here):
                 # …工程完成投资6.4亿元；预计全年完成投资12亿元: a sentence naming nothing is about the project named last
                 subject = paragraph.referent
             if subject is None and q.type in REPORT_LEVEL_TYPES:
@@ -664,7 +666,7 @@ class _Linker:
                 scope = scope if scope != "period" or own_period else part_total[3]
             period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
             if scope == "cumulative" and period and "/" in period and rules.cumulative.search(before):
-                if any(f.period == period and f.scope == "period" for f in facts):
+                if period in periods_given:
                     # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
                     period = period.split("/")[1]
                 else:
@@ -678,6 +680,8 @@ class _Linker:
             if is_total_inside or subject is None:
                 continue
             previous = subject
+            if scope == "period" and period:
+                periods_given.add(period)
             subject_text = self.subject_text(subject)
             if not subject_text:
                 continue
