@@ -610,8 +610,9 @@ class _Linker:
                 if masked[subject[0]:end].endswith(rules.funding_sources) and part_total[1] is not None:
                     # a funding source: the total's subject, the source in the predicate
                     np_span, subject, predicate, verb_span = (subject[0], end), part_total[1], None, None
-            if subject is None and previous is not None and q.type in REPORT_LEVEL_TYPES:
-                subject = previous
+            if subject is None and previous is not None and (
+                    q.type in REPORT_LEVEL_TYPES or rules.change.match(masked, rules.openers.match(masked, cs, q.start).end(), q.start)):
+                subject = previous  # …1265公里，同比增加186公里: a change of the figure before
             if subject is None and opened is not None:
                 subject = opened
             if subject is None and q.type == "PERCENT" and attribute is None and ci > 0:
