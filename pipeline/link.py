@@ -50,6 +50,8 @@ REPORT_LEVEL_TYPES = ("MONEY", "PERCENT")
 MEASURE_FIRST_TYPES = ("COUNT", "LENGTH")
 # Quantities that add up, so can be parts of a total.
 ADDITIVE_TYPES = ("MONEY", "LENGTH", "COUNT")
+# Characters of a breakdown's item named before its figure with no verb (窄路加宽82.4公里).
+MAX_ITEM = 12
 # Characters before a quantity that its subject and predicate are looked for in.
 WINDOW = 80
 # A sentence longer than this is quoted by the window around the figure (a line without stops).
@@ -605,6 +607,13 @@ class _Linker:
                     np_span = None
             # parts of a total
             part_total = self._part_total(q, ss, parts_at, totals, paragraph, inside_total)
+            if part_total is not None and subject is None:
+                # an item of a breakdown is what its clause names before the figure (其中…，窄路加宽82.4公里)
+                s0 = rules.openers.match(masked, cs, q.start).end()
+                e0 = self._trim(s0, q.start)
+                if e0 - s0 <= MAX_ITEM and self._subject_like(s0, e0) and not rules.verbs.match(masked, s0, e0) \
+                        and not _NOT_IN_PHRASE.search(masked, s0, e0):
+                    subject = (s0, e0)
             if part_total is not None and subject is not None and not isinstance(subject, str):
                 end = self._trim(subject[0], q.start)
                 if masked[subject[0]:end].endswith(rules.funding_sources) and part_total[1] is not None:
