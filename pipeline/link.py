@@ -160,6 +160,7 @@ class LinkRules:
     period_cues: "regex.Pattern[str]"
     change_units: frozenset[str]
     date_not_period_after: tuple[str, ...]
+    compared_with: tuple[str, ...]
     fixed_terms: "regex.Pattern[str]"
     head_nouns: frozenset[str]
     works_words: frozenset[str]
@@ -220,6 +221,7 @@ def link_rules() -> LinkRules:
         period_cues=_any(w("period_cues")),
         change_units=frozenset(w("change_units")),
         date_not_period_after=tuple(w("date_not_period_after")),
+        compared_with=tuple(w("compared_with")),
         fixed_terms=_any(w("fixed_terms")),
         head_nouns=frozenset(w("head_nouns")),
         works_words=frozenset(w("works_words")),
@@ -1006,6 +1008,8 @@ class _Linker:
         k = bisect_left(self.dates.starts, q.start) - 1
         while k >= 0 and self.dates.items[k].end > q.start:
             k -= 1
+        if k >= 0 and self.text[max(ss, self.dates.items[k].start - 2):self.dates.items[k].start].endswith(rules.compared_with):
+            k -= 1  # 增速较上半年提高1.2个百分点: the base of a comparison is not the figure's period
         if k < 0 or self.dates.items[k].start < ss:
             return None
         d = self.dates.items[k]

@@ -204,6 +204,7 @@ class PredicatesFile(Closed):
     period_cues: Words
     change_units: Words
     date_not_period_after: Words
+    compared_with: Words
     fixed_terms: Words
     head_nouns: Words
     works_words: Words
