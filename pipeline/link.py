@@ -8,15 +8,20 @@ For a quantity in a sentence, by clause (rules and words in models/predicates.ya
   phrase between the verb and the quantity (投入日常养护资金4230万元), or before the
   verb (青岚县完成投资4.1亿元), a route in it kept whole (国道319线路面中修); the noun
   phrase right after a measure (280公里自然村(组)通硬化路); the subject of the
-  previous figure of the sentence; the report's project (money and rates only);
+  previous figure of the sentence (of any kind for a change: 同比增加186公里); the project
+  the paragraph named last, for a sentence naming nothing in a report without a project;
+  the report's project (money and rates only; for a report whose kind has none, the one
+  project its title names, or what a spending report evaluates: 部门整体支出);
 - predicate: the attribute it measures (优良中等路率达到) or the governing verb, with
   what stands between them and the quantity when that is not the subject (完成路基工程);
 - part_of: the total of a 其中… breakdown (the last figure of the same unit before it,
   in the sentence or the paragraph's sentence before; a list running on over ；) or
   of 在48亿元中…; a funding-source part keeps the total's subject;
 - basis (actual/plan/estimate) and scope (period/cumulative/change) from cue words,
-  a part taking its total's unless it has its own; period from a DATE before it in
-  the sentence.
+  a part taking its total's unless it has its own; a sentence's plan cue not reaching a
+  clause that reports what was done (实际, 累计完成, its own date); period from a DATE
+  before it in the sentence (not the base of a comparison: 较上半年), a yearless one
+  taking the report's year, a running total after its period's figure as of the period's end.
 
 Work per quantity is bounded (a window of WINDOW characters before it, bisection
 over the sentence's clauses, names and dates), so a long line without a stop takes
