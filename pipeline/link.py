@@ -645,6 +645,9 @@ class _Linker:
                 subject = paragraph.referent
             if subject is None and q.type in REPORT_LEVEL_TYPES:
                 subject = self.report_project(report)
+            if subject is None and attribute and q.type == "LENGTH":
+                # 农村公路桥梁87座，总长3,426延米: a length with nothing named before it is of what the sentence just named
+                subject = previous or (self._clause_subject(cuts[ci - 1], cuts[ci] - 1) if ci > 0 else None)
             if subject is None and attribute:
                 subject = self.report_project(report)
 
