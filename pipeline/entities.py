@@ -23,6 +23,8 @@ _LEFT_OVER = regex.compile(r"^[线、,，\s]+|[、,，\s]+$")
 # A programme or fund name ends in a generic head that names no project of its own.
 _GENERIC_HEAD = ("项目",)
 _ROUTE_CLASSES = ("国道", "省道", "县道", "乡道", "村道")
+# A place name opening an organisation or a title: up to eight characters and an administrative level.
+_PLACE = regex.compile(r"\p{Han}{1,8}?(?:自治州|自治县|自治区|省|市|县|区|州|旗|盟)(?=\d|\p{Han})")
 MIN_KEY = 2  # characters a project's key keeps, else the name was only its route
 
 
@@ -80,13 +82,23 @@ def road_code(text: str) -> str | None:
     return routes[0][2] if routes else None
 
 
-def entity_of(subject: str, road: str | None, is_project: bool) -> Entity | None:
+def place_of(name: str | None) -> str | None:
+    """The place an organisation or a title starts with (河口县交通运输局 -> 河口县), else None."""
+    m = _PLACE.match(fold(name)) if name else None
+    return m.group() if m else None
+
+
+def entity_of(subject: str, road: str | None, is_project: bool, place: str | None = None) -> Entity | None:
     """The entity a fact is about: the project its subject names (a project mention, the
     report's project, or any subject on a route), else the road when the subject is only
-    a route, else None (a programme or a measure: 交通固定资产投资, 公路客运量)."""
+    a route, else None (a programme or a measure: 交通固定资产投资, 公路客运量). A project
+    on no route is one only within its place (`place`, its report's county or city):
+    河口县's and 柳城县's 农村公路养护工程 are two."""
     if is_project or road:
         key = project_key(subject)
         if len(key) >= MIN_KEY:
+            if place and not road and not routes_in(fold(subject)) and place not in key:
+                key = place + key
             return Entity("project", key, subject, road)
     if road:
         return Entity("road", road, road, road)

@@ -8,15 +8,20 @@ For a quantity in a sentence, by clause (rules and words in models/predicates.ya
   phrase between the verb and the quantity (投入日常养护资金4230万元), or before the
   verb (青岚县完成投资4.1亿元), a route in it kept whole (国道319线路面中修); the noun
   phrase right after a measure (280公里自然村(组)通硬化路); the subject of the
-  previous figure of the sentence; the report's project (money and rates only);
+  previous figure of the sentence (of any kind for a change: 同比增加186公里); the project
+  the paragraph named last, for a sentence naming nothing in a report without a project;
+  the report's project (money and rates only; for a report whose kind has none, the one
+  project its title names, or what a spending report evaluates: 部门整体支出);
 - predicate: the attribute it measures (优良中等路率达到) or the governing verb, with
   what stands between them and the quantity when that is not the subject (完成路基工程);
 - part_of: the total of a 其中… breakdown (the last figure of the same unit before it,
   in the sentence or the paragraph's sentence before; a list running on over ；) or
   of 在48亿元中…; a funding-source part keeps the total's subject;
 - basis (actual/plan/estimate) and scope (period/cumulative/change) from cue words,
-  a part taking its total's unless it has its own; period from a DATE before it in
-  the sentence.
+  a part taking its total's unless it has its own; a sentence's plan cue not reaching a
+  clause that reports what was done (实际, 累计完成, its own date); period from a DATE
+  before it in the sentence (not the base of a comparison: 较上半年), a yearless one
+  taking the report's year, a running total after its period's figure as of the period's end.
 
 Work per quantity is bounded (a window of WINDOW characters before it, bisection
 over the sentence's clauses, names and dates), so a long line without a stop takes
@@ -32,7 +37,7 @@ from typing import Any, Protocol, Sequence, Union
 
 import regex
 
-from .entities import Entity, entity_of
+from .entities import Entity, entity_of, place_of
 from .errors import ModelError
 from .extract import Analysis
 from .recognize.mention import Mention, json_value
@@ -41,6 +46,7 @@ from .recognize.patterns import alternation, compiled_patterns
 from .resolve.references import road_from_match
 from .resources import lookup
 from .segment import pos_tagger
+from .structure.reports import to_norm
 
 FACT_TYPES = ("MONEY", "PERCENT", "LENGTH", "COUNT", "DURATION")
 # Facts whose subject can fall back to the report's project: the money trail and rates.
@@ -49,6 +55,8 @@ REPORT_LEVEL_TYPES = ("MONEY", "PERCENT")
 MEASURE_FIRST_TYPES = ("COUNT", "LENGTH")
 # Quantities that add up, so can be parts of a total.
 ADDITIVE_TYPES = ("MONEY", "LENGTH", "COUNT")
+# Characters of a breakdown's item named before its figure with no verb (窄路加宽82.4公里).
+MAX_ITEM = 12
 # Characters before a quantity that its subject and predicate are looked for in.
 WINDOW = 80
 # A sentence longer than this is quoted by the window around the figure (a line without stops).
@@ -88,10 +96,11 @@ class Fact:
     part_of: tuple[int, int] | None = None  # source offsets of the total's mention
     is_project: bool = False  # the subject is a named project (or the report's), not a measure
     roads: tuple[str, ...] = ()  # every route named in the figure's clause (县道X018线、乡道Y211线等预防性养护)
+    place: str | None = None  # the report's county or city (its organisation's, else its title's)
 
     @property
     def entity(self) -> Entity | None:
-        return entity_of(self.subject, self.road, self.is_project)
+        return entity_of(self.subject, self.road, self.is_project, self.place)
 
     def record(self) -> dict[str, Any]:
         rec = {
@@ -148,6 +157,7 @@ class LinkRules:
     plan: "regex.Pattern[str]"
     plan_sentence: "regex.Pattern[str]"
     plan_after: tuple[str, ...]
+    actual: "regex.Pattern[str]"
     measured_against: "regex.Pattern[str]"
     cumulative: "regex.Pattern[str]"
     as_of: "regex.Pattern[str]"
@@ -155,8 +165,10 @@ class LinkRules:
     period_cues: "regex.Pattern[str]"
     change_units: frozenset[str]
     date_not_period_after: tuple[str, ...]
+    compared_with: tuple[str, ...]
     fixed_terms: "regex.Pattern[str]"
     head_nouns: frozenset[str]
+    works_words: frozenset[str]
     table_words: "regex.Pattern[str]"
     project_rates: tuple[str, ...]
 
@@ -206,6 +218,7 @@ def link_rules() -> LinkRules:
         plan=_any(w("plan_cues")),
         plan_sentence=_any(w("plan_sentence_cues")),
         plan_after=tuple(w("plan_after_cues")),
+        actual=_any(w("actual_cues")),
         measured_against=regex.compile(measured),
         cumulative=_any(w("cumulative_cues")),
         as_of=_any(w("as_of_cues")),
@@ -213,8 +226,10 @@ def link_rules() -> LinkRules:
         period_cues=_any(w("period_cues")),
         change_units=frozenset(w("change_units")),
         date_not_period_after=tuple(w("date_not_period_after")),
+        compared_with=tuple(w("compared_with")),
         fixed_terms=_any(w("fixed_terms")),
         head_nouns=frozenset(w("head_nouns")),
+        works_words=frozenset(w("works_words")),
         table_words=_any(w("table_words")),
         project_rates=tuple(w("project_rates")),
     )
@@ -228,6 +243,10 @@ _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 _SHARE = "占"  # a share of the figure before (占65.94%)
 _RESPONDENTS = (-1, -1)  # a rate of the people asked, not of a thing named
 _FROM_LEVEL = regex.compile(r"由,+$")
+# What a report on spending evaluates, in its title: …年度部门整体支出绩效自评报告 -> 部门整体支出
+_EVALUATED = regex.compile(r"(?:年度?|^)(\p{Han}{2,10}?支出)绩效")
+# a date value without its year: --09, --01/--06 (every part yearless)
+_YEARLESS = regex.compile(r"--\d{2}(?:-\d{2})?(?:/--\d{2}(?:-\d{2})?)?")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
 
@@ -324,6 +343,8 @@ def _specific(phrase: str, rules: LinkRules) -> bool:
     """Not a word that only says "the money"; one character only if a noun (村, 站)."""
     if not phrase or phrase in rules.generic:
         return False
+    if any(p.fullmatch(phrase) for p in (rules.estimate, rules.plan, rules.period_cues)):
+        return False  # 预计, 计划, 年度: a cue of the figure, not what it is about
     return len(phrase) >= 2 or _word_ok(phrase)
 
 
@@ -349,9 +370,9 @@ class _Reports:
         return None
 
 
-def _masked_text(text: str, masks: list[Mention]) -> str:
+def _masked_text(text: str, masks: list[Mention], fill: str = ",") -> str:
     """`text` with every character of the masks (dates, organisations, document numbers,
-    quantities) turned into a comma, made once per document."""
+    quantities) turned into `fill`, made once per document."""
     pieces: list[str] = []
     pos = 0
     for start, end in sorted((m.start, m.end) for m in masks):
@@ -359,7 +380,7 @@ def _masked_text(text: str, masks: list[Mention]) -> str:
         if end <= start:
             continue
         pieces.append(text[pos:start])
-        pieces.append("," * (end - start))
+        pieces.append(fill * (end - start))
         pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
@@ -384,6 +405,7 @@ class _Paragraph:
     referent: Subject | None = None  # the project named last
     last_total: dict[str, tuple[Mention, Subject | None, str, str]] | None = None  # unit -> total
     open_part: tuple[Mention, Subject | None, str, str] | None = None  # a 其中 list running on over ；
+    part_verb: str | None = None  # the verb of that list's parts
 
 
 class _Linker:
@@ -401,6 +423,8 @@ class _Linker:
         self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
         self.masked = _masked_text(self.text, [m for m in analysis.mentions
                                                if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
+        # the same with quantities as 0s, not commas: a plan measured against may hold its figure (完成年度计划620亿元的)
+        self.figures_kept = _masked_text(self.masked, [m for m in analysis.mentions if m.type in FACT_TYPES], "0")
         regions = sorted((int(s), int(e)) for s, e in table_regions)
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
@@ -419,15 +443,36 @@ class _Linker:
         return _squash(self.analysis.source[s:e])
 
     def report_project(self, report: ReportInfo | None) -> str | None:
-        """The report's project as the document writes it (the report gives it in Simplified script)."""
-        if report is None or not report.project:
+        """The report's project as the document writes it (the report gives it in Simplified script);
+        for a report whose kind has no project field, the one project its title names (a
+        single-project progress report: G320…改扩建工程2024年度建设情况报告)."""
+        if report is None:
             return None
         key = id(report)
         if key not in self.project_as_written:
-            at = self.norm.source.find(report.project, report.start, report.end)
-            self.project_as_written[key] = (_squash(self.analysis.source[at:at + len(report.project)]) if at >= 0
-                                            else report.project)
+            if report.project:
+                at = self.norm.source.find(report.project, report.start, report.end)
+                self.project_as_written[key] = (_squash(self.analysis.source[at:at + len(report.project)]) if at >= 0
+                                                else report.project)
+            else:
+                self.project_as_written[key] = self._title_project(report)
         return self.project_as_written[key]
+
+    def _title_project(self, report: ReportInfo) -> str | None:
+        """The one PROJECT on the report's first line (its title), as written; else what a spending report
+        evaluates (部门整体支出); else None."""
+        title = getattr(report, "title", None)
+        if not title:
+            return None
+        line_end = self.norm.source.find("\n", report.start, report.end)
+        line_end = report.end if line_end < 0 else line_end
+        found = [m for m in self.projects.within(to_norm(self.norm, report.start), to_norm(self.norm, line_end))
+                 if self.norm.source_offset(m.end - 1) < line_end]
+        if len(found) == 1:
+            return self.written((found[0].start, found[0].end))
+        # a report on spending, not a project (…2023年度部门整体支出绩效自评报告): what it evaluates
+        evaluated = _EVALUATED.search(_squash(title))
+        return evaluated.group(1) if evaluated and not evaluated.group(1).startswith("项目") else None
 
     def subject_text(self, subject: Subject) -> str:
         """As written, whitespace removed, brackets ASCII (schema section 4)."""
@@ -446,7 +491,10 @@ class _Linker:
                 continue
             line_start = text.rfind("\n", 0, ss) + 1
             if line_start != paragraph.line_start:
-                paragraph = _Paragraph(line_start)
+                # a line opening with 其中 breaks down the previous line's total
+                lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
+                carried = paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
+                paragraph = _Paragraph(line_start, last_total=carried)
             in_sentence = []
             while qi < len(self.quantities) and self.quantities[qi].start < se:
                 if self.quantities[qi].start >= ss:
@@ -485,6 +533,8 @@ class _Linker:
         items: list[Subject] | None = None
         last_predicate: Span | None = None
         previous: Subject | None = None
+        periods_given: set[str] = set()  # periods of the sentence's figures of their period
+        names_here = bool(self.names.within(ss, se))
         opened: Subject | None = None  # a project opening an earlier clause (…枢纽主体工程完工，累计完成投资3.6亿元)
         opened_clause = 0
         totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
@@ -555,7 +605,8 @@ class _Linker:
                 elif topic is not None and np_span and q.type in REPORT_LEVEL_TYPES + ("LENGTH",) and not own:
                     subject = topic  # later clauses of a sentence about a project: the phrase is what was done
                 elif np_span == _RESPONDENTS:
-                    subject, np_span = self.report_project(report), None
+                    # the report's project's rate; without one, the rate of the money named before (资金…到位率)
+                    subject, np_span = self.report_project(report) or previous, None
                 elif np_span:
                     subject = np_span
                     np_span = None
@@ -563,13 +614,21 @@ class _Linker:
                     np_span = None
             # parts of a total
             part_total = self._part_total(q, ss, parts_at, totals, paragraph, inside_total)
+            if part_total is not None and subject is None:
+                # an item of a breakdown is what its clause names before the figure (其中…，窄路加宽82.4公里)
+                s0 = rules.openers.match(masked, cs, q.start).end()
+                e0 = self._trim(s0, q.start)
+                if e0 - s0 <= MAX_ITEM and self._subject_like(s0, e0) and not rules.verbs.match(masked, s0, e0) \
+                        and not _NOT_IN_PHRASE.search(masked, s0, e0):
+                    subject = (s0, e0)
             if part_total is not None and subject is not None and not isinstance(subject, str):
                 end = self._trim(subject[0], q.start)
                 if masked[subject[0]:end].endswith(rules.funding_sources) and part_total[1] is not None:
                     # a funding source: the total's subject, the source in the predicate
                     np_span, subject, predicate, verb_span = (subject[0], end), part_total[1], None, None
-            if subject is None and previous is not None and q.type in REPORT_LEVEL_TYPES:
-                subject = previous
+            if subject is None and previous is not None and (
+                    q.type in REPORT_LEVEL_TYPES or rules.change.match(masked, rules.openers.match(masked, cs, q.start).end(), q.start)):
+                subject = previous  # …1265公里，同比增加186公里: a change of the figure before
             if subject is None and opened is not None:
                 subject = opened
             if subject is None and q.type == "PERCENT" and attribute is None and ci > 0:
@@ -580,8 +639,15 @@ class _Linker:
                 s0 = _np_start(masked, ws, end, atoms)
                 if self._subject_like(s0, end) and not rules.verbs.match(masked, s0, end):
                     subject = (s0, end)
+            if (subject is None and q.type in REPORT_LEVEL_TYPES and isinstance(paragraph.referent, tuple)
+                    and not self.report_project(report) and not names_here):
+                # …工程完成投资6.4亿元；预计全年完成投资12亿元: a sentence naming nothing is about the project named last
+                subject = paragraph.referent
             if subject is None and q.type in REPORT_LEVEL_TYPES:
                 subject = self.report_project(report)
+            if subject is None and attribute and q.type == "LENGTH":
+                # 农村公路桥梁87座，总长3,426延米: a length with nothing named before it is of what the sentence just named
+                subject = previous or (self._clause_subject(cuts[ci - 1], cuts[ci] - 1) if ci > 0 else None)
             if subject is None and attribute:
                 subject = self.report_project(report)
 
@@ -610,14 +676,21 @@ class _Linker:
             basis = self._basis(q, context, ws, cuts, plan_sentence, attribute)
             if basis == "actual" and q.op == ">=":
                 basis = "plan"  # 30公里以上, 不低于80%: a target
-            if basis == "actual" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE):
-                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's
+            if (basis != "estimate" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE)
+                    and not rules.plan.search(self._unmeasured(ws, q.start))):
+                basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's, of an actual an actual's
             scope = self._scope(q, context, before)
             if part_total is not None:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss)
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
+            if scope == "cumulative" and period and "/" in period and rules.cumulative.search(before):
+                if period in periods_given:
+                    # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
+                    period = period.split("/")[1]
+                else:
+                    scope = "period"  # 2024年1-9月，全市累计完成…: the period's total
             if q.unit is not None:
                 entry = (q, subject, basis, scope)
                 if is_total_inside:
@@ -627,6 +700,8 @@ class _Linker:
             if is_total_inside or subject is None:
                 continue
             previous = subject
+            if scope == "period" and period:
+                periods_given.add(period)
             subject_text = self.subject_text(subject)
             if not subject_text:
                 continue
@@ -643,15 +718,18 @@ class _Linker:
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of, is_project, roads))
-        if totals:
-            paragraph.last_total = totals
+                              basis, scope, period, part_of, is_project, roads,
+                              place_of(report.org) or place_of(getattr(report, "title", None)) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
             if opened:
-                total = next((t for t in totals.values()
+                earlier = list((paragraph.last_total or {}).values())
+                total = next((t for t in [*totals.values(), *earlier]
                               if self.norm.to_source(t[0].start, t[0].end) == opened[-1].part_of), None)
                 paragraph.open_part = total
+                paragraph.part_verb = opened[-1].predicate
+        if totals:
+            paragraph.last_total = totals
         return facts
 
     def _window(self, q: Mention) -> str:
@@ -662,7 +740,7 @@ class _Linker:
         """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
         (一般公共预算) blanked, same length."""
         blank = lambda m: "," * len(m.group())  # noqa: E731 - a local shorthand
-        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.masked[start:end]))
+        return self.rules.fixed_terms.sub(blank, self.rules.measured_against.sub(blank, self.figures_kept[start:end]))
 
     # --- subjects ---------------------------------------------------------------------
     def _head(self, ss: int, cs: int, end: int, paragraph: _Paragraph, report: ReportInfo | None) -> Subject | None:
@@ -720,6 +798,9 @@ class _Linker:
         end = self._trim(verb_end, q.start)
         s = _np_start(masked, verb_end, end, atoms)
         between = (s, end) if self._subject_like(s, end) else None
+        if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
+                and masked[verb_span[0]:verb_span[1]] in rules.works_words):
+            between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
         after = None
         if q.type != "PERCENT":
             a = _np_after(masked, q.end, min(len(masked), q.end + WINDOW), (), rules)
@@ -729,6 +810,12 @@ class _Linker:
             # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
             head = _words(masked[after[0]:after[1]])[0]
             return after if head not in rules.generic else None
+        if between and verb_span is not None and self._verbal_noun(between):
+            # 国省干线养护投资2.74亿元, 部门预算收入4.52亿元: a bare 投资/收入 after the verb is the
+            # verb's object; what the figure is about stands before the verb
+            s0 = _np_start(masked, ws, self._trim(ws, verb_span[0]), atoms)
+            if self._subject_like(s0, verb_span[0]):
+                return (s0, between[1])
         if between:
             return between
         if verb_span is not None:
@@ -759,6 +846,11 @@ class _Linker:
         end = links.start() if links else end
         trailer = self.rules.list_trailers.search(self.masked, start, end)
         return trailer.start() if trailer else end
+
+    def _verbal_noun(self, span: Span) -> bool:
+        """One word that is a verb used as a noun (投资, 收入), nothing naming what."""
+        words = _words(self.masked[span[0]:span[1]])
+        return len(words) == 1 and pos_tagger().word_tag_tab.get(words[0]) in ("v", "vn")
 
     def _subject_like(self, start: int, end: int) -> bool:
         phrase = self.masked[start:end]
@@ -799,6 +891,11 @@ class _Linker:
                 continue
             lead = rules.openers.match(masked, s, e)
             s = lead.end() if lead else s
+            # 完成危桥改造14座、安防工程236公里，分别…: an item is its noun phrase, not the clause's verb or its own figure
+            e = s + len(masked[s:e].rstrip(", "))
+            verb = rules.verbs.match(masked, s, e)
+            if verb and verb.end() < e and n == 0:
+                s = verb.end()
             if n == len(pieces) - 1:
                 first = _np_after(masked, s, e, spans, rules, skip_verb=False)
                 if first[1] > first[0]:
@@ -808,10 +905,12 @@ class _Linker:
             items.append((s, e))
         first_words = _words(masked[items[0][0]:items[0][1]]) if not isinstance(items[0], str) else ()
         out: list[Subject] = [items[0]]
+        attributes = {e for ends in rules.attribute_endings.values() for e in ends}
         for item in items[1:]:
             # 等级路里程及比例: a one-word item shares the first item's head (等级路比例)
             word = masked[item[0]:item[1]] if not isinstance(item, str) else item
-            if len(first_words) > 1 and len(_words(word)) == 1 and not any(s[0] == item[0] for s in spans):
+            if (len(first_words) > 1 and word in attributes and len(_words(word)) == 1
+                    and not any(s[0] == item[0] for s in spans)):
                 out.append("".join(first_words[:-1]) + word)
             else:
                 out.append(item)
@@ -864,10 +963,12 @@ class _Linker:
                     total = earlier
                 elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
                     total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
-            elif (paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit
-                  and _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules) is None):
-                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元)
-                total = paragraph.open_part
+            elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
+                # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
+                # or of the parts' own verb (其中，公路完成投资…；水路完成投资…)
+                verb = _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules)
+                if verb is None or verb.group() == paragraph.part_verb:
+                    total = paragraph.open_part
         if total is None or total[0] is q:
             return None
         t, v = total[0].value, q.value
@@ -888,6 +989,8 @@ class _Linker:
             return "plan"
         sentence_start = cuts[0]
         if plan_sentence and plan_sentence[0] + sentence_start < q.start:
+            if rules.actual.search(self.masked, context, q.start) or self.dates.within(context, q.start):
+                return "actual"  # 今年计划完成投资32亿元，1-9月完成/实际完成/累计完成…: its own frame is done
             return "plan"
         return "actual"
 
@@ -905,13 +1008,16 @@ class _Linker:
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
-    def _period(self, q: Mention, ss: int) -> str | None:
+    def _period(self, q: Mention, ss: int, report: ReportInfo | None) -> str | None:
         """The value of the last DATE before the figure in its sentence, unless that date is
-        not the figure's period (2023年年初预算)."""
+        not the figure's period (2023年年初预算); a date without its year (上半年, 1-9月:
+        --01/--06) takes the report's year, and is no period when the report has none."""
         rules = self.rules
         k = bisect_left(self.dates.starts, q.start) - 1
         while k >= 0 and self.dates.items[k].end > q.start:
             k -= 1
+        if k >= 0 and self.text[max(ss, self.dates.items[k].start - 2):self.dates.items[k].start].endswith(rules.compared_with):
+            k -= 1  # 增速较上半年提高1.2个百分点: the base of a comparison is not the figure's period
         if k < 0 or self.dates.items[k].start < ss:
             return None
         d = self.dates.items[k]
@@ -920,7 +1026,12 @@ class _Linker:
         date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
         if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
             return None
-        return d.value if isinstance(d.value, str) else None
+        if not isinstance(d.value, str):
+            return None
+        if "--" not in d.value:
+            return d.value
+        year = report.year if report else None
+        return d.value.replace("--", f"{year}-") if year and _YEARLESS.fullmatch(d.value) else None
 
 
 def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),

@@ -195,6 +195,7 @@ class PredicatesFile(Closed):
     plan_cues: Words
     plan_sentence_cues: Words
     plan_after_cues: Words
+    actual_cues: Words
     measured_against: str
     as_of_cues: Words
     cumulative_cues: Words
@@ -203,8 +204,10 @@ class PredicatesFile(Closed):
     period_cues: Words
     change_units: Words
     date_not_period_after: Words
+    compared_with: Words
     fixed_terms: Words
     head_nouns: Words
+    works_words: Words
     table_words: Words
     project_rates: Words
 
@@ -227,6 +230,7 @@ class ReportVocabulary(Closed):
     org_project_links: Words
     generic_title_starts: Words
     year_pattern: str
+    published_pattern: str
     categories: dict[ReportCategory, Words]  # category -> title words that give it
     category_fields: dict[ReportCategory, Words]  # category -> the money-trail fields it may fill
 

@@ -36,6 +36,8 @@ _HEADING = re.compile(
 )
 # A line ending in one of these is a title, not a sentence wrapped by a PDF converter.
 _TITLE_ENDINGS = ("报告", "总结", "通知", "决定", "意见", "办法", "方案", "说明", "请示", "批复")
+# A news item's header lines (来源：…, 发布时间：…) and the title above them are never wrapped text.
+_META_LINE = regex.compile(r"\s*(?:来源|发布时间|发布日期|发布机构|作者|编辑|责任编辑|信息来源|时间)\s*[:：]")
 # A wrapped body line is at least this long; shorter lines are titles, headings or signatures.
 MIN_WRAPPED_LINE = 15
 # A numbered line this long is the first line of a wrapped paragraph (`2. 截止…其余5万` / `元主要用于…`), not a heading.
@@ -85,7 +87,7 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
     next_line = text[match.end():next_end if next_end >= 0 else len(text)]
     if "\t" in next_line or _HEADING.match(next_line):
         return False
-    return True
+    return not (_META_LINE.match(line) or _META_LINE.match(next_line))
 
 
 def _deletions(text: str) -> list[tuple[int, int]]:

@@ -235,6 +235,8 @@ class Store:
     def _entity_id(self, fact: dict[str, Any]) -> int | None:
         """The entity row of a fact's project or road (pipeline/entities.py), made on first
         sight; a project written without its route joins the one project of that name on a route."""
+        from dataclasses import replace
+
         from .entities import aliases, entity_of, fold
 
         road = fact.get("road")
@@ -242,6 +244,8 @@ class Store:
             entity = entity_of(road, road, False)
         elif fact.get("entity_kind") == "project" and fact.get("subject"):
             entity = entity_of(fact["subject"], road, True)
+            if entity is not None and fact.get("entity"):
+                entity = replace(entity, key=fact["entity"])  # the linker's key, with the report's place
         elif fact.get("subject"):
             # a subject not recognised as a project but written as one already stored is it
             rows = self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ?",

@@ -99,7 +99,7 @@ def _figure_key(fact: dict[str, Any]) -> tuple:
     """What makes two facts the same figure: who says it for which year, about what, how, how much."""
     about = fact.get("entity_id") or fact.get("entity") or entities.fold(fact.get("subject") or "")
     return (fact.get("org"), fact.get("year"), about, _squashed(fact.get("predicate")), fact.get("basis"),
-            fact.get("scope"), fact.get("period"), fact.get("value"), fact.get("unit"))
+            fact.get("scope"), fact.get("value"), fact.get("unit"))
 
 
 def _squashed(text: str | None) -> str:
@@ -108,14 +108,18 @@ def _squashed(text: str | None) -> str:
 
 def distinct_figures(facts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Facts with each figure once: a figure restated in one report, or in two reports of
-    the same organisation and year, keeps its first statement."""
-    seen: set[tuple] = set()
+    the same organisation and year, keeps its first statement. A statement without a
+    period restates one with a period (the report's year applies) and the other way round;
+    two different periods are two figures."""
+    seen: dict[tuple, set[str | None]] = {}
     out = []
     for fact in facts:
         key = _figure_key(fact)
-        if key in seen:
+        period = fact.get("period")
+        periods = seen.setdefault(key, set())
+        if periods and (period is None or None in periods or period in periods):
             continue
-        seen.add(key)
+        periods.add(period)
         out.append(fact)
     return out
 

@@ -202,3 +202,47 @@ def test_a_route_named_in_the_clause_finds_its_figures(tmp_path):
         store.put(_stored(text, "a.txt", "某局", 2023))
         markdown = render_markdown("Y211", summarise(store, SummaryRequest(road="Y211")))
     assert "56.3 km" in markdown and "预防性养护" in markdown
+
+
+# --- issue 14, second pass --------------------------------------------------------------
+
+
+def test_a_restated_figure_with_and_without_its_period_counts_once():
+    text = "上半年，全县完成交通投资5.6亿元。\n全县完成交通投资5.6亿元，其中公路4.1亿元。\n下半年，全县完成交通投资5.6亿元。"
+    facts = [f for f in _facts(text, year=2024) if f["value"] == 560000000]
+    assert [f["period"] for f in facts] == ["2024-01/2024-06", None, "2024-07/2024-12"]
+    kept = distinct_figures(facts)
+    assert [f["period"] for f in kept] == ["2024-01/2024-06", "2024-07/2024-12"]  # two halves are two figures
+
+
+def test_projects_of_two_places_are_two_entities():
+    text = "全年完成投资980万元。"
+    keys = {f["entity"] for org in ("河口县交通运输局", "柳城县交通运输局")
+            for f in _facts(text, org=org, project="农村公路养护工程")}
+    assert keys == {"河口县农村公路养护工程", "柳城县农村公路养护工程"}
+    on_a_route = {entity_of("G569武仙公路肃南段", "G569", True, place).key for place in ("张掖市", "肃南县")}
+    assert on_a_route == {"武仙公路肃南段"}  # a route names the project wherever it is reported
+
+
+def test_a_single_project_report_resolves_its_references():
+    from pipeline.document import process_text
+
+    text = ("S305青石至白河段改建工程2023年度建设情况报告\n\nS305青石至白河段改建工程全长42公里。\n"
+            "2023年，该项目完成投资3.2亿元。\n2024年，项目计划完成投资4亿元，实际完成投资4.3亿元。\n")
+    facts = {f["mention"][0]: f for f in process_text(text, "p.txt").records(("fact",)) if f["kind"] == "fact"}
+    by_text = {text[s:f["mention"][1]]: f for s, f in facts.items()}
+    for figure, basis in (("3.2亿元", "actual"), ("4亿元", "plan"), ("4.3亿元", "actual")):
+        fact = by_text[figure]
+        assert (fact["subject"], fact["road"], fact["basis"]) == ("S305青石至白河段改建工程", "S305", basis), fact
+
+
+def test_a_news_header_does_not_run_into_its_first_sentence():
+    from pipeline.document import process_text
+
+    text = ("某州上半年交通投资同比增长9.6%\n来源：某州交通运输局　　发布时间：2024-07-15\n"
+            "上半年，全州完成交通固定资产投资87.4亿元，同比增长9.6%。\n")
+    facts = [f for f in process_text(text, "n.txt").records(("fact",)) if f["kind"] == "fact"]
+    assert facts and all(f["year"] == 2024 for f in facts)
+    assert all(f["period"] in (None, "2024-01/2024-06") for f in facts)
+    first = next(f for f in facts if f["value"] == 8740000000)
+    assert first["sentence"].startswith("上半年") and first["period"] == "2024-01/2024-06"

@@ -126,7 +126,7 @@ def road_from_match(match: "regex.Match[str]") -> Road | None:
     codes, words = _road_tables()
     g = named_groups(match)
     letter = g.get("letter") or words[g["word"]]
-    digits = g["digits"]
+    digits = g.get("digits") or "".join(str(chinese_digits(ch)) for ch in g["cn"])
     cls = road_class(letter, digits)
     return Road(f"{letter}{digits}", cls) if cls else None
 

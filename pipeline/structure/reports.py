@@ -116,6 +116,7 @@ def _report_rules() -> dict[str, Any]:
         "links": tuple(cfg["org_project_links"]),
         "generic": tuple(cfg["generic_title_starts"]),
         "year": regex.compile(cfg["year_pattern"]),
+        "published": regex.compile(cfg["published_pattern"]),
         "categories": categories,
         "fields": fields,
     }
@@ -671,7 +672,8 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
                 body_start = to_norm(norm, s + len(line))
         report.category = category_of(titles[k].text if titles else report.title)
         if report.year is None:
-            m = _report_rules()["year"].search(norm.text, ns, ne)
+            m = (_report_rules()["published"].search(norm.text, ns, ne)
+                 or _report_rules()["year"].search(norm.text, ns, ne))
             report.year = int(m.group(1)) if m else None
         report.org = _written(title_org or form.org or signature_org, text, written, s, e)
         if "project" in _report_rules()["fields"].get(report.category, set()):
