@@ -69,11 +69,14 @@ class Tally:
 
 
 def report_skipped(tally: Tally | None = None) -> Callable[[Skipped], None]:
-    """Tell each skipped path on stderr as it is met, and count it in `tally`."""
+    """Tell each skipped path that is a problem (a link, a FIFO, an unreadable folder) on
+    stderr as it is met, and count every one in `tally`: files of other types are named
+    in the closing line only, so a corpus folder with its gold beside it stays quiet."""
     def tell(item: Skipped) -> None:
         if tally is not None:
             tally.skipped.append(item.path)
-        tqdm.write(errors.terminal_safe(f"skipped: {item}"), file=sys.stderr)
+        if not item.other_type:
+            tqdm.write(errors.terminal_safe(f"skipped: {item}"), file=sys.stderr)
 
     return tell
 

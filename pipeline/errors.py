@@ -29,7 +29,7 @@ def terminal_safe(text: str) -> str:
     return _ESCAPES.sub("", text) if _ESCAPES.search(text) else text
 
 
-# The closing line names this many skipped paths; each has had a line of its own before.
+# The closing line names this many skipped paths (a link or a FIFO has had a line of its own before).
 NAMED_SKIPPED = 5
 
 
