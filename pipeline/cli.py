@@ -255,7 +255,7 @@ def run_search(args: argparse.Namespace) -> int:
     with Store(_existing_db(args.db)) as store:
         filters = SearchFilters(road=args.road, org=args.org, year=args.year, type=args.type, limit=args.limit)
         try:
-            hits = search(store, args.query, filters, kind)
+            hits = search(store, " ".join(args.query), filters, kind)
         except ValueError as exc:
             raise JixiaoError(str(exc)) from None
     columns = SEARCH_COLUMNS[kind]
@@ -477,7 +477,8 @@ def build_parser() -> argparse.ArgumentParser:
     search_cmd = commands.add_parser("search", parents=[store], help="search the facts of the store",
                                      description="Facts ranked by relevance; the query is plain text (words, "
                                                  "route codes), never query syntax.")
-    search_cmd.add_argument("query", metavar="QUERY", help="words to look for, e.g. 武仙公路, 危桥, G569 (\"\" for all)")
+    search_cmd.add_argument("query", nargs="+", metavar="QUERY",
+                            help="words to look for, all of them, e.g. 武仙公路, 危桥, G569 养护 (\"\" for all)")
     search_cmd.add_argument("--road", help="only facts about this route code")
     search_cmd.add_argument("--org", help="only facts of organisations whose name contains this")
     search_cmd.add_argument("--year", type=int, help="only facts of this fiscal year")

@@ -171,3 +171,12 @@ def test_filters_in_the_index_agree_with_the_rows(store, query, filters):
                 and (filters.type is None or r["type"] == filters.type) and (filters.road is None or r["road"] == filters.road)}
     hits = search(store, query, SearchFilters(**{**filters.__dict__, "limit": 1000}))
     assert {h["id"] for h in hits} == expected and hits.total == len(expected)
+
+
+def test_cli_takes_several_words_unquoted(store, capsys):
+    from pipeline.cli import main
+
+    assert main(["search", "G569", "投资", "--db", store.path]) == 0
+    unquoted = capsys.readouterr()
+    assert main(["search", "G569 投资", "--db", store.path]) == 0
+    assert capsys.readouterr() == unquoted and len(unquoted.out.splitlines()) > 1
