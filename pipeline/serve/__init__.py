@@ -21,7 +21,7 @@ from typing import Any, Callable
 from urllib.parse import urlencode
 
 from datasette import hookimpl
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils.asgi import Response
 
 from ..labels import type_colour
 from . import pages
@@ -41,8 +41,10 @@ def _page(template: str, build: Callable[..., dict[str, Any] | None]):
     async def view(datasette: Any, request: Any) -> Response:
         reader, database = _reader(datasette)
         context = await asyncio.get_running_loop().run_in_executor(None, build, reader, request)
-        if context is None:
-            raise NotFound("没有找到 / not found")
+        if context is None:  # answered here: Datasette would log a traceback for a raised NotFound
+            html = await datasette.render_template("error.html", {"ok": False, "error": "没有找到 / not found",
+                                                                  "status": 404, "title": "没有找到"}, request=request)
+            return Response.html(html, status=404)
         html = await datasette.render_template(template, {**context, "jixiao_database": database}, request=request)
         return Response.html(html)
 
