@@ -116,6 +116,7 @@ def rules_config() -> dict[str, Any]:
         "vague": regex.compile(alternation(cfg["unmeasurable"]["vague_words"])),
         "narrative_re": regex.compile(alternation(cfg["narrative"]["phrases"])),
         "not_after": tuple(cfg["narrative"]["not_after"]),
+        "changed_to": regex.compile(r"\s*(?:" + alternation(cfg["text_values"]["changed_to"]) + ")"),
     }
 
 
@@ -479,7 +480,11 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
                 continue
             stop = clause_end.search(view.source, end, end + cfg["window"])
             limit = stop.start() if stop else end + cfg["window"]
-            quantity = next((q for q in view.mentions if q.type in cfg["types"] and end <= q.start < limit), None)
+            after = [q for q in view.mentions if q.type in cfg["types"] and end <= q.start < limit]
+            # a value before a change (由83.2%提高到89.7%) is not the one the text states now
+            while len(after) > 1 and rules_config()["changed_to"].match(view.source, after[0].end):
+                after.pop(0)
+            quantity = after[0] if after else None
             if quantity is None:
                 continue
             value = _mention_value(quantity, ind.actual_unit)

@@ -391,6 +391,7 @@ class TextValues(Closed):
     window: int
     types: list[QuantityLabel]
     min_name_chars: int
+    changed_to: Words
 
 
 class AuditFile(Closed):

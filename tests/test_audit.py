@@ -120,6 +120,7 @@ FIRES = [
     ("inconsistent-values", two_tables("118公里")),
     ("inconsistent-values", edited(("群众出行投诉次数未达到目标", "养护路段优良率为80%，群众出行投诉次数未达到目标"))),
     ("inconsistent-values", edited(("自评得分95分", "自评得分94分"))),  # the table's total says 95
+    ("inconsistent-values", edited(("群众出行投诉次数未达到目标", "养护路段优良率由年初的88%提高到80%，群众出行投诉次数未达到目标"))),
     ("unmeasurable-target", edited(("≥85%\t88%", "成效明显\t达到88%"))),
     ("unmeasurable-target", edited(("≤12个月\t11个月", "按期\t11个月"))),
     ("target-equals-actual", edited(("≥85%\t88%", "符合规范\t符合规范"))),
@@ -137,6 +138,8 @@ SILENT = [
     ("target-year-passed", edited(("到2023年底，完成", "到2025年底，完成"))),
     ("inconsistent-values", two_tables("125公里")),
     ("inconsistent-values", edited(("群众出行投诉次数未达到目标", "养护路段优良率为88%，群众出行投诉次数未达到目标"))),
+    # the value before a change is not the value stated
+    ("inconsistent-values", edited(("群众出行投诉次数未达到目标", "养护路段优良率由年初的80%提高到88%，群众出行投诉次数未达到目标"))),
     ("unmeasurable-target", edited(("≥85%\t88%", "符合规范\t符合规范"))),  # qualitative, but a 质量指标 and not vague
     ("target-equals-actual", edited(("≥85%\t88%", "成效明显\t达到88%"))),
     ("narrative-all-met", edited(("群众出行投诉次数未达到目标，", "各项指标均已完成，群众出行投诉次数"),
