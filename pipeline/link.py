@@ -420,6 +420,7 @@ class _Linker:
         self.quantities = sorted((m for m in analysis.mentions if m.type in FACT_TYPES), key=lambda m: m.start)
         self.names = _Sorted([m for m in analysis.mentions if m.type in ("PROJECT", "ROAD")])
         self.projects = _Sorted([m for m in analysis.mentions if m.type == "PROJECT"])
+        self.orgs = _Sorted([m for m in analysis.mentions if m.type == "ORG"])
         self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
         self.masked = _masked_text(self.text, [m for m in analysis.mentions
                                                if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
@@ -650,6 +651,10 @@ class _Linker:
                 subject = previous or (self._clause_subject(cuts[ci - 1], cuts[ci] - 1) if ci > 0 else None)
             if subject is None and attribute:
                 subject = self.report_project(report)
+            if subject is None:
+                # nothing else named: the body the clause opens with (张掖市交通运输局2023年完成投资…)
+                orgs = self.orgs.within(cs, q.start)
+                subject = (orgs[-1].start, orgs[-1].end) if orgs else None
 
             # the predicate, as a span of the text (never the subject itself)
             if np_span and not isinstance(subject, str) and subject and np_span[0] < subject[1] and subject[0] < np_span[1]:

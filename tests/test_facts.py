@@ -246,3 +246,9 @@ def test_a_news_header_does_not_run_into_its_first_sentence():
     assert all(f["period"] in (None, "2024-01/2024-06") for f in facts)
     first = next(f for f in facts if f["value"] == 8740000000)
     assert first["sentence"].startswith("上半年") and first["period"] == "2024-01/2024-06"
+
+
+def test_a_figure_with_nothing_else_named_is_about_the_body_the_clause_opens_with():
+    # no project in the report, nothing named but the organisation: its figure still gives a fact
+    (fact,) = _facts("西河县住房和城乡建设局2024年完成投资3.6亿元。", org="西河县住房和城乡建设局", year=2024)
+    assert (fact["subject"], fact["value"], fact["predicate"]) == ("西河县住房和城乡建设局", 360000000, "完成投资")
