@@ -586,6 +586,17 @@ class _Linker:
                     items = new_items
                 if items and len(items) == len(listed_here):
                     subject = items[listed_here.index(q)]
+                elif q in listed_here:
+                    # 农村公路拟分别新建18.6公里、改建22.3公里: each figure has its own verb, and
+                    # the subject stands before 分别
+                    k0 = listed_here.index(q)
+                    item_start = dist.end() if k0 == 0 else listed_here[k0 - 1].end
+                    item_start += len(masked[item_start:q.start]) - len(masked[item_start:q.start].lstrip("、，,和及与 "))
+                    own_verb = rules.verbs.fullmatch(masked, item_start, q.start)
+                    s0 = rules.openers.match(masked, cs, dist.start()).end()
+                    e0 = self._trim(s0, dist.start())
+                    if own_verb and e0 > s0 and self._subject_like(s0, e0):
+                        subject, predicate = (s0, e0), own_verb.span()
             if subject is None:
                 subject = self._forward(q, ce, names)
             # a list's item names its own project (其中国道319线东坪段62.8公里、G208岭口至东坪段48.5公里)
