@@ -342,6 +342,10 @@ def run_summary(args: argparse.Namespace) -> int:
         if args.list:
             text = list_table(list_reports(store), fmt if args.format or args.output else "text")
         else:
+            if args.report is not None and args.report not in {r["ref"] for r in list_reports(store)}:
+                print(errors.terminal_safe(f"error: no report {args.report} in the store; "
+                                           "`jixiao summary --list` lists them"), file=sys.stderr)
+                return 1
             request = SummaryRequest(road=args.road, project=args.project, org=args.org, report=args.report)
             title = args.road or args.project or args.org or (f"报告 {args.report}" if args.report is not None else "全部")
             sections = summarise(store, request)

@@ -94,3 +94,6 @@ def test_one_report_reference_in_extract_tables_audit_and_summary(tmp_path, caps
     assert capsys.readouterr().out.split("\t")[0] == ref
     assert main(["summary", "--report", ref, "--db", str(db)]) == 0
     assert report["title"] in capsys.readouterr().out
+    assert main(["summary", "--report", f"{report['doc']}#9", "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: no report {report['doc']}#9 in the store") and err.count("\n") == 1
