@@ -18,9 +18,6 @@ def config(section: str) -> dict[str, Any]:
     return lookup(f"structure.{section}")
 
 
-# The reader, the form and the grid passes squash the same lines and cells of a document
-# in turn: cached, each is folded once (the bound keeps memory flat over a batch).
-@lru_cache(maxsize=1 << 14)
 def squash(text: str) -> str:
     """Fold width and drop all whitespace: the form used to compare words."""
     return _WS.sub("", fold_width(text))
