@@ -467,6 +467,14 @@ def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     return m.value if unit and m.unit == unit else None
 
 
+def _occurrences(text: str, word: str, start: int, end: int) -> Iterator[int]:
+    """Where `word` stands in text[start:end], left to right, not overlapping."""
+    at = text.find(word, start, end)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + len(word), end)
+
+
 def _text_and_table(view: ReportView) -> Iterator[Finding]:
     cfg = rules_config()["text_values"]
     clause_end = rules_config()["clause_end"]
@@ -474,8 +482,8 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
     for ind in view.indicators:
         if not isinstance(ind.actual, Decimal) or len(ind.name) < cfg["min_name_chars"]:
             continue
-        for m in regex.finditer(regex.escape(ind.name), view.source[rep.start:rep.end]):
-            start, end = rep.start + m.start(), rep.start + m.end()
+        for start in _occurrences(view.source, ind.name, rep.start, rep.end):
+            end = start + len(ind.name)
             if view.in_table(start):
                 continue
             stop = clause_end.search(view.source, end, end + cfg["window"])

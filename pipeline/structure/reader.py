@@ -260,6 +260,9 @@ def weight_and_score(digits: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+_LEAD_NUMBER = regex.compile(r"\D{0,6}?\d+(?:\.\d+)?")
+_NOT_UNIT_START = regex.compile(r"[\d.]")
+
 def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
     """A glued indicator row cut into the header's columns (name, unit, kind, target,
     actual, weight, score), or None when the line is not one: the 定量/定性 word marks
@@ -271,9 +274,11 @@ def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
         return None
     head, tail = text[:kind.start()], text[kind.end():]
     unit = ""
+    number = _LEAD_NUMBER.match(tail)  # the target: a number after at most six other characters
     for k in range(min(len(head) - 1, 6), 0, -1):
         suffix = head[-k:]
-        if regex.match(r"^\D{0,6}?\d+(?:\.\d+)?" + regex.escape(suffix), tail):
+        # the unit is the longest end of the head written again right after the target
+        if number and not _NOT_UNIT_START.match(suffix) and tail.startswith(suffix, number.end()):
             unit = suffix
             break
     name = head[: len(head) - len(unit)]
