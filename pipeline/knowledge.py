@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import entities, errors, spreadsheet
 from .labels import heading
-from .store import DEFAULT_DB, TABLES, Store
+from .store import DEFAULT_DB, ON_ROUTE, TABLES, Store
 from .summary import timeline
 
 EXPORT_FORMATS = ("csv", "parquet", "xlsx")
@@ -54,7 +54,7 @@ class KnowledgeBase:
         code = entities.road_code(name)
         conditions, params = [], []
         if code and entities.project_key(name) == "":
-            conditions.append("facts.road = ? OR facts.entity_id IN (SELECT id FROM entities WHERE road = ?)")
+            conditions.append(ON_ROUTE)
             params += [code, code]
         else:
             conditions.append("facts.entity_id IN (SELECT entity_id FROM entity_aliases WHERE alias IN (?, ?))")

@@ -45,6 +45,13 @@ class StoredDocument:
                    document.text, result.records(STORED_KINDS))
 
 
+# The facts on a route (two parameters, the code twice): those whose subject names it and
+# those of a project entity on it. A summary adds ROUTE_NAMED (one more parameter): facts
+# whose clause names the route.
+ON_ROUTE = "facts.road = ? OR facts.entity_id IN (SELECT id FROM entities WHERE road = ?)"
+ROUTE_NAMED = "facts.roads LIKE '%,' || ? || ',%'"
+
+
 def road_code(text: str | None) -> str | None:
     """A route code as facts store it (upper case, no spaces), so the road index serves lookups."""
     return text.replace(" ", "").upper() if text else None

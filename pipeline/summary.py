@@ -22,7 +22,7 @@ import regex
 
 from . import entities
 from .structure.reports import parse_report_ref, report_ref
-from .store import Store, Where, road_code
+from .store import ON_ROUTE, ROUTE_NAMED, Store, Where, road_code
 
 MONEY_SCALES = ((Decimal(100000000), "亿元"), (Decimal(10000), "万元"))
 # Quantities whose figures add up; rates and percentage points never do.
@@ -71,7 +71,7 @@ def _facts(store: Store, request: SummaryRequest) -> list[dict[str, Any]]:
     road = road_code(entities.road_code(request.road) or request.road) if request.road else None
     project = request.project.replace(" ", "") if request.project else None
     where = (Where()
-             .add("(facts.road = ? OR entities.road = ? OR facts.roads LIKE '%,' || ? || ',%')", road, repeat=3)
+             .add(f"({ON_ROUTE} OR {ROUTE_NAMED})", road, repeat=3)
              .add("(facts.subject LIKE ? OR facts.entity_id IN (SELECT entity_id FROM entity_aliases WHERE alias LIKE ?))",
                   f"%{project}%" if project else None, repeat=2)
              .like("facts.org", request.org))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..fulltext import match_expression
-from ..store import SENTENCE_RUN as RUN
+from ..store import ON_ROUTE, SENTENCE_RUN as RUN
 from ..summary import ADDITIVE_TYPES, timeline as figure_timeline
 
 SERIES = ("actual", "plan", "cumulative")
@@ -37,10 +37,10 @@ class TimelineRow:
 
 
 def timeline_facts(conn: sqlite3.Connection, road: str | None = None, subject: str | None = None) -> list[dict[str, Any]]:
-    """Facts of a route code (exact) or of subjects containing `subject`, in document order."""
+    """Facts on a route (its code; store.ON_ROUTE) or of subjects containing `subject`, in document order."""
     source, params = "facts", []
     if road:
-        where, params = "facts.road = ?", [road]
+        where, params = f"({ON_ROUTE})", [road, road]
     else:
         where, params = "facts.subject LIKE ?", [f"%{subject}%"]
         match = match_expression(subject or "")
