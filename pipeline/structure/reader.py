@@ -18,20 +18,22 @@ space table a line of one cell is a wrapped cell (joined to the name or reason i
 continues), a merged level, or a `label：value` line left out. Cells keep their offsets
 into the text, so the interpreter (tables.py) can quote them as written.
 
-    read_tables(text, start, end) -> list[Table]
-    form_cells(text, start, end) -> list[Cell]     # every cell of every line, for forms
+    read_tables(Reading(text, start, end)) -> list[Table]
+    form_cells(reading) -> (cells, label indices)  # every cell of every line, for forms
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
-from typing import Any, Iterator
+import re
+from typing import Any, Iterator, Sequence
 
 import regex
 
 from ..normalize import fold_width
-from ..recognize.guard import guarded
+from ..recognize.guard import bounded, guarded
 from ._common import alternation, config, lines, squash
 from .sections import heading_at
 
@@ -62,12 +64,12 @@ class Cell:
     end: int
     text: str
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Width folded, whitespace removed: the form words are compared in."""
         return squash(self.text)
 
-    @property
+    @cached_property
     def blank(self) -> bool:
         return not self.text.strip() or bool(_DASHES.match(self.text))
 
@@ -120,6 +122,8 @@ def vocabulary() -> dict[str, Any]:
         # a glued header is cut after each column word (and the bracket that follows it)
         "glued_header": guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?" % alternation(every_word)),
         "kind_words": guarded(alternation(list(cfg["indicator_kinds"]))),
+        # every column word: a line without one opens no header of its own
+        "any_word": bounded(alternation([squash(w) for words in header.values() for w in words])),
     }
 
 
@@ -313,59 +317,111 @@ def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
 # ---------------------------------------------------------------- tables
 
 Line = tuple[int, int, str]
+# Whitespace but the line break: removed from a span, it leaves each line squashed in its place.
+_INLINE_SPACE = regex.compile(r"[^\S\n]+")
 
 
-def read_tables(text: str, start: int, end: int) -> list[Table]:
-    """The indicator tables of text[start:end], in order."""
-    all_lines = list(lines(text[start:end], start))
+class Reading:
+    """The lines of text[start:end], read once for every pass over them (tables, form cells,
+    numeric grids): a line's layout and cells are worked out when first asked for and kept.
+    Most lines of a report are narrative: one search over the squashed span finds the lines
+    that hold a header word, so that only those (and a header wrapped onto the next line)
+    are tried as a table's header."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text
+        self.lines: list[Line] = list(lines(text[start:end], start))
+        self._layouts: list[str | None] = [None] * len(self.lines)
+        self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
+        # squash() of each line, in one pass over the span (fold_width keeps offsets)
+        self._squashed = _INLINE_SPACE.sub("", fold_width(text[start:end]))
+        self._header_lines: set[int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def layout(self, i: int) -> str:
+        layout = self._layouts[i]
+        if layout is None:
+            layout = self._layouts[i] = layout_of(self.lines[i][2])
+        return layout
+
+    def cells(self, i: int) -> tuple[Cell, ...]:
+        """Line i's cells in its own layout (a tuple: rows copy it before they change it)."""
+        cells = self._cells[i]
+        if cells is None:
+            s, _e, line = self.lines[i]
+            cells = self._cells[i] = tuple(split_line(s, line, self.layout(i)))
+        return cells
+
+    def holding(self, pattern: Any) -> set[int]:
+        """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
+        breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed)]
+        return {bisect_right(breaks, m.start()) for m in pattern.finditer(self._squashed)}
+
+    def may_open_header(self, i: int) -> bool:
+        """Whether line i can open a header: it holds a header word, or it is a row of cells
+        whose header may be wrapped onto the next line (a line of words, no digit in it)."""
+        if self._header_lines is None:
+            self._header_lines = self.holding(vocabulary()["any_word"])
+        if i in self._header_lines:
+            return True
+        nxt = self.lines[i + 1][2] if i + 1 < len(self.lines) else ""
+        return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
+
+
+_LINE_BREAK = re.compile("\n")
+
+
+def read_tables(reading: Reading) -> list[Table]:
+    """The indicator tables of the reading's span, in order."""
     tables: list[Table] = []
     i = 0
-    while i < len(all_lines):
-        found = _header_at(all_lines, i)
+    while i < len(reading):
+        found = _header_at(reading, i)
         if found is None:
             i += 1
             continue
         table, i = found
-        i = _BODY[table.layout](text, all_lines, i, table)
+        i = _BODY[table.layout](reading, i, table)
         if table.rows:
             table.end = table.rows[-1].end
         tables.append(table)
     return tables
 
 
-def _header_at(all_lines: list[Line], i: int) -> tuple[Table, int] | None:
-    s, e, line = all_lines[i]
-    if not line.strip():
+def _header_at(reading: Reading, i: int) -> tuple[Table, int] | None:
+    s, e, line = reading.lines[i]
+    if not line.strip() or not reading.may_open_header(i):
         return None
-    layout = layout_of(line)
+    layout = reading.layout(i)
     if layout != "line":
-        cells = split_line(s, line, layout)
+        cells = reading.cells(i)
         roles = header_roles(cells)
         if roles:
             return Table(layout, roles, s, e), i + 1
-        if i + 1 < len(all_lines) and layout_of(all_lines[i + 1][2]) in (layout, "line"):
-            below_s, below_e, below = all_lines[i + 1]
-            joined = _wrapped_header(cells, split_line(below_s, below, layout_of(below)), layout)
+        if i + 1 < len(reading) and reading.layout(i + 1) in (layout, "line"):
+            joined = _wrapped_header(cells, reading.cells(i + 1), layout)
             roles = header_roles(joined) if joined else None
             if roles:
-                return Table(layout, roles, s, below_e), i + 2
+                return Table(layout, roles, s, reading.lines[i + 1][1]), i + 2
         return None
-    cell = split_line(s, line, "line")[0]
+    cell = reading.cells(i)[0]
     if cell_role(cell.text):
         cells, j = [], i
-        while j < len(all_lines) and j - i < MAX_HEADER_CELLS and layout_of(all_lines[j][2]) == "line":
-            c = split_line(all_lines[j][0], all_lines[j][2], "line")[0]
+        while j < len(reading) and j - i < MAX_HEADER_CELLS and reading.layout(j) == "line":
+            c = reading.cells(j)[0]
             if not cell_role(c.text):
                 break
             cells.append(c)
             j += 1
         roles = header_roles(cells)
-        return (Table("line", roles, s, all_lines[j - 1][1]), j) if roles else None
+        return (Table("line", roles, s, reading.lines[j - 1][1]), j) if roles else None
     roles = header_roles(cut_glued(cell))
     return (Table("glued", roles, s, e), i + 1) if roles else None
 
 
-def _wrapped_header(cells: list[Cell], below: list[Cell], layout: str) -> list[Cell] | None:
+def _wrapped_header(cells: Sequence[Cell], below: Sequence[Cell], layout: str) -> list[Cell] | None:
     """Header cells wrapped over two lines, joined (`一级 二级 三级指标 年度 实际 分值 得分` over
     `指标 指标 指标值 完成值` -> 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分), or None.
     Split by spaces, the second line's words continue, in order, the cells above that name no
@@ -419,29 +475,31 @@ def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:
     prev.end = end
 
 
-def _next_line(all_lines: list[Line], j: int, keep: Any) -> str | None:
+def _next_line(reading: Reading, j: int, keep: Any) -> str | None:
     """The first line from index j on that `keep` accepts."""
-    return next((ln for _, _, ln in islice(all_lines, j, None) if keep(ln)), None)
+    return next((ln for _, _, ln in islice(reading.lines, j, None) if keep(ln)), None)
 
 
-def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
+def _grid_body(reading: Reading, j: int, table: Table) -> int:
     """Rows of a tab, pipe or space table: one a line. A line of another layout (one cell)
     inside the table is a wrapped cell: it continues the row above when that row is still
     open (its name wrapped) or ends in text (its reason wrapped), else it opens the next
     row's name; a level alone on its line is a merged level cell; a `label：number` line
     (预算执行率得分：9.7分) is left out. Such a line ends the table only when no row follows it."""
+    text = reading.text
+
     def source_of(a: int, b: int) -> str:
         return text[a:b]
 
     pending: Cell | None = None  # the first line of the next row's wrapped name
-    while j < len(all_lines):
-        s, e, line = all_lines[j]
+    while j < len(reading):
+        s, e, line = reading.lines[j]
         if _skippable(line):
             j += 1
             continue
-        layout = layout_of(line)
+        layout = reading.layout(j)
         if layout == table.layout:
-            cells = split_line(s, line, layout)
+            cells = list(reading.cells(j))
             if layout == "space" and (heading_at(line) or (_SENTENCE_END.search(line.strip())
                                                           and not any(_numeric(c.text) for c in cells))):
                 return j
@@ -472,7 +530,7 @@ def _grid_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
             _join(source_of, prev, [cell], e)
             j += 1
             continue
-        nxt = _next_line(all_lines, j + 1, lambda ln: not _skippable(ln))
+        nxt = _next_line(reading, j + 1, lambda ln: not _skippable(ln))
         if nxt is None or not _continues(nxt, table):
             return j
         last = next((c for c in reversed(prev.cells) if not c.blank), None)
@@ -514,26 +572,26 @@ def _prefix_name(text_of: Any, first: Cell, cells: list[Cell]) -> list[Cell]:
     return cells[:k] + [Cell(first.start, cells[k].end, text_of(first.start, cells[k].end))] + cells[k + 1:]
 
 
-def _line_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
+def _line_body(reading: Reading, j: int, table: Table) -> int:
     """Rows of a one-cell-per-line table. Cells come one a line; a row is its level cells,
     its name, then one cell per value column; the reason column is taken when the next
     cell reads as a sentence (or a lone `|` ends the row)."""
     stream: list[Cell | None] = []  # None: a row break
-    while j < len(all_lines):
-        s, e, line = all_lines[j]
+    while j < len(reading):
+        line = reading.lines[j][2]
         if not line.strip() or _MARKED_PAGE_NUMBER.match(line):
             if not line.strip():
-                nxt = _next_line(all_lines, j + 1, str.strip)
+                nxt = _next_line(reading, j + 1, str.strip)
                 if nxt is None or layout_of(nxt) != "line":
                     break
             j += 1
             continue
-        if layout_of(line) != "line" or heading_at(line):
+        if reading.layout(j) != "line" or heading_at(line):
             break
-        if _header_at(all_lines, j) is not None:
+        if _header_at(reading, j) is not None:
             break
         stripped = line.strip()
-        stream.append(None if stripped == "|" else split_line(s, line, "line")[0])
+        stream.append(None if stripped == "|" else reading.cells(j)[0])
         j += 1
     needed = len([r for r in table.value_roles if r not in ("reason", "op", "unit")])
     row: list[Cell] = []
@@ -571,15 +629,15 @@ def _line_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
     return j
 
 
-def _glued_body(text: str, all_lines: list[Line], j: int, table: Table) -> int:
-    while j < len(all_lines):
-        s, e, line = all_lines[j]
+def _glued_body(reading: Reading, j: int, table: Table) -> int:
+    while j < len(reading):
+        s, e, line = reading.lines[j]
         if _skippable(line):
             j += 1
             continue
-        if layout_of(line) != "line":
+        if reading.layout(j) != "line":
             return j
-        cell = split_line(s, line, "line")[0]
+        cell = reading.cells(j)[0]
         if is_total(cell.text):
             number_at = trailing_number(cell.text)
             label_end = number_at if number_at is not None else len(cell.text)
@@ -641,24 +699,24 @@ def _grid_cell(text: str) -> bool:
     return len(s) <= 16 and bool(_GRID_CELL.match(s))
 
 
-def grid_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Source offsets of the lines of text[start:end] that are rows of a numeric grid: a
+def grid_lines(reading: Reading) -> list[tuple[int, int]]:
+    """Source offsets of the lines of the reading's span that are rows of a numeric grid: a
     label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
     2,120.00 …`, glued `其中：财政拨款586.00612.40…`), or, one cell a line, a number next
     to another number. Their figures are table cells, not narrative."""
     out: list[tuple[int, int]] = []
     single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
-    for s, e, line in lines(text[start:end], start):
+    for i, (s, e, line) in enumerate(reading.lines):
         if _skippable(line) and not line.strip().isdigit():
             continue
-        layout = layout_of(line)
+        layout = reading.layout(i)
         if layout == "line":
             numeric = _grid_cell(line)
             single.append((s, e, numeric))
             if not numeric and _GLUED_GRID.search(line.strip()) and not _SENTENCE_MARK.search(line):
                 out.append((s, e))
             continue
-        cells = [c for c in split_line(s, line, layout) if c.text]
+        cells = [c for c in reading.cells(i) if c.text]
         values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
         if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
             out.append((s, e))
@@ -671,31 +729,38 @@ def grid_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- every cell, for forms
 
-def form_cells(text: str, start: int, end: int) -> list[Cell]:
-    """Every cell of text[start:end] in reading order, whatever the layout; a glued line
-    of form words is cut at them (项目名称农村公路日常养护主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
+    """Every cell of the reading's span in reading order, whatever the layout, and the indices
+    of those that may be form labels: the cells of the lines that hold a form word (or a
+    bracket, as a label is read without its brackets). A glued line of form words is cut at
+    them (项目名称农村公路日常养护主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
     out: list[Cell] = []
-    all_lines = list(lines(text[start:end], start))
-    for k, (s, _e, line) in enumerate(all_lines):
-        if _skippable(line) and not (line.strip().isdigit() and _among_cells(all_lines, k)):
+    labels: list[int] = []
+    labelled = reading.holding(_form_words())
+    for k, (_s, _e, line) in enumerate(reading.lines):
+        if _skippable(line) and not (line.strip().isdigit() and _among_cells(reading, k)):
             continue
-        layout = layout_of(line)
-        for cell in split_line(s, line, layout):
-            if not cell.text:
-                continue
+        present = [cell for cell in reading.cells(k) if cell.text]
+        if k not in labelled:  # no form word to cut at
+            out.extend(present)
+            continue
+        first = len(out)
+        for cell in present:
             out.extend([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))
-    return out
+        labels.extend(range(first, len(out)))
+    return out, labels
 
 
-def _among_cells(all_lines: list[Line], k: int) -> bool:
+def _among_cells(reading: Reading, k: int) -> bool:
     """Whether line k stands among one-cell-per-line cells (a short line right above or below
     it): a bare number there is a cell (600 under 年度资金总额), not a page number."""
-    def short_cell(line: str) -> bool:
+    def short_cell(j: int) -> bool:
+        line = reading.lines[j][2]
         s = line.strip()
-        return bool(s) and layout_of(line) == "line" and len(s) <= 16 and not _SENTENCE_MARK.search(s) \
+        return bool(s) and reading.layout(j) == "line" and len(s) <= 16 and not _SENTENCE_MARK.search(s) \
             and not _MARKED_PAGE_NUMBER.match(line)
 
-    return any(0 <= j < len(all_lines) and short_cell(all_lines[j][2]) for j in (k - 1, k + 1))
+    return any(0 <= j < len(reading) and short_cell(j) for j in (k - 1, k + 1))
 
 
 def _cut_form_words(cell: Cell) -> Iterator[Cell]:
@@ -713,11 +778,20 @@ def _cut_form_words(cell: Cell) -> Iterator[Cell]:
             yield rest
 
 
-@lru_cache(maxsize=1)
-def form_labels() -> Any:
-    """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
+def _form_label_words() -> list[str]:
     cfg = config("forms")
     words = [w for key in ("project", "org", "supervisor", "self_score", "execution_rate", "money_row",
                            "money_label") for w in cfg[key]]
-    words += [w for ws in cfg["money_columns"].values() for w in ws]
-    return guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?[:：]?" % alternation(words))
+    return words + [w for ws in cfg["money_columns"].values() for w in ws]
+
+
+@lru_cache(maxsize=1)
+def form_labels() -> Any:
+    """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
+    return guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?[:：]?" % alternation(_form_label_words()))
+
+
+@lru_cache(maxsize=1)
+def _form_words() -> Any:
+    """What a squashed line that may hold a form label holds: a form word, or a bracket."""
+    return bounded(r"%s|\(" % alternation([squash(w) for w in _form_label_words()]))

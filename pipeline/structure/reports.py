@@ -29,7 +29,7 @@ from ..recognize.mention import Mention
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
 from ._common import alternation, config, json_number, lines, squash
-from .reader import Cell, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
+from .reader import Cell, Reading, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
 
@@ -424,9 +424,11 @@ def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     return out
 
 
-def read_form(cells: list[Cell], text: str, start: int, end: int) -> _Form:
+def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: int) -> _Form:
     """The labelled cells of a form in text[start:end]: project, organisation, self score,
-    execution rate and the money grid."""
+    execution rate and the money grid. `cells` are every cell of the span, `labels` the
+    indices of those that may be labels (reader.form_cells): the others are only read as
+    values."""
     rules = _form_rules()
     unit_match = rules["amount_unit"].search(text, start, end)
     page_unit = unit_match.group(1) if unit_match else None
@@ -434,8 +436,9 @@ def read_form(cells: list[Cell], text: str, start: int, end: int) -> _Form:
     orgs: dict[str, str] = {}
     columns: list[str] = []
     grid_unit = page_unit
-    k = 0
-    while k < len(cells):
+    p = 0
+    while p < len(labels):
+        k = labels[p]
         cell, label = cells[k], _label(cells[k])
         nxt = cells[k + 1] if k + 1 < len(cells) else None
         value = nxt.key if nxt is not None and not _is_form_label(nxt) and not nxt.blank else None
@@ -459,7 +462,7 @@ def read_form(cells: list[Cell], text: str, start: int, end: int) -> _Form:
                 columns.append(_column(cells[j]))
                 j += 1
             if columns:
-                k = j
+                p = bisect_left(labels, j)
                 continue
         elif label in rules["money_row"]:
             values = cells[k + 1:]
@@ -468,7 +471,7 @@ def read_form(cells: list[Cell], text: str, start: int, end: int) -> _Form:
             else:
                 texts = [c.key for c in values[:max(len(columns), 1)]]
             _money_row(form, columns or ["budget"], texts, grid_unit or "万元")
-        k += 1
+        p += 1
     for label in rules["org"]:
         if label in orgs:
             form.org = squash(orgs[label])
@@ -654,9 +657,10 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
         ns, ne = to_norm(norm, s), to_norm(norm, e)
         report = Report(doc_id, k, s, e, norm_start=ns, norm_end=ne)
         report.signed, signature_org = _signature(text, s, e)
-        report.tables = read_tables(text, s, e)
-        form = read_form(form_cells(text, s, e), text, s, e)
-        report.grid_rows = grid_lines(text, s, e)
+        reading = Reading(text, s, e)
+        report.tables = read_tables(reading)
+        form = read_form(*form_cells(reading), text, s, e)
+        report.grid_rows = grid_lines(reading)
         body_start = ns
         title_org = project = None
         if titles:

@@ -26,7 +26,7 @@ import regex
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
 from ._common import config, json_number, squash
-from .reader import VALUE_ROLES, Cell, Row, Table, is_level, is_total, level_text, levels, read_tables
+from .reader import VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables
 
 Value = Decimal | str | None
 _DASH_RUN = regex.compile(r"^[-—–_/]+$")
@@ -493,7 +493,7 @@ def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = Non
 
         reports = parse_reports(text, doc_id, written=written)
     if not reports:
-        return indicators_of(read_tables(text, 0, len(text)), written, doc_id, None)
+        return indicators_of(read_tables(Reading(text, 0, len(text))), written, doc_id, None)
     out: list[Indicator] = []
     for rep in reports:
         out.extend(indicators_of(rep.tables, written, doc_id, rep.report))
