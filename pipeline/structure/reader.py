@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import islice
 import re
 from typing import Any, Iterator, Sequence
@@ -56,22 +56,30 @@ _CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
 _LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
-    """One cell: its offsets into the text and its text as read (whitespace around it left out)."""
+    """One cell: its offsets into the text and its text as read (whitespace around it left out).
+    Never changed once made (a cell joined to another is a new cell); not frozen, because a
+    frozen dataclass costs three times as much to make and a report makes thousands."""
 
     start: int
     end: int
     text: str
+    _key: str | None = field(default=None, init=False, repr=False, compare=False)
+    _blank: bool | None = field(default=None, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
     def key(self) -> str:
         """Width folded, whitespace removed: the form words are compared in."""
-        return squash(self.text)
+        if self._key is None:
+            self._key = squash(self.text)
+        return self._key
 
-    @cached_property
+    @property
     def blank(self) -> bool:
-        return not self.text.strip() or bool(_DASHES.match(self.text))
+        if self._blank is None:
+            self._blank = not self.text.strip() or bool(_DASHES.match(self.text))
+        return self._blank
 
 
 @dataclass
@@ -359,12 +367,16 @@ class Reading:
         breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed)]
         return {bisect_right(breaks, m.start()) for m in pattern.finditer(self._squashed)}
 
+    def holds_header_word(self, i: int) -> bool:
+        """Whether line i holds a column word: a line without one is no header (header_roles)."""
+        if self._header_lines is None:
+            self._header_lines = self.holding(vocabulary()["any_word"])
+        return i in self._header_lines
+
     def may_open_header(self, i: int) -> bool:
         """Whether line i can open a header: it holds a header word, or it is a row of cells
         whose header may be wrapped onto the next line (a line of words, no digit in it)."""
-        if self._header_lines is None:
-            self._header_lines = self.holding(vocabulary()["any_word"])
-        if i in self._header_lines:
+        if self.holds_header_word(i):
             return True
         nxt = self.lines[i + 1][2] if i + 1 < len(self.lines) else ""
         return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
@@ -506,13 +518,13 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
             if all(c.blank for c in cells):
                 j += 1
                 continue
-            roles = header_roles(cells)
+            roles = header_roles(cells) if reading.holds_header_word(j) else None
             if roles is not None:
                 if roles != table.roles:
                     return j
                 j += 1  # the header repeated after a page break
                 continue
-            if table.rows and _row_is_open(table.rows[-1]) and not cells[0].blank and not is_level(cells[0].text):
+            if table.rows and not cells[0].blank and not is_level(cells[0].text) and _row_is_open(table.rows[-1]):
                 _join(source_of, table.rows[-1], cells, e)
             else:
                 if pending is not None:

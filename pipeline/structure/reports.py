@@ -333,6 +333,9 @@ def _form_rules() -> dict[str, Any]:
         "execution_rate": tuple(cfg["execution_rate"]),
         "money_label": tuple(cfg["money_label"]),
         "columns": sorted(columns.items(), key=lambda x: -len(x[0])),
+        "column_words": tuple(columns),
+        # labels whose value is the next cell
+        "named": {*cfg["project"], *cfg["org"], *cfg["supervisor"], *cfg["self_score"], *cfg["execution_rate"]},
         "money_row": tuple(cfg["money_row"]),
         "amount_unit": regex.compile(cfg["amount_unit"]),
     }
@@ -344,12 +347,20 @@ def _label(cell: Cell) -> str:
 
 
 def _column(cell: Cell) -> str | None:
-    label = _label(cell)
-    return next((col for word, col in _form_rules()["columns"] if label.endswith(word)), None)
+    label, rules = _label(cell), _form_rules()
+    if not label.endswith(rules["column_words"]):
+        return None
+    return next((col for word, col in rules["columns"] if label.endswith(word)), None)
 
 
 def _is_form_label(cell: Cell) -> bool:
     return bool(form_labels().fullmatch(cell.key))
+
+
+def _value_after(cells: list[Cell], k: int) -> str | None:
+    """The value of the label cells[k]: the next cell, unless it is blank or another label."""
+    nxt = cells[k + 1] if k + 1 < len(cells) else None
+    return nxt.key if nxt is not None and not _is_form_label(nxt) and not nxt.blank else None
 
 
 @dataclass
@@ -440,8 +451,7 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
     while p < len(labels):
         k = labels[p]
         cell, label = cells[k], _label(cells[k])
-        nxt = cells[k + 1] if k + 1 < len(cells) else None
-        value = nxt.key if nxt is not None and not _is_form_label(nxt) and not nxt.blank else None
+        value = _value_after(cells, k) if label in rules["named"] else None
         if label in rules["project"] and value and form.project is None:
             form.project = squash(value)
         elif label in rules["org"] and value and label not in orgs:
