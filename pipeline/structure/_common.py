@@ -11,6 +11,8 @@ from ..normalize import fold_width
 from ..resources import lookup
 
 _WS = regex.compile(r"\s+")
+# Whitespace but the line break: removed from a text, it leaves each line squashed in its place.
+_INLINE_SPACE = regex.compile(r"[^\S\n]+")
 
 
 @lru_cache(maxsize=None)
@@ -21,6 +23,12 @@ def config(section: str) -> dict[str, Any]:
 def squash(text: str) -> str:
     """Fold width and drop all whitespace: the form used to compare words."""
     return _WS.sub("", fold_width(text))
+
+
+def squashed_lines(text: str) -> str:
+    """squash() of every line of `text`, in one pass, the lines kept: line k of the result is
+    squash(line k of `text`) (fold_width keeps offsets; only whitespace is removed)."""
+    return _INLINE_SPACE.sub("", fold_width(text))
 
 
 def lines(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:

@@ -34,7 +34,7 @@ import regex
 
 from ..normalize import fold_width
 from ..recognize.guard import bounded, guarded
-from ._common import alternation, config, lines, squash
+from ._common import alternation, config, lines, squash, squashed_lines
 from .sections import heading_at
 
 LAYOUTS = ("tab", "pipe", "space", "line", "glued")
@@ -325,8 +325,6 @@ def split_glued_row(cell: Cell, roles: list[str | None]) -> list[Cell] | None:
 # ---------------------------------------------------------------- tables
 
 Line = tuple[int, int, str]
-# Whitespace but the line break: removed from a span, it leaves each line squashed in its place.
-_INLINE_SPACE = regex.compile(r"[^\S\n]+")
 
 
 class Reading:
@@ -341,8 +339,7 @@ class Reading:
         self.lines: list[Line] = list(lines(text[start:end], start))
         self._layouts: list[str | None] = [None] * len(self.lines)
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
-        # squash() of each line, in one pass over the span (fold_width keeps offsets)
-        self._squashed = _INLINE_SPACE.sub("", fold_width(text[start:end]))
+        self._squashed = squashed_lines(text[start:end])
         self._header_lines: set[int] | None = None
 
     def __len__(self) -> int:

@@ -28,7 +28,7 @@ from ..recognize.guard import bounded
 from ..recognize.mention import Mention
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
-from ._common import alternation, config, json_number, lines, squash
+from ._common import alternation, config, json_number, lines, squash, squashed_lines
 from .reader import Cell, Reading, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
@@ -105,6 +105,7 @@ def _report_rules() -> dict[str, Any]:
         "endings": tuple(cfg["title_endings"]),
         "form_endings": tuple(w for w in cfg["title_endings"] if w.endswith("表")),
         "ending_re": regex.compile(alternation(cfg["title_endings"])),
+        "squashed_ending_re": bounded(alternation([squash(w) for w in cfg["title_endings"]])),
         "suffixes": sorted(cfg["title_suffixes"], key=len, reverse=True),
         "max_title": int(cfg["max_title_chars"]),
         "headers": [regex.compile(p) for p in cfg["header_line_patterns"]],
@@ -221,10 +222,16 @@ def _run_on_title(line: str) -> int | None:
 def _titles(source: str) -> list[_Title]:
     """Title blocks, found on source lines (normalisation may join a title to the line after it)."""
     rules = _report_rules()
-    text_lines = [(s, e, ln) for s, e, ln in lines(source) if ln.strip()]
+    # a title, or a title run on into a sentence, holds a title ending (in its squashed form)
+    endings = rules["squashed_ending_re"]
+    kept = [(line, sq) for line, sq in zip(lines(source), squashed_lines(source).split("\n")) if line[2].strip()]
+    text_lines = [line for line, _ in kept]
+    squashed = [sq for _, sq in kept]
     found: list[_Title] = []
     first = next((k for k, (_, _, ln) in enumerate(text_lines) if not _is_chrome(ln)), None)
     for i, (s, e, line) in enumerate(text_lines):
+        if not endings.search(squashed[i]):
+            continue
         if not _is_title(line):
             cut = _run_on_title(line) if i == first else None
             if cut is None:

@@ -39,6 +39,13 @@ def _patterns() -> tuple[list["regex.Pattern[str]"], "regex.Pattern[str]", int]:
     return levels, regex.compile(cfg["heading_end"]), int(cfg["max_heading_chars"])
 
 
+@lru_cache(maxsize=1)
+def _any_number() -> "regex.Pattern[str]":
+    """Every level's number in one pattern: a line it does not match opens no heading (one
+    call instead of one per level on the lines of narrative)."""
+    return regex.compile(r"^\s*(?:%s)" % "|".join("(?:%s)" % p for p in config("sections")["levels"]))
+
+
 def _canonical(level: int, number: str) -> str:
     core = _NUMBER_MARKS.sub("", number)
     if level == 0:
@@ -50,7 +57,7 @@ def _canonical(level: int, number: str) -> str:
 
 def heading_at(line: str) -> tuple[int, str, int] | None:
     """(level, canonical number, length of the number prefix) when the line opens with a heading number."""
-    if "\t" in line or "|" in line:
+    if "\t" in line or "|" in line or not _any_number().match(line):
         return None
     levels, _, _ = _patterns()
     for level, pattern in enumerate(levels):
