@@ -7,10 +7,12 @@ from typing import Any, Iterator
 
 import regex
 
-from ..normalize import fold_width
+from ..normalize import _FOLDABLE, fold_width
 from ..resources import lookup
 
 _WS = regex.compile(r"\s+")
+# What squash() changes: whitespace and the characters fold_width folds (most cells have neither).
+_UNSQUASHED = regex.compile(r"\s|" + _FOLDABLE.pattern)
 # Whitespace but the line break: removed from a text, it leaves each line squashed in its place.
 _INLINE_SPACE = regex.compile(r"[^\S\n]+")
 
@@ -22,7 +24,17 @@ def config(section: str) -> dict[str, Any]:
 
 def squash(text: str) -> str:
     """Fold width and drop all whitespace: the form used to compare words."""
-    return _WS.sub("", fold_width(text))
+    if _UNSQUASHED.search(text) is None:
+        return text
+    return without_space(fold_width(text))
+
+
+def without_space(text: str) -> str:
+    """`text` with its whitespace removed; a text without any (no space, nothing unprintable,
+    as every other whitespace character is) returned as it is, without running a pattern."""
+    if " " not in text and text.isprintable():
+        return text
+    return _WS.sub("", text)
 
 
 def squashed_lines(text: str) -> str:

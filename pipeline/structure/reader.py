@@ -41,6 +41,8 @@ LAYOUTS = ("tab", "pipe", "space", "line", "glued")
 ROLE_ORDER = ("level1", "level2", "name", "reason", "note", "op", "unit", "actual", "target", "score", "weight")
 VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
 
+# A short bracketed note after a word: 项目资金(万元), 分值（10）.
+BRACKETED = r"[(（][^()（）]{0,6}[)）]"
 _DASHES = regex.compile(r"^[-—–_:：|/\s]*$")
 # A page footer or header: `- 3 -`, `第 1 页`, `— 第1页，共2页 —`, `共2页 第1页`, `Page 1 of 2`.
 _MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
@@ -128,7 +130,7 @@ def vocabulary() -> dict[str, Any]:
         "name_alone": frozenset(cfg["name_column_alone"]),
         "total": tuple(cfg["total_words"]),
         # a glued header is cut after each column word (and the bracket that follows it)
-        "glued_header": guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?" % alternation(every_word)),
+        "glued_header": guarded(r"(?:%s)(?:%s)?" % (alternation(every_word), BRACKETED)),
         "kind_words": guarded(alternation(list(cfg["indicator_kinds"]))),
         # every column word: a line without one opens no header of its own
         "any_word": bounded(alternation([squash(w) for words in header.values() for w in words])),
@@ -210,8 +212,10 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
 
 
 def _cell(start: int, piece: str) -> Cell:
-    lead = len(piece) - len(piece.lstrip())
     text = piece.strip()
+    if len(text) == len(piece):
+        return Cell(start, start + len(text), text)
+    lead = len(piece) - len(piece.lstrip())
     return Cell(start + lead, start + lead + len(text), text)
 
 
@@ -338,12 +342,21 @@ class Reading:
         self.text = text
         self.lines: list[Line] = list(lines(text[start:end], start))
         self._layouts: list[str | None] = [None] * len(self.lines)
+        self._skippable: list[bool | None] = [None] * len(self.lines)
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
         self._squashed = squashed_lines(text[start:end])
+        self._squashed_lines: list[str] | None = None
         self._header_lines: set[int] | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def skippable(self, i: int) -> bool:
+        """Whether line i is blank or a page number (_skippable)."""
+        skip = self._skippable[i]
+        if skip is None:
+            skip = self._skippable[i] = _skippable(self.lines[i][2])
+        return skip
 
     def layout(self, i: int) -> str:
         layout = self._layouts[i]
@@ -358,6 +371,12 @@ class Reading:
             s, _e, line = self.lines[i]
             cells = self._cells[i] = tuple(split_line(s, line, self.layout(i)))
         return cells
+
+    def squashed(self, i: int) -> str:
+        """squash() of line i."""
+        if self._squashed_lines is None:
+            self._squashed_lines = self._squashed.split("\n")
+        return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
         """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
@@ -503,7 +522,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
     pending: Cell | None = None  # the first line of the next row's wrapped name
     while j < len(reading):
         s, e, line = reading.lines[j]
-        if _skippable(line):
+        if reading.skippable(j):
             j += 1
             continue
         layout = reading.layout(j)
@@ -641,7 +660,7 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
 def _glued_body(reading: Reading, j: int, table: Table) -> int:
     while j < len(reading):
         s, e, line = reading.lines[j]
-        if _skippable(line):
+        if reading.skippable(j):
             j += 1
             continue
         if reading.layout(j) != "line":
@@ -708,6 +727,27 @@ def _grid_cell(text: str) -> bool:
     return len(s) <= 16 and bool(_GRID_CELL.match(s))
 
 
+# Whitespace as str.strip() reads it: a cell of it alone is empty.
+_STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
+# After the first cell of a grid row: numbers, rates, dashes, separators and empty cells.
+_GRID_REST = regex.compile(r"[\d.,%％+\-—–_/|\s\x1c-\x1f]*")
+_SPACE_RUN = regex.compile(r"[\s\u3000]+")
+
+
+def _may_be_grid_row(line: str, layout: str) -> bool:
+    """Whether a tab, pipe or space line can be a grid row: a second cell, and nothing after
+    the first cell that no grid cell holds (tried on the line, before its cells are made)."""
+    if layout == "space":
+        gap = _SPACE_RUN.search(line.strip())
+        rest = line.strip()[gap.end():] if gap else None
+    else:
+        sep = "\t" if layout == "tab" else "|"
+        body = line.lstrip(_STRIPPED + sep)
+        k = body.find(sep)
+        rest = body[k + 1:] if k >= 0 else None
+    return rest is not None and bool(_GRID_REST.fullmatch(rest))
+
+
 def grid_lines(reading: Reading) -> list[tuple[int, int]]:
     """Source offsets of the lines of the reading's span that are rows of a numeric grid: a
     label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
@@ -716,7 +756,7 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
     for i, (s, e, line) in enumerate(reading.lines):
-        if _skippable(line) and not line.strip().isdigit():
+        if reading.skippable(i) and not line.strip().isdigit():
             continue
         layout = reading.layout(i)
         if layout == "line":
@@ -724,6 +764,8 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
             single.append((s, e, numeric))
             if not numeric and _GLUED_GRID.search(line.strip()) and not _SENTENCE_MARK.search(line):
                 out.append((s, e))
+            continue
+        if not _may_be_grid_row(line, layout):
             continue
         cells = [c for c in reading.cells(i) if c.text]
         values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
@@ -739,25 +781,41 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- every cell, for forms
 
 def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
-    """Every cell of the reading's span in reading order, whatever the layout, and the indices
-    of those that may be form labels: the cells of the lines that hold a form word (or a
-    bracket, as a label is read without its brackets). A glued line of form words is cut at
-    them (项目名称农村公路日常养护主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+    """The cells of the reading's span that a form's labels can read, in reading order, and
+    the indices of those that may be labels. A label is a cell of a line holding a form word
+    (brackets between its characters allowed: a label is read without them); it reads its
+    own line and at most as many cells past it as there are labels (the money row's amounts,
+    one per column, and every column is a label), so the cells of a line further from every
+    label are left out. A glued line of form words is cut at them (项目名称农村公路日常养护
+    主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+    def kept(k: int) -> bool:
+        line = reading.lines[k][2]
+        return not reading.skippable(k) or (line.strip().isdigit() and _among_cells(reading, k))
+
+    labelled = {k: [cut for cell in reading.cells(k) if cell.text
+                    for cut in ([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))]
+                for k in sorted(_labelled_lines(reading)) if kept(k)}
+    window = sum(len(cells) for cells in labelled.values()) + 1
     out: list[Cell] = []
     labels: list[int] = []
-    labelled = reading.holding(_form_words())
-    for k, (_s, _e, line) in enumerate(reading.lines):
-        if _skippable(line) and not (line.strip().isdigit() and _among_cells(reading, k)):
-            continue
-        present = [cell for cell in reading.cells(k) if cell.text]
-        if k not in labelled:  # no form word to cut at
+    owed = 0  # cells still to keep after the last label's line
+    for k in range(len(reading)):
+        if k in labelled:
+            labels.extend(range(len(out), len(out) + len(labelled[k])))
+            out.extend(labelled[k])
+            owed = window
+        elif owed > 0 and kept(k):
+            present = [cell for cell in reading.cells(k) if cell.text]
             out.extend(present)
-            continue
-        first = len(out)
-        for cell in present:
-            out.extend([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))
-        labels.extend(range(first, len(out)))
+            owed -= len(present)
     return out, labels
+
+
+def _labelled_lines(reading: Reading) -> set[int]:
+    """The lines holding a form word (see _form_words)."""
+    plain, bracketed = _form_words()
+    found = reading.holding(plain)
+    return found | {k for k in reading.holding(_OPEN_BRACKET) - found if bracketed.search(reading.squashed(k))}
 
 
 def _among_cells(reading: Reading, k: int) -> bool:
@@ -797,10 +855,18 @@ def _form_label_words() -> list[str]:
 @lru_cache(maxsize=1)
 def form_labels() -> Any:
     """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
-    return guarded(r"(?:%s)(?:[(（][^()（）]{0,6}[)）])?[:：]?" % alternation(_form_label_words()))
+    return guarded(r"(?:%s)(?:%s)?[:：]?" % (alternation(_form_label_words()), BRACKETED))
 
 
 @lru_cache(maxsize=1)
-def _form_words() -> Any:
-    """What a squashed line that may hold a form label holds: a form word, or a bracket."""
-    return bounded(r"%s|\(" % alternation([squash(w) for w in _form_label_words()]))
+def _form_words() -> tuple[Any, Any]:
+    """Form words in a squashed line: as written, and with brackets between their characters
+    (项目(一)名称, looked for only on a line holding a bracket): a line neither finds anything
+    in holds no label, as a label is read without its brackets."""
+    words = sorted({squash(w) for w in _form_label_words()})
+    between = "(?:%s)*" % BRACKETED
+    return (bounded(alternation(words)),
+            guarded("|".join(between.join(regex.escape(ch) for ch in w) for w in words)))
+
+
+_OPEN_BRACKET = re.compile(r"\(")

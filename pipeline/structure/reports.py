@@ -29,7 +29,7 @@ from ..recognize.mention import Mention
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
 from ._common import alternation, config, json_number, lines, squash, squashed_lines
-from .reader import Cell, Reading, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
+from .reader import BRACKETED, Cell, Reading, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
 
@@ -127,7 +127,7 @@ _DATE_LINE = regex.compile(r"^\s*((?:19|20)\d{2}|[〇零○一二三四五六七
                            r"\s*[\d一二三四五六七八九十]{1,3}\s*日\s*$")
 _SENTENCE_PUNCT = regex.compile(r"[。，,；;！？!?]")
 _TRAILING_BRACKET = regex.compile(r"[(（][^()（）]{1,12}[)）]$")
-_LABEL_TAIL = regex.compile(r"[(（][^()（）]{0,6}[)）]|[:：]$")  # 项目资金(万元) / 填报单位：
+_LABEL_TAIL = regex.compile(r"%s|[:：]$" % BRACKETED)  # 项目资金(万元) / 填报单位：
 _MARKUP = regex.compile(r"^[#>*|｜]+|[|｜*]+$")
 _WS = regex.compile(r"\s+")
 # A line that only gives the year, under a title: （2023年度）

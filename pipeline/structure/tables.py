@@ -25,7 +25,7 @@ import regex
 
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
-from ._common import config, json_number, squash
+from ._common import config, json_number, squash, without_space
 from .reader import VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables
 
 Value = Decimal | str | None
@@ -171,7 +171,7 @@ class _Quote:
         self.written = written
 
     def __call__(self, cell: Cell) -> str:
-        return _WS.sub("", self.written[cell.start:cell.end])
+        return without_space(self.written[cell.start:cell.end])
 
 
 @dataclass
