@@ -23,7 +23,7 @@ into the text, so the interpreter (tables.py) can quote them as written.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -43,7 +43,8 @@ VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
 
 # A short bracketed note after a word: 项目资金(万元), 分值（10）.
 BRACKETED = r"[(（][^()（）]{0,6}[)）]"
-_DASHES = regex.compile(r"^[-—–_:：|/\s]*$")
+# A blank cell holds nothing but these: dashes, slashes, colons, pipes and whitespace.
+_DASH_CHARS = "-—–_:：|/" + "".join(chr(c) for c in range(0x3001) if regex.match(r"\s", chr(c)))
 # A page footer or header: `- 3 -`, `第 1 页`, `— 第1页，共2页 —`, `共2页 第1页`, `Page 1 of 2`.
 _MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
                 r"|[-—–]?\s*第\s*\d+\s*页(?:\s*[，,、/]?\s*共\s*\d+\s*页)?\s*[-—–]?"
@@ -80,7 +81,7 @@ class Cell:
     @property
     def blank(self) -> bool:
         if self._blank is None:
-            self._blank = not self.text.strip() or bool(_DASHES.match(self.text))
+            self._blank = not self.text.strip() or not self.text.strip(_DASH_CHARS)
         return self._blank
 
 
@@ -404,17 +405,19 @@ _LINE_BREAK = re.compile("\n")
 def read_tables(reading: Reading) -> list[Table]:
     """The indicator tables of the reading's span, in order."""
     tables: list[Table] = []
-    i = 0
-    while i < len(reading):
-        found = _header_at(reading, i)
+    starts = [i for i in range(len(reading)) if reading.may_open_header(i)]
+    p = 0
+    while p < len(starts):
+        found = _header_at(reading, starts[p])
         if found is None:
-            i += 1
+            p += 1
             continue
         table, i = found
         i = _BODY[table.layout](reading, i, table)
         if table.rows:
             table.end = table.rows[-1].end
         tables.append(table)
+        p = bisect_left(starts, i)
     return tables
 
 

@@ -632,10 +632,10 @@ def _signature(text: str, start: int, end: int) -> tuple[str | None, str | None]
     """(date, organisation) written under the signature: the last date line right under an
     organisation (or 盖章) line, or at the very end of the report. Read on the source's
     lines (normalisation joins short lines)."""
-    body = [ln for _, _, ln in lines(text[start:end]) if ln.strip()]
+    body = [ln for ln in text[start:end].split("\n") if ln.strip()]
     date = org = None
     for i, ln in enumerate(body):
-        if not _DATE_LINE.match(ln):
+        if "日" not in ln or not _DATE_LINE.match(ln):  # a date line ends in 日
             continue
         above = squash(body[i - 1]) if i > 0 else ""
         above = _SEAL.sub("", above)
