@@ -70,6 +70,7 @@ class Cell:
     text: str
     _key: str | None = field(default=None, init=False, repr=False, compare=False)
     _blank: bool | None = field(default=None, init=False, repr=False, compare=False)
+    _level_text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -77,6 +78,13 @@ class Cell:
         if self._key is None:
             self._key = squash(self.text)
         return self._key
+
+    @property
+    def level_text(self) -> str:
+        """The text as a level's name, its points off (level_text)."""
+        if self._level_text is None:
+            self._level_text = level_text(self.text)
+        return self._level_text
 
     @property
     def blank(self) -> bool:
@@ -345,8 +353,9 @@ class Reading:
         self._layouts: list[str | None] = [None] * len(self.lines)
         self._skippable: list[bool | None] = [None] * len(self.lines)
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
-        self._squashed = squashed_lines(text[start:end])
+        self.squashed_text = squashed_lines(text[start:end])  # squash() of each line
         self._squashed_lines: list[str] | None = None
+        self._breaks: list[int] | None = None  # where the squashed lines end
         self._header_lines: set[int] | None = None
 
     def __len__(self) -> int:
@@ -376,13 +385,14 @@ class Reading:
     def squashed(self, i: int) -> str:
         """squash() of line i."""
         if self._squashed_lines is None:
-            self._squashed_lines = self._squashed.split("\n")
+            self._squashed_lines = self.squashed_text.split("\n")
         return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
         """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
-        breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed)]
-        return {bisect_right(breaks, m.start()) for m in pattern.finditer(self._squashed)}
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self.squashed_text)]
+        return {bisect_right(self._breaks, m.start()) for m in pattern.finditer(self.squashed_text)}
 
     def holds_header_word(self, i: int) -> bool:
         """Whether line i holds a column word: a line without one is no header (header_roles)."""
@@ -488,7 +498,7 @@ def _skippable(line: str) -> bool:
 def _row_is_open(row: Row) -> bool:
     """A row that so far holds no value after its name (its name continues on the next line)."""
     cells = [c for c in row.cells if not c.blank]
-    while cells and is_level(cells[0].text):
+    while cells and is_level(cells[0]):
         cells.pop(0)
     return len(cells) <= 1
 
@@ -543,7 +553,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
                     return j
                 j += 1  # the header repeated after a page break
                 continue
-            if table.rows and not cells[0].blank and not is_level(cells[0].text) and _row_is_open(table.rows[-1]):
+            if table.rows and not cells[0].blank and not is_level(cells[0]) and _row_is_open(table.rows[-1]):
                 _join(source_of, table.rows[-1], cells, e)
             else:
                 if pending is not None:
@@ -556,7 +566,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
         if table.layout == "pipe" or not table.rows or heading_at(line) or pending is not None:
             return j
         prev, cell = table.rows[-1], _cell(s, line)
-        level = is_level(cell.text)
+        level = is_level(cell)
         if _row_is_open(prev) and not level:
             _join(source_of, prev, [cell], e)
             j += 1
@@ -597,7 +607,7 @@ def _continues(line: str, table: Table) -> bool:
 def _prefix_name(text_of: Any, first: Cell, cells: list[Cell]) -> list[Cell]:
     """A row's cells with the first line of its wrapped name joined to its name (its first
     cell that is not a level)."""
-    k = next((k for k, c in enumerate(cells) if not c.blank and not is_level(c.text)), None)
+    k = next((k for k, c in enumerate(cells) if not c.blank and not is_level(c)), None)
     if k is None:
         return cells
     return cells[:k] + [Cell(first.start, cells[k].end, text_of(first.start, cells[k].end))] + cells[k + 1:]
@@ -639,7 +649,7 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
         if cell is None:
             close()
             continue
-        level = is_level(cell.text)
+        level = is_level(cell)
         if not named:
             if is_total(cell.text) or (level and len(row) >= MAX_LEVEL_CELLS):
                 close()
@@ -707,9 +717,11 @@ def level_text(text: str) -> str:
     return levels()["weight"].sub("", squash(text))
 
 
-def is_level(text: str) -> bool:
+def is_level(cell: Cell) -> bool:
+    """Whether a cell names a level (a level word of the vocabulary, or a short name ending in a
+    level suffix), its points aside."""
     r = levels()
-    s = level_text(text)
+    s = cell.level_text
     if s in r["level0"] or s in r["level1"] or s in r["level2"]:
         return True
     return 2 < len(s) <= r["max"] and s.endswith(r["suffixes"])
@@ -815,10 +827,12 @@ def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
 
 
 def _labelled_lines(reading: Reading) -> set[int]:
-    """The lines holding a form word (see _form_words)."""
-    plain, bracketed = _form_words()
-    found = reading.holding(plain)
-    return found | {k for k in reading.holding(_OPEN_BRACKET) - found if bracketed.search(reading.squashed(k))}
+    """The lines holding a form word, as written or once bracketed notes are taken out (项目
+    (一)名称): a label is read without its notes, and a note never holds part of a word."""
+    words = _form_words()
+    found = reading.holding(words)
+    return found | {k for k in reading.holding(_OPEN_BRACKET) - found
+                    if words.search(_NOTE.sub("", reading.squashed(k)))}
 
 
 def _among_cells(reading: Reading, k: int) -> bool:
@@ -862,14 +876,9 @@ def form_labels() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _form_words() -> tuple[Any, Any]:
-    """Form words in a squashed line: as written, and with brackets between their characters
-    (项目(一)名称, looked for only on a line holding a bracket): a line neither finds anything
-    in holds no label, as a label is read without its brackets."""
-    words = sorted({squash(w) for w in _form_label_words()})
-    between = "(?:%s)*" % BRACKETED
-    return (bounded(alternation(words)),
-            guarded("|".join(between.join(regex.escape(ch) for ch in w) for w in words)))
+def _form_words() -> Any:
+    return bounded(alternation([squash(w) for w in _form_label_words()]))
 
 
+_NOTE = bounded(BRACKETED)
 _OPEN_BRACKET = re.compile(r"\(")

@@ -184,10 +184,10 @@ def _set_levels(table: Table, carry: _Carry, level_cells: list[tuple[int | None,
     """Carry the levels a row names. A cell in a level column is that level; a level cell
     off the columns is placed by the vocabulary (成本指标 is both: what came before decides)."""
     r = levels()
-    named = [(k, c) for k, c in level_cells if level_text(c.text) not in r["level0"]]
+    named = [(k, c) for k, c in level_cells if c.level_text not in r["level0"]]
     if not named:
         return
-    shown = [(k, level_text(quote(c)), level_text(c.text)) for k, c in named]
+    shown = [(k, level_text(quote(c)), c.level_text) for k, c in named]
     has1, has2 = "level1" in table.roles, "level2" in table.roles
     by_column = [(table.roles[k], s) for k, s, _ in shown if k is not None and k < len(table.roles)
                  and table.roles[k] in ("level1", "level2")]
@@ -263,9 +263,9 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     # otherwise a level there is a row shifted right
     after = next((c for c in cells[name_col + 1:] if not c.blank), None) if name_col is not None else None
     aligned = (len(cells) == len(table.roles) and name_col is not None and not cells[name_col].blank
-               and (not is_level(cells[name_col].text) or (after is not None and _numeric_cell(after))))
+               and (not is_level(cells[name_col]) or (after is not None and _numeric_cell(after))))
     if table.layout == "space":  # spaces leave no empty cells: a row lines up only when it names its levels
-        aligned = aligned and all(is_level(c.text) for c, r in zip(cells, table.roles) if r in ("level1", "level2"))
+        aligned = aligned and all(is_level(c) for c, r in zip(cells, table.roles) if r in ("level1", "level2"))
     if (len(cells) == len(table.roles) and name_col is not None and cells[name_col].text
             and cells[name_col].blank):
         return None, {}  # a row labelled across the level and name columns (预算执行率 — —): not an indicator
@@ -274,9 +274,9 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
         level_cells: list[tuple[int | None, Cell]] = []
         # at most one level a level column; a level word after them is the name (服务对象满意度)
         most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
-        while has_levels and len(level_cells) < most and len(tokens) > 1 and is_level(tokens[0].text):
+        while has_levels and len(level_cells) < most and len(tokens) > 1 and is_level(tokens[0]):
             level_cells.append((None, tokens.pop(0)))
-        if all(is_level(t.text) for t in tokens):  # a merged level cell on its own line
+        if all(is_level(t) for t in tokens):  # a merged level cell on its own line
             _set_levels(table, carry, level_cells + [(None, t) for t in tokens], quote)
             return None, {}
         values = _space_values(tokens, table.value_roles)
@@ -299,13 +299,13 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
     p = 0
     level_cells = []
     most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
-    while has_levels and p < min(len(present) - 1, most) and is_level(cells[present[p]].text):
+    while has_levels and p < min(len(present) - 1, most) and is_level(cells[present[p]]):
         level_cells.append((None, cells[present[p]]))
         p += 1
     if level_cells and p < len(present) - 1 and _numeric_cell(cells[present[p]]):
         level_cells.pop()  # the cell after the levels is a value: the last "level" is the name (满意度)
         p -= 1
-    if has_levels and p == len(present) - 1 and is_level(cells[present[p]].text):
+    if has_levels and p == len(present) - 1 and is_level(cells[present[p]]):
         level_cells.append((None, cells[present[p]]))
         _set_levels(table, carry, level_cells, quote)
         return None, {}
@@ -348,12 +348,12 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
 def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int | None,
                    quote: _Quote) -> Indicator | None:
     present = [c for c in row.cells if not c.blank]
-    if not present or is_total(present[0].text) or _note_row(row):
+    if not present or is_total(present[0].key) or _note_row(row):
         return None
     name_cell, values = _row_values(table, row, carry, quote)
     if name_cell is None or not values:
         return None
-    prefix = _rules()["name_prefix"].match(_WS.sub("", name_cell.text))  # 指标 3: (read in Simplified)
+    prefix = _rules()["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
     name = quote(name_cell)[prefix.end() if prefix else 0:]
     if not name or is_total(name):
         return None
