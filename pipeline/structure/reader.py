@@ -210,9 +210,13 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
             s = line.strip()
             body_start = line.index(s[0]) + (1 if s.startswith("|") else 0)
             body_end = line.rindex(s[-1]) + 1 - (1 if s.endswith("|") and len(s) > 1 else 0)
-        cells, pos = [], body_start
+        cells, pos = [], start + body_start
         for piece in line[body_start:body_end].split(sep):
-            cells.append(_cell(start + pos, piece))
+            text = piece.strip()
+            if len(text) == len(piece):  # _cell, inline: most cells have no space around them
+                cells.append(Cell(pos, pos + len(text), text))
+            else:
+                cells.append(_cell(pos, piece))
             pos += len(piece) + 1
         return cells
     if layout == "space":
@@ -405,8 +409,10 @@ class Reading:
         whose header may be wrapped onto the next line (a line of words, no digit in it)."""
         if self.holds_header_word(i):
             return True
-        nxt = self.lines[i + 1][2] if i + 1 < len(self.lines) else ""
-        return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
+        if self.layout(i) == "line" or i + 1 >= len(self.lines):
+            return False
+        nxt = self.lines[i + 1][2]
+        return bool(nxt.strip()) and not _DIGIT.search(nxt)
 
 
 _LINE_BREAK = re.compile("\n")
