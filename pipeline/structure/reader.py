@@ -351,16 +351,31 @@ class Reading:
     that hold a header word, so that only those (and a header wrapped onto the next line)
     are tried as a table's header."""
 
-    def __init__(self, text: str, start: int, end: int):
+    def __init__(self, text: str, start: int = 0, end: int | None = None,
+                 read: tuple[list[Line], list[str]] | None = None):
         self.text = text
-        self.lines: list[Line] = list(lines(text[start:end], start))
+        if read is None:
+            end = len(text) if end is None else end
+            read = list(lines(text[start:end], start)), squashed_lines(text[start:end]).split("\n")
+        self.lines, self._squashed_lines = read  # each line, and squash() of each line
         self._layouts: list[str | None] = [None] * len(self.lines)
         self._skippable: list[bool | None] = [None] * len(self.lines)
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
-        self.squashed_text = squashed_lines(text[start:end])  # squash() of each line
-        self._squashed_lines: list[str] | None = None
+        self._squashed_text: str | None = None
         self._breaks: list[int] | None = None  # where the squashed lines end
         self._header_lines: set[int] | None = None
+        self._starts: list[int] | None = None
+
+    def part(self, start: int, end: int) -> "Reading":
+        """The reading of text[start:end], a span from a line start to a line start or the
+        end, taken from this one's lines (with the empty line after the span's last line
+        break, as reading the span alone gives it)."""
+        if self._starts is None:
+            self._starts = [s for s, _e, _line in self.lines]
+        i = bisect_left(self._starts, start)
+        j = bisect_left(self._starts, end) if end < len(self.text) else len(self.lines)
+        tail = ([(end, end, "")], [""]) if end < len(self.text) else ([], [])
+        return Reading(self.text, read=(self.lines[i:j] + tail[0], self._squashed_lines[i:j] + tail[1]))
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -388,15 +403,14 @@ class Reading:
 
     def squashed(self, i: int) -> str:
         """squash() of line i."""
-        if self._squashed_lines is None:
-            self._squashed_lines = self.squashed_text.split("\n")
         return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
         """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
-        if self._breaks is None:
-            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self.squashed_text)]
-        return {bisect_right(self._breaks, m.start()) for m in pattern.finditer(self.squashed_text)}
+        if self._squashed_text is None:
+            self._squashed_text = "\n".join(self._squashed_lines)
+            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed_text)]
+        return {bisect_right(self._breaks, m.start()) for m in pattern.finditer(self._squashed_text)}
 
     def holds_header_word(self, i: int) -> bool:
         """Whether line i holds a column word: a line without one is no header (header_roles)."""

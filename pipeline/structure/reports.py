@@ -28,7 +28,7 @@ from ..recognize.guard import bounded
 from ..recognize.mention import Mention
 from ..resolve.quantities import resolve_quantity
 from ..resolve.references import resolve_date
-from ._common import alternation, config, json_number, lines, squash, squashed_lines
+from ._common import alternation, config, json_number, lines, squash
 from .reader import BRACKETED, Cell, Reading, Table, form_cells, form_labels, grid_lines, layout_of, read_tables
 from .sections import Section, heading_at, parse_sections
 from .tables import score_number, total_rows
@@ -219,14 +219,15 @@ def _run_on_title(line: str) -> int | None:
     return None
 
 
-def _titles(source: str) -> list[_Title]:
+def _titles(document: Reading) -> list[_Title]:
     """Title blocks, found on source lines (normalisation may join a title to the line after it)."""
     rules = _report_rules()
+    source = document.text
     # a title, or a title run on into a sentence, holds a title ending (in its squashed form)
     endings = rules["squashed_ending_re"]
-    kept = [(line, sq) for line, sq in zip(lines(source), squashed_lines(source).split("\n")) if line[2].strip()]
-    text_lines = [line for line, _ in kept]
-    squashed = [sq for _, sq in kept]
+    kept = [k for k, (_s, _e, line) in enumerate(document.lines) if line.strip()]
+    text_lines = [document.lines[k] for k in kept]
+    squashed = [document.squashed(k) for k in kept]
     found: list[_Title] = []
     first = next((k for k, (_, _, ln) in enumerate(text_lines) if not _is_chrome(ln)), None)
     for i, (s, e, line) in enumerate(text_lines):
@@ -614,14 +615,14 @@ def _read_money(report: Report, norm: Normalized, amounts: "_Amounts", form: _Fo
     score = form.self_score
     at = form.self_score_at
     # a self-score label heading a total row of the table: the row's 得分, not its 分值
-    in_total = next((t for t in total_rows(tables) if at is not None and t.start <= at < t.end), None)
+    totals = total_rows(tables) if at is not None or score is None else []
+    in_total = next((t for t in totals if at is not None and t.start <= at < t.end), None)
     if in_total is not None and in_total.score is not None:
         score = in_total.score
     if score is None:
         m = rules["score"].search(text, body_start, body_end)
         score = score_number(m.group(1)) if m else None
     if score is None:
-        totals = total_rows(tables)
         score = totals[0].score if totals else None
     values["self_score"] = score
     for name in MONEY_FIELDS:
@@ -662,19 +663,20 @@ def parse_reports(text: str, doc_id: str, norm: Normalized | None = None, writte
 
         mentions = analyse(text).mentions
     amounts = _Amounts.of(mentions)
-    titles = _titles(text)
+    document = Reading(text)  # its lines read once, for the titles and each report's span
+    titles = _titles(document)
     if titles:
         spans = [(t.block_start, titles[k + 1].block_start if k + 1 < len(titles) else len(text))
                  for k, t in enumerate(titles)]
     else:
-        first = next((s for s, _e, ln in lines(text) if ln.strip()), 0)
+        first = next((s for s, _e, ln in document.lines if ln.strip()), 0)
         spans = [(first, len(text))]
     reports: list[Report] = []
     for k, (s, e) in enumerate(spans):
         ns, ne = to_norm(norm, s), to_norm(norm, e)
         report = Report(doc_id, k, s, e, norm_start=ns, norm_end=ne)
         report.signed, signature_org = _signature(text, s, e)
-        reading = Reading(text, s, e)
+        reading = document.part(s, e)
         report.tables = read_tables(reading)
         form = read_form(*form_cells(reading), text, s, e)
         report.grid_rows = grid_lines(reading)
