@@ -19,15 +19,16 @@ continues), a merged level, or a `label：value` line left out. Cells keep their
 into the text, so the interpreter (tables.py) can quote them as written.
 
     read_tables(Reading(text, start, end)) -> list[Table]
-    form_cells(reading) -> (cells, label indices)  # every cell of every line, for forms
+    form_cells(reading) -> (cells, label indices)  # the cells a form's labels read
+    grid_lines(reading) -> list[(start, end)]      # rows of numeric grids
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
-import re
 from typing import Any, Iterator, Sequence
 
 import regex
@@ -43,7 +44,8 @@ VALUE_ROLES = ("op", "target", "unit", "actual", "weight", "score", "reason")
 
 # A short bracketed note after a word: 项目资金(万元), 分值（10）.
 BRACKETED = r"[(（][^()（）]{0,6}[)）]"
-# A blank cell holds nothing but these: dashes, slashes, colons, pipes and whitespace.
+# A blank cell holds nothing but these: dashes, slashes, colons, pipes and whitespace (every
+# character `\s` matches is below U+3001).
 _DASH_CHARS = "-—–_:：|/" + "".join(chr(c) for c in range(0x3001) if regex.match(r"\s", chr(c)))
 # A page footer or header: `- 3 -`, `第 1 页`, `— 第1页，共2页 —`, `共2页 第1页`, `Page 1 of 2`.
 _MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
@@ -347,9 +349,10 @@ Line = tuple[int, int, str]
 class Reading:
     """The lines of text[start:end], read once for every pass over them (tables, form cells,
     numeric grids): a line's layout and cells are worked out when first asked for and kept.
-    Most lines of a report are narrative: one search over the squashed span finds the lines
-    that hold a header word, so that only those (and a header wrapped onto the next line)
-    are tried as a table's header."""
+    Most lines of a report are narrative: one search over the squashed lines finds those
+    that hold a header word (or a form word), so that only those (and a header wrapped onto
+    the next line) are tried as a table's header. `read` is the lines and their squashed
+    text when already read (`part`)."""
 
     def __init__(self, text: str, start: int = 0, end: int | None = None,
                  read: tuple[list[Line], list[str]] | None = None):
@@ -797,7 +800,7 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
         if layout == "line":
             numeric = _grid_cell(line)
             single.append((s, e, numeric))
-            if not numeric and _GLUED_GRID.search(line.strip()) and not _SENTENCE_MARK.search(line):
+            if not numeric and not _SENTENCE_MARK.search(line) and _GLUED_GRID.search(line.strip()):
                 out.append((s, e))
             continue
         if not _may_be_grid_row(line, layout):

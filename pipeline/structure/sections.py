@@ -73,9 +73,8 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
     found: list[tuple[int, int, str, str]] = []  # (level, norm start, number, heading)
     stack: list[tuple[int, str]] = []
     source = norm.source
-    opens = _any_number()
     for ls, le, line in lines(norm.text[start:end], start):
-        hit = heading_at(line) if opens.match(line) else None  # most lines open no heading
+        hit = heading_at(line)
         if not hit:
             continue
         level, number, prefix = hit

@@ -30,7 +30,6 @@ from .reader import VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, 
 
 Value = Decimal | str | None
 _DASH_RUN = regex.compile(r"^[-—–_/]+$")
-_WS = regex.compile(r"\s+")
 _CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
 # A line break between two Chinese characters inside a cell is a wrap: the text runs on.
 _WRAP = regex.compile(r"(?<=\p{Han})[ \u3000]*\n[ \u3000]*(?=\p{Han})")
@@ -348,7 +347,7 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
 def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int | None,
                    quote: _Quote) -> Indicator | None:
     present = [c for c in row.cells if not c.blank]
-    if not present or is_total(present[0].key) or _note_row(row):
+    if not present or is_total(present[0].key) or _note_row(row):  # (the key: squashed once)
         return None
     name_cell, values = _row_values(table, row, carry, quote)
     if name_cell is None or not values:
@@ -477,8 +476,8 @@ def table_regions(reports: Iterable[Any]) -> list[tuple[int, int]]:
 
 def _note_row(row: Row) -> bool:
     """A 备注 row: its cell holds sentences, which are narrative."""
-    present = [c for c in row.cells if not c.blank]
-    return bool(present) and present[0].key in _rules()["note_rows"]
+    first = next((c for c in row.cells if not c.blank), None)
+    return first is not None and first.key in _rules()["note_rows"]
 
 
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None,
