@@ -12,12 +12,11 @@ from typing import Any
 import regex
 
 from ..normalize import Normalized
-from ._common import config, lines
+from ._common import config, lines, without_space
 
 _CN_DIGITS = "一二三四五六七八九十"
 _NUMBER_MARKS = regex.compile(r"[()（）、.．\s]")
 _COMMA = regex.compile(r"[，,]")
-_WHITESPACE = regex.compile(r"\s+")
 
 
 @dataclass
@@ -90,7 +89,7 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         if h_end - body_start > max_chars:
             h_end = body_start + max_chars
         s, e = norm.to_source(body_start, h_end)
-        heading = _WHITESPACE.sub("", source[s:e])
+        heading = without_space(source[s:e])
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, number))

@@ -401,7 +401,7 @@ def indicators_of(tables: Sequence[Table], written: str, doc: str, report: int |
     for table in tables:
         carry = _Carry()
         used: set[int] = set()
-        mine: list[Indicator] = []
+        mine: list[tuple[str, Indicator]] = []
         for row in table.rows:
             ind = _row_indicator(table, row, carry, doc, report, quote)
             if ind is None:
@@ -413,9 +413,9 @@ def indicators_of(tables: Sequence[Table], written: str, doc: str, report: int |
                 used.add(id(match))
             else:
                 out.append(ind)
-                mine.append(ind)
-        for ind in mine:
-            earlier.setdefault(squash(ind.name), []).append(ind)
+                mine.append((key, ind))
+        for key, ind in mine:
+            earlier.setdefault(key, []).append(ind)
     for ind in out:
         ind.met = _met(ind)
     return out
