@@ -186,7 +186,7 @@ def _set_levels(table: Table, carry: _Carry, level_cells: list[tuple[int | None,
     named = [(k, c) for k, c in level_cells if c.level_text not in r["level0"]]
     if not named:
         return
-    shown = [(k, level_text(quote(c)), c.level_text) for k, c in named]
+    shown = [(k, _shown_level(c, quote), c.level_text) for k, c in named]
     has1, has2 = "level1" in table.roles, "level2" in table.roles
     by_column = [(table.roles[k], s) for k, s, _ in shown if k is not None and k < len(table.roles)
                  and table.roles[k] in ("level1", "level2")]
@@ -213,6 +213,13 @@ def _set_levels(table: Table, carry: _Carry, level_cells: list[tuple[int | None,
         carry.level1, carry.level2 = s, None
     else:
         carry.level2 = s
+
+
+def _shown_level(cell: Cell, quote: _Quote) -> str:
+    """A level as written: its points off the cell's written text (the cell's own level name
+    when the written text is the text read)."""
+    written = quote(cell)
+    return cell.level_text if written == cell.text else level_text(written)
 
 
 def _space_values(tokens: list[Cell], roles: list[str]) -> dict[str, Cell]:
