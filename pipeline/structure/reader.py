@@ -58,6 +58,7 @@ _MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:%s)\s*$" % _MARKED_PAGE)
 _SENTENCE_END = regex.compile(r"[。！？!?]$")
 _SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
 _CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
+_TWO_CELLS = regex.compile(r"[^\s\u3000][\s\u3000]+[^\s\u3000]")  # two of them, space between
 _LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
 
 
@@ -198,7 +199,7 @@ def layout_of(line: str) -> str:
     s = line.strip()
     if s.startswith("|") and s.count("|") >= 3:
         return "pipe"
-    if len(_CELLS_BY_SPACE.findall(s.rstrip("|"))) >= 2:
+    if _TWO_CELLS.search(s.rstrip("|")):
         return "space"
     return "line"
 
