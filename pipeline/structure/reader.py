@@ -811,8 +811,7 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
         if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
             out.append((s, e))
     for k, (s, e, numeric) in enumerate(single):
-        beside = [single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)]
-        if numeric and any(beside):
+        if numeric and any(single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)):
             out.append((s, e))
     return sorted(out)
 
@@ -872,15 +871,22 @@ def _among_cells(reading: Reading, k: int) -> bool:
 
 
 def _cut_form_words(cell: Cell) -> Iterator[Cell]:
-    """A cell cut before and after each form label it holds (a label glued to its value)."""
+    """A cell (as split_line makes it: no space around its text) cut before and after each
+    form label it holds (a label glued to its value); a cell that is one label, or holds
+    none, is given back as it is."""
     pattern = form_labels()
     pos = 0
     for m in pattern.finditer(cell.text):
+        if m.start() == 0 and m.end() == len(cell.text):
+            yield cell
+            return
         if m.start() > pos:
             yield _cell(cell.start + pos, cell.text[pos:m.start()])
         yield Cell(cell.start + m.start(), cell.start + m.end(), m.group())
         pos = m.end()
-    if pos < len(cell.text):
+    if pos == 0:
+        yield cell
+    elif pos < len(cell.text):
         rest = _cell(cell.start + pos, cell.text[pos:])
         if rest.text:
             yield rest

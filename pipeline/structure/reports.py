@@ -351,7 +351,10 @@ def _form_rules() -> dict[str, Any]:
 
 def _label(cell: Cell) -> str:
     """A label cell's word: brackets and the colon after it off."""
-    return _LABEL_TAIL.sub("", cell.key)
+    key = cell.key
+    if "(" not in key and "（" not in key and not key.endswith((":", "：")):
+        return key  # nothing to take off (most cells)
+    return _LABEL_TAIL.sub("", key)
 
 
 def _column(cell: Cell) -> str | None:
