@@ -427,10 +427,10 @@ class Reading:
         whose header may be wrapped onto the next line (a line of words, no digit in it)."""
         if self.holds_header_word(i):
             return True
-        if self.layout(i) == "line" or i + 1 >= len(self.lines):
+        if i + 1 >= len(self.lines):
             return False
         nxt = self.lines[i + 1][2]
-        return bool(nxt.strip()) and not _DIGIT.search(nxt)
+        return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
 
 
 _LINE_BREAK = re.compile("\n")
