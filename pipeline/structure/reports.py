@@ -448,9 +448,9 @@ def _glued_amounts(text: str, columns: list[str]) -> list[str]:
 
 def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: int) -> _Form:
     """The labelled cells of a form in text[start:end]: project, organisation, self score,
-    execution rate and the money grid. `cells` are every cell of the span, `labels` the
-    indices of those that may be labels (reader.form_cells): the others are only read as
-    values."""
+    execution rate and the money grid. `cells` and `labels` as reader.form_cells gives them:
+    the cells the span's labels can read, and the indices of those that may be labels (the
+    others are only read as values)."""
     rules = _form_rules()
     unit_match = rules["amount_unit"].search(text, start, end)
     page_unit = unit_match.group(1) if unit_match else None
