@@ -237,6 +237,13 @@ def link_rules() -> LinkRules:
 
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
 _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
+# A character no phrase reads past (a comma, a masked figure) that jieba also cuts its
+# text at (outside its [\u4E00-\u9FD5a-zA-Z0-9+#&._%-] runs, a word of its own): the
+# words before it are the same whether or not the text goes on. Not a bracket, which
+# _words may join with what follows (自然村(组)).
+_PHRASE_STOP = regex.compile(r"[[\s\p{P}\p{S}\d]--[()（）+#&._%\-0-9]]", regex.V1)
+_PHRASE_STOP_BEFORE = regex.compile(_PHRASE_STOP.pattern, regex.V1 | regex.REVERSE)
+_BRACKETS = ("(", "（", ")", "）")
 _WORDS = regex.compile(r"\p{Han}")
 _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
@@ -295,12 +302,39 @@ def _tokens(text: str, start: int, end: int, atoms: Sequence[Span]) -> list[tupl
     return out
 
 
+def _phrase_to(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
+    """How far a phrase read forward from `start` needs text[start:end] segmented: to
+    its first _PHRASE_STOP, unless a bracket or a name (`atoms`) before it could
+    reach past it. Windows are mostly commas of masked figures: this keeps them short."""
+    stop = _PHRASE_STOP.search(text, start, end)
+    if stop is None:
+        return end
+    at = stop.start()
+    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or any(
+            text.find(b, start, at) >= 0 for b in _BRACKETS):
+        return end
+    return at
+
+
+def _phrase_from(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
+    """Where a phrase read backward from `end` needs text[start:end] segmented from:
+    after its last _PHRASE_STOP, unless a bracket or a name after it could reach back over it."""
+    stop = _PHRASE_STOP_BEFORE.search(text, start, end)
+    if stop is None:
+        return start
+    at = stop.start()
+    if any(a_end > at and a_start < end for a_start, a_end in atoms) or any(
+            text.find(b, at, end) >= 0 for b in _BRACKETS):
+        return start
+    return at + 1
+
+
 def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     """Start of the noun phrase that ends text[start:end] (== end when there is none).
     A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
     kept = end
     pending = False  # section parts seen since the last word kept: kept only if a route leads them
-    for s, e, is_name in reversed(_tokens(text, start, end, atoms)):
+    for s, e, is_name in reversed(_tokens(text, _phrase_from(text, start, end, atoms), end, atoms)):
         word = text[s:e]
         if is_name:
             kept, pending = s, False
@@ -320,7 +354,7 @@ def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: Lin
         if lead:
             start = lead.end()
     stop = start
-    for s, e, is_name in _tokens(text, start, end, atoms):
+    for s, e, is_name in _tokens(text, start, _phrase_to(text, start, end, atoms), atoms):
         word = text[s:e]
         if not is_name and (word in rules.phrase_ends or not _word_ok(word)):
             break
@@ -430,6 +464,7 @@ class _Linker:
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
         self.project_as_written: dict[int, str | None] = {}
+        self.places: dict[int, str | None] = {}
         # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
         self.line_breaks = [m.start() for m in regex.finditer("\n", analysis.source)]
 
@@ -458,6 +493,13 @@ class _Linker:
             else:
                 self.project_as_written[key] = self._title_project(report)
         return self.project_as_written[key]
+
+    def report_place(self, report: ReportInfo) -> str | None:
+        """The report's county or city: its organisation's, else its title's (once per report)."""
+        key = id(report)
+        if key not in self.places:
+            self.places[key] = place_of(report.org) or place_of(getattr(report, "title", None))
+        return self.places[key]
 
     def _title_project(self, report: ReportInfo) -> str | None:
         """The one PROJECT on the report's first line (its title), as written; else what a spending report
@@ -735,7 +777,7 @@ class _Linker:
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
                               basis, scope, period, part_of, is_project, roads,
-                              place_of(report.org) or place_of(getattr(report, "title", None)) if report else None))
+                              self.report_place(report) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
             if opened:
