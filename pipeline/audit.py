@@ -13,10 +13,11 @@ evidence is a span of the source: `text == source[start:end]` holds.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import regex
@@ -155,8 +156,23 @@ class ReportView:
         spans += [(t.start, t.end) for t in self.totals]
         return spans
 
+    @cached_property
+    def _table_cover(self) -> tuple[list[int], list[int]]:
+        """The table spans joined where they overlap or touch, as (starts, ends) for bisection."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(span for span in self.table_spans() if span[1] > span[0]):
+            if ends and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        return starts, ends
+
     def in_table(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.table_spans())
+        starts, ends = self._table_cover
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and pos < ends[k]
 
     def sections_about_targets(self) -> list[tuple[int, int]]:
         cfg = rules_config()["target_deadline"]
@@ -507,8 +523,11 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- rules: targets that cannot be measured
 
+_DIGIT = regex.compile(r"\d")
+
+
 def _text_target(ind: Indicator) -> bool:
-    return isinstance(ind.target, str) and not regex.search(r"\d", ind.target)
+    return isinstance(ind.target, str) and not _DIGIT.search(ind.target)
 
 
 def unmeasurable_target(view: ReportView) -> Iterator[Finding]:
@@ -590,13 +609,33 @@ RULES: dict[str, Rule] = {
 
 def audit_report(source: str, report: Report, indicators: list[Indicator], mentions: list[Mention],
                  rules: Sequence[str] | None = None) -> list[Finding]:
-    view = ReportView(report.doc, source, report, [i for i in indicators if i.report == report.report],
-                      [m for m in mentions if report.start <= m.start < report.end],
-                      total_rows(report.tables))
+    """Findings of one report (`indicators` and `mentions` may be the whole document's)."""
+    return _audit_view(_ByReport(indicators, mentions).view(source, report), rules)
+
+
+def _audit_view(view: ReportView, rules: Sequence[str] | None) -> list[Finding]:
     out: list[Finding] = []
     for rule in rules or RULES:
         out.extend(RULES[rule](view))
     return out
+
+
+class _ByReport:
+    """A document's indicators and mentions, each report's found without a pass over all of them."""
+
+    def __init__(self, indicators: list[Indicator], mentions: list[Mention]):
+        self.indicators: dict[int | None, list[Indicator]] = {}
+        for ind in indicators:
+            self.indicators.setdefault(ind.report, []).append(ind)
+        self.mentions = mentions
+        self.order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
+        self.starts = [mentions[k].start for k in self.order]
+
+    def view(self, source: str, report: Report) -> ReportView:
+        """The report's view, its indicators and mentions in the document's order."""
+        found = sorted(self.order[bisect_left(self.starts, report.start):bisect_left(self.starts, report.end)])
+        return ReportView(report.doc, source, report, list(self.indicators.get(report.report, ())),
+                          [self.mentions[k] for k in found], total_rows(report.tables))
 
 
 def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[str] | None = None) -> list[Finding]:
@@ -613,8 +652,9 @@ def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[s
     if unknown:
         raise ValueError(f"unknown audit rule(s) {', '.join(unknown)}; expected some of {', '.join(RULES)}")
     out: list[Finding] = []
+    by_report = _ByReport(result.indicators, result.mentions)
     for report in result.reports:
-        out.extend(audit_report(source, report, result.indicators, result.mentions, rules))
+        out.extend(_audit_view(by_report.view(source, report), rules))
     return sorted(out, key=finding_order)
 
 
