@@ -138,7 +138,7 @@ class LinkRules:
     verbs: "regex.Pattern[str]"
     forward: tuple[str, ...]
     attribute_endings: dict[str, tuple[str, ...]]
-    attribute_links: "regex.Pattern[str]"
+    attribute_links: "_TrailingRun"
     generic: frozenset[str]
     clause: "regex.Pattern[str]"
     sentence: "regex.Pattern[str]"
@@ -148,7 +148,7 @@ class LinkRules:
     references: "regex.Pattern[str]"
     openers: "regex.Pattern[str]"
     distributive: "regex.Pattern[str]"
-    list_trailers: "regex.Pattern[str]"
+    list_trailers: "_TrailingRun"
     list_separators: "regex.Pattern[str]"
     part_cues: "regex.Pattern[str]"
     funding_sources: tuple[str, ...]
@@ -171,6 +171,24 @@ class LinkRules:
     works_words: frozenset[str]
     table_words: "regex.Pattern[str]"
     project_rates: tuple[str, ...]
+
+
+class _TrailingRun:
+    """The run of `words` (and of the characters of the class `chars`) that ends a text,
+    `(?:word|…)+$`, found where the pattern finds it (its leftmost start). The pattern is
+    tried only after the last character none of them has (nor a line break, which $ may
+    stand before): from every position of a window of masked figures (,,,,) it took
+    time quadratic in the window."""
+
+    def __init__(self, words: Sequence[str], chars: str = ""):
+        self.pattern = regex.compile(rf"(?:{alternation(words)}{f'|[{chars}]' if chars else ''})+$")
+        kept = "".join(regex.escape(c) for c in sorted(set("".join(words)) | {"\n"}))
+        self.outside = regex.compile(f"[^{kept}{chars}]", regex.REVERSE)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
+        end = len(text) if endpos is None else endpos
+        last = self.outside.search(text, pos, end)
+        return self.pattern.search(text, last.end() if last else pos, end)
 
 
 def _words_of(spec: dict[str, Any], key: str) -> list[str]:
@@ -199,7 +217,7 @@ def link_rules() -> LinkRules:
         verbs=regex.compile(alternation(w("verbs"))),
         forward=tuple(sorted(w("forward_verbs"), key=len, reverse=True)),
         attribute_endings={label: tuple(ends) for label, ends in spec["attribute_endings"].items()},
-        attribute_links=regex.compile(rf"(?:{alternation(w('attribute_links'))})+$"),
+        attribute_links=_TrailingRun(w("attribute_links")),
         generic=frozenset(w("generic_subjects")),
         clause=regex.compile("[" + regex.escape(spec["clause_marks"]) + "]"),
         sentence=regex.compile(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
@@ -209,7 +227,7 @@ def link_rules() -> LinkRules:
         references=regex.compile(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
         openers=regex.compile(rf"[\s,，、:：]*(?:{alternation(w('clause_openers'))})?[\s,，、:：]*"),
         distributive=_any(w("distributive")),
-        list_trailers=regex.compile(rf"(?:{alternation(w('list_trailers'))}|[\s,，])+$"),
+        list_trailers=_TrailingRun(w("list_trailers"), r"\s,，"),
         list_separators=_any(w("list_separators")),
         part_cues=_any(w("part_cues")),
         funding_sources=tuple(w("funding_sources")),
