@@ -272,6 +272,7 @@ _FROM_LEVEL = regex.compile(r"由,+$")
 _EVALUATED = regex.compile(r"(?:年度?|^)(\p{Han}{2,10}?支出)绩效")
 # a date value without its year: --09, --01/--06 (every part yearless)
 _YEARLESS = regex.compile(r"--\d{2}(?:-\d{2})?(?:/--\d{2}(?:-\d{2})?)?")
+_WORKS_DONE = regex.compile(r"完成(?:近|约|超过|超)?$")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
 
@@ -401,6 +402,8 @@ def _specific(phrase: str, rules: LinkRules) -> bool:
 
 
 def _squash(text: str) -> str:
+    if text.isprintable() and " " not in text:
+        return text  # no whitespace (every other space is not printable): most spans, kept without a pattern
     return _WHITESPACE.sub("", text)
 
 
@@ -576,8 +579,7 @@ class _Linker:
         # clause marks, not a thousands separator (1,268万吨)
         cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
                        if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
-        source_span = self.norm.to_source(ss, se)
-        whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
+        whole: str | None = None  # the source sentence, squashed once it quotes a fact
         q_starts = [q.start for q in quantities]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
@@ -786,6 +788,8 @@ class _Linker:
                               q.value, q.unit, q.op, q.extra)
             if self.in_table(source_q[0]):
                 continue
+            if whole is None:
+                whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
             is_project = (isinstance(subject, str) or subject in project_spans)
@@ -1005,7 +1009,7 @@ class _Linker:
         core = before[:core_end]
         words = _words(core)
         if not words or not words[-1].endswith(endings):
-            if not any(core.endswith(e) for e in endings):
+            if not core.endswith(endings):
                 return None
         # the ending's word, with the short words before it when it is short itself (优良中等路率)
         pos = core_end
@@ -1080,7 +1084,7 @@ class _Linker:
             return "change"
         if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
             return "cumulative"
-        if q.type == "PERCENT" and regex.search(r"完成(?:近|约|超过|超)?$", before):
+        if q.type == "PERCENT" and _WORKS_DONE.search(before):
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
@@ -1121,9 +1125,11 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
     return _Linker(analysis, doc_id, reports, table_regions).link()
 
 
+@lru_cache(maxsize=4096)
 def _road_in(subject: str) -> str | None:
     """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318); None
-    when it names two routes (县道X012线、X015线中修工程)."""
+    when it names two routes (县道X012线、X015线中修工程). Kept per subject, as a name's
+    key is (entities.project_key): subjects recur, fact after fact."""
     squashed = _squash(subject)
     found: set[str] = set()
     for pattern in compiled_patterns()["ROAD"]:
