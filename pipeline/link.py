@@ -881,12 +881,8 @@ class _Linker:
         if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
                 and masked[verb_span[0]:verb_span[1]] in rules.works_words):
             between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
-        after = None
-        if q.type != "PERCENT":
-            a = _np_after(masked, q.end, min(len(masked), q.end + WINDOW), (), rules)
-            if _specific(masked[a[0]:a[1]], rules):
-                after = a
-        if q.type in MEASURE_FIRST_TYPES and after:
+        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
+        if after:
             # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
             head = _words(masked[after[0]:after[1]])[0]
             return after if head not in rules.generic else None
@@ -903,7 +899,14 @@ class _Linker:
             s = _np_start(masked, ws, end, atoms)
             if self._subject_like(s, end):
                 return (s, end)  # 青岚县完成投资4.1亿元
-        return after
+        return after if q.type in MEASURE_FIRST_TYPES else self._phrase_after(q)
+
+    def _phrase_after(self, q: Mention) -> Span | None:
+        """The specific noun phrase right after a figure that is not a rate (280公里自然村通硬化路)."""
+        if q.type == "PERCENT":
+            return None
+        a = _np_after(self.masked, q.end, min(len(self.masked), q.end + WINDOW), (), self.rules)
+        return a if _specific(self.masked[a[0]:a[1]], self.rules) else None
 
     def _clause_subject(self, start: int, end: int) -> Span | None:
         """What a clause without a figure is about: the phrase before its verb, else after it."""
