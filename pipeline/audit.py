@@ -169,6 +169,14 @@ class ReportView:
                 ends.append(e)
         return starts, ends
 
+    @cached_property
+    def _by_start(self) -> "_ByStart":
+        return _ByStart(self.mentions)
+
+    def mentions_within(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in [start, end), in the view's order."""
+        return self._by_start.within(start, end)
+
     def in_table(self, pos: int) -> bool:
         starts, ends = self._table_cover
         k = bisect_right(starts, pos) - 1
@@ -504,7 +512,7 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
                 continue
             stop = clause_end.search(view.source, end, end + cfg["window"])
             limit = stop.start() if stop else end + cfg["window"]
-            after = [q for q in view.mentions if q.type in cfg["types"] and end <= q.start < limit]
+            after = [q for q in view.mentions_within(end, limit) if q.type in cfg["types"]]
             # a value before a change (由83.2%提高到89.7%) is not the one the text states now
             while len(after) > 1 and rules_config()["changed_to"].match(view.source, after[0].end):
                 after.pop(0)
@@ -620,6 +628,20 @@ def _audit_view(view: ReportView, rules: Sequence[str] | None) -> list[Finding]:
     return out
 
 
+class _ByStart:
+    """Mentions found by where they start, by bisection, kept in their given order."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        starts = [m.start for m in mentions]
+        self.order = sorted(range(len(mentions)), key=starts.__getitem__)
+        self.starts = [starts[k] for k in self.order]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        found = sorted(self.order[bisect_left(self.starts, start):bisect_left(self.starts, end)])
+        return [self.mentions[k] for k in found]
+
+
 class _ByReport:
     """A document's indicators and mentions, each report's found without a pass over all of them."""
 
@@ -627,15 +649,12 @@ class _ByReport:
         self.indicators: dict[int | None, list[Indicator]] = {}
         for ind in indicators:
             self.indicators.setdefault(ind.report, []).append(ind)
-        self.mentions = mentions
-        self.order = sorted(range(len(mentions)), key=lambda k: mentions[k].start)
-        self.starts = [mentions[k].start for k in self.order]
+        self.mentions = _ByStart(mentions)
 
     def view(self, source: str, report: Report) -> ReportView:
         """The report's view, its indicators and mentions in the document's order."""
-        found = sorted(self.order[bisect_left(self.starts, report.start):bisect_left(self.starts, report.end)])
         return ReportView(report.doc, source, report, list(self.indicators.get(report.report, ())),
-                          [self.mentions[k] for k in found], total_rows(report.tables))
+                          self.mentions.within(report.start, report.end), total_rows(report.tables))
 
 
 def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[str] | None = None) -> list[Finding]:
