@@ -33,7 +33,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol, Sequence, Union
+from typing import Any, Iterable, Protocol, Sequence, Union
 
 import regex
 
@@ -64,7 +64,6 @@ MAX_SENTENCE = 600
 BASES = ("actual", "plan", "estimate")
 SCOPES = ("period", "cumulative", "change")
 _WHITESPACE = regex.compile(r"\s+")
-_ASCII_BRACKETS = str.maketrans("（）", "()")
 
 Span = tuple[int, int]
 Subject = Union[Span, str]  # a span of the analysed text, or a name given as a string
@@ -541,7 +540,7 @@ class _Linker:
     def subject_text(self, subject: Subject) -> str:
         """As written, whitespace removed, brackets ASCII (schema section 4)."""
         text = subject if isinstance(subject, str) else self.written(subject)
-        return text.translate(_ASCII_BRACKETS)
+        return text.replace("（", "(").replace("）", ")")
 
     # --- the document -----------------------------------------------------------------
     def link(self) -> list[Fact]:
@@ -549,11 +548,13 @@ class _Linker:
         qi = 0
         paragraph = _Paragraph()
         text = self.text
+        line_start = searched = 0  # the line's start, found by looking back only as far as the last sentence
         for sent in self.rules.sentence.finditer(text):
             ss, se = sent.span()
             if ss == se:
                 continue
-            line_start = text.rfind("\n", 0, ss) + 1
+            line_start = max(line_start, text.rfind("\n", searched, ss) + 1)
+            searched = ss
             if line_start != paragraph.line_start:
                 # a line opening with 其中 breaks down the previous line's total
                 lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
@@ -1150,16 +1151,15 @@ def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -
     省道215…升级改造工程) is not one."""
     fixed = [m.span() for m in rules.fixed_terms.finditer(before)] + list(names)
 
-    def free(m: "regex.Match[str]") -> bool:
-        return not any(s < m.end() and m.start() < e for s, e in fixed)
+    def free(matches: Iterable["regex.Match[str]"]) -> list["regex.Match[str]"]:
+        if not fixed:
+            return list(matches)  # mostly: nothing to test against
+        return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in fixed)]
 
-    trail = None
-    for m in rules.trail_verbs.finditer(before):
-        if free(m):
-            trail = m
+    trail = free(rules.trail_verbs.finditer(before))
     if trail:
-        return trail
-    verbs = [m for m in rules.verbs.finditer(before) if free(m)]
+        return trail[-1]
+    verbs = free(rules.verbs.finditer(before))
     if not verbs:
         return None
     links = rules.attribute_links.search(before)
