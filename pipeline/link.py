@@ -30,6 +30,7 @@ Traditional-script report gives Traditional subjects).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,42 +134,42 @@ class Fact:
 
 @dataclass(frozen=True)
 class LinkRules:
-    trail_verbs: "regex.Pattern[str]"
-    verbs: "regex.Pattern[str]"
+    trail_verbs: "re.Pattern[str]"
+    verbs: "re.Pattern[str]"
     forward: tuple[str, ...]
     attribute_endings: dict[str, tuple[str, ...]]
     attribute_links: "_TrailingRun"
     generic: frozenset[str]
-    clause: "regex.Pattern[str]"
-    sentence: "regex.Pattern[str]"
+    clause: "re.Pattern[str]"
+    sentence: "re.Pattern[str]"
     phrase_ends: frozenset[str]
     phrase_stop_tags: frozenset[str]
     conjunctions: tuple[str, ...]
-    references: "regex.Pattern[str]"
+    references: "re.Pattern[str]"
     openers: "regex.Pattern[str]"
-    distributive: "regex.Pattern[str]"
+    distributive: "re.Pattern[str]"
     list_trailers: "_TrailingRun"
-    list_separators: "regex.Pattern[str]"
-    part_cues: "regex.Pattern[str]"
+    list_separators: "re.Pattern[str]"
+    part_cues: "re.Pattern[str]"
     funding_sources: tuple[str, ...]
     respondents: frozenset[str]
-    estimate: "regex.Pattern[str]"
-    plan: "regex.Pattern[str]"
-    plan_sentence: "regex.Pattern[str]"
+    estimate: "re.Pattern[str]"
+    plan: "re.Pattern[str]"
+    plan_sentence: "re.Pattern[str]"
     plan_after: tuple[str, ...]
-    actual: "regex.Pattern[str]"
+    actual: "re.Pattern[str]"
     measured_against: "regex.Pattern[str]"
-    cumulative: "regex.Pattern[str]"
-    as_of: "regex.Pattern[str]"
-    change: "regex.Pattern[str]"
-    period_cues: "regex.Pattern[str]"
+    cumulative: "re.Pattern[str]"
+    as_of: "re.Pattern[str]"
+    change: "re.Pattern[str]"
+    period_cues: "re.Pattern[str]"
     change_units: frozenset[str]
     date_not_period_after: tuple[str, ...]
     compared_with: tuple[str, ...]
-    fixed_terms: "regex.Pattern[str]"
+    fixed_terms: "re.Pattern[str]"
     head_nouns: frozenset[str]
     works_words: frozenset[str]
-    table_words: "regex.Pattern[str]"
+    table_words: "re.Pattern[str]"
     project_rates: tuple[str, ...]
 
 
@@ -198,8 +199,14 @@ def _words_of(spec: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-def _any(words: Sequence[str]) -> "regex.Pattern[str]":
-    return regex.compile(alternation(sorted(words, key=len, reverse=True)))
+def _literal(pattern: str) -> "re.Pattern[str]":
+    """A pattern of escaped words and marks (no \\s, no \\p{…}) compiled with `re`, which
+    finds what `regex` finds in it, at a half to a third of the cost a call."""
+    return re.compile(pattern)
+
+
+def _any(words: Sequence[str]) -> "re.Pattern[str]":
+    return _literal(alternation(sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -212,18 +219,18 @@ def link_rules() -> LinkRules:
     references = w("references")
     not_before = alternation(w("reference_not_before"))
     return LinkRules(
-        trail_verbs=regex.compile(alternation(w("trail_verbs"))),
-        verbs=regex.compile(alternation(w("verbs"))),
+        trail_verbs=_literal(alternation(w("trail_verbs"))),
+        verbs=_literal(alternation(w("verbs"))),
         forward=tuple(sorted(w("forward_verbs"), key=len, reverse=True)),
         attribute_endings={label: tuple(ends) for label, ends in spec["attribute_endings"].items()},
         attribute_links=_TrailingRun(w("attribute_links")),
         generic=frozenset(w("generic_subjects")),
-        clause=regex.compile("[" + regex.escape(spec["clause_marks"]) + "]"),
-        sentence=regex.compile(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
+        clause=_literal("[" + regex.escape(spec["clause_marks"]) + "]"),
+        sentence=_literal(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
         phrase_ends=frozenset(w("phrase_ends")),
         phrase_stop_tags=frozenset(w("phrase_stop_tags")),
         conjunctions=tuple(w("conjunctions")),
-        references=regex.compile(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
+        references=_literal(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
         openers=regex.compile(rf"[\s,，、:：]*(?:{alternation(w('clause_openers'))})?[\s,，、:：]*"),
         distributive=_any(w("distributive")),
         list_trailers=_TrailingRun(w("list_trailers"), r"\s,，"),
@@ -239,7 +246,7 @@ def link_rules() -> LinkRules:
         measured_against=regex.compile(measured),
         cumulative=_any(w("cumulative_cues")),
         as_of=_any(w("as_of_cues")),
-        change=regex.compile(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
+        change=_literal(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
         period_cues=_any(w("period_cues")),
         change_units=frozenset(w("change_units")),
         date_not_period_after=tuple(w("date_not_period_after")),
