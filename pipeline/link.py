@@ -218,6 +218,9 @@ def link_rules() -> LinkRules:
         raise ModelError("predicates.yaml", "'measured_against' must be a pattern")
     references = w("references")
     not_before = alternation(w("reference_not_before"))
+    for key in ("plan_cues", "plan_sentence_cues"):
+        if any("," in cue for cue in w(key)):  # the blank of _Linker._unmeasured
+            raise ModelError("predicates.yaml", f"{key!r}: a cue must not hold a comma")
     return LinkRules(
         trail_verbs=_literal(alternation(w("trail_verbs"))),
         verbs=_literal(alternation(w("verbs"))),
@@ -598,7 +601,7 @@ class _Linker:
             # an indicator table run together (指标名称…数量指标…, 3座3座88…≥30公里32.6公里77):
             # its cells are indicator records, not narrative
             return []
-        plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
+        plan_sentence = self._unmeasured_cues(rules.plan_sentence, ss, se)
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
         items: list[Subject] | None = None
@@ -763,7 +766,7 @@ class _Linker:
             if basis == "actual" and q.op == ">=":
                 basis = "plan"  # 30公里以上, 不低于80%: a target
             if (basis != "estimate" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE)
-                    and not rules.plan.search(self._unmeasured(ws, q.start))):
+                    and not self._unmeasured_cues(rules.plan, ws, q.start)):
                 basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's, of an actual an actual's
             scope = self._scope(q, context, before)
             if part_total is not None:
@@ -823,6 +826,14 @@ class _Linker:
     def _window(self, q: Mention) -> str:
         s, e = self.norm.to_source(max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2))
         return _squash(self.analysis.source[s:e])
+
+    def _unmeasured_cues(self, cues: "re.Pattern[str]", start: int, end: int) -> list[int]:
+        """Where `cues` (plan words) stand in text[start:end] once plans measured against are
+        blanked (see _unmeasured), as offsets into it. Blanking only turns characters into
+        commas, which no cue has (link_rules checks): where the plain text has none, it has none."""
+        if not cues.search(self.figures_kept, start, end):
+            return []
+        return [m.start() for m in cues.finditer(self._unmeasured(start, end))]
 
     def _unmeasured(self, start: int, end: int) -> str:
         """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
@@ -1073,8 +1084,7 @@ class _Linker:
         if rules.estimate.search(self.masked, context, q.start):
             return "estimate"
         # a rate is measured (预算执行率96.04%): plan words inside its attribute do not count
-        local = self._unmeasured(ws, attribute[0] if attribute and q.type == "PERCENT" else q.start)
-        if rules.plan.search(local):
+        if self._unmeasured_cues(rules.plan, ws, attribute[0] if attribute and q.type == "PERCENT" else q.start):
             return "plan"
         if self.text.startswith(rules.plan_after, q.end):
             return "plan"
