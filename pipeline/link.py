@@ -401,8 +401,22 @@ def noun_phrase_after(text: str, rules: LinkRules) -> str:
     return text[s:e]
 
 
-def _specific(phrase: str, rules: LinkRules) -> bool:
-    """Not a word that only says "the money"; one character only if a noun (村, 站)."""
+@lru_cache(maxsize=16384)
+def _subject_phrase(phrase: str) -> bool:
+    """A phrase that can be a subject: specific, not a change (同比增加), not a list item's
+    opening (二是…). Kept per phrase, as _specific."""
+    rules = link_rules()
+    if not _specific(phrase) or rules.change.match(phrase):
+        return False
+    lead = rules.openers.match(phrase)
+    return lead is None or not lead.group()
+
+
+@lru_cache(maxsize=16384)
+def _specific(phrase: str) -> bool:
+    """Not a word that only says "the money"; one character only if a noun (村, 站).
+    Kept per phrase, as a word's tag is (_word_ok): noun phrases recur."""
+    rules = link_rules()
     if not phrase or phrase in rules.generic:
         return False
     if any(p.fullmatch(phrase) for p in (rules.estimate, rules.plan, rules.period_cues)):
@@ -869,7 +883,7 @@ class _Linker:
                 if ahead:
                     return (ahead[0].start, ahead[0].end)
                 s, e = _np_after(self.masked, at, min(ce, at + WINDOW), (), rules)
-                if _specific(text[s:e], rules):
+                if _specific(text[s:e]):
                     return (s, e)
         return None
 
@@ -882,7 +896,7 @@ class _Linker:
             phrase = masked[s:attribute[0]]
             if phrase in rules.respondents:
                 return _RESPONDENTS  # 沿线群众满意度: about the evaluated project
-            if _specific(phrase, rules):
+            if _specific(phrase):
                 return (s, attribute[0])
             if q.type != "LENGTH":
                 return None  # a rate or an amount with nothing named before it: the report's project's
@@ -925,7 +939,7 @@ class _Linker:
         if q.type == "PERCENT":
             return None
         a = _np_after(self.masked, q.end, min(len(self.masked), q.end + WINDOW), (), self.rules)
-        return a if _specific(self.masked[a[0]:a[1]], self.rules) else None
+        return a if _specific(self.masked[a[0]:a[1]]) else None
 
     def _clause_subject(self, start: int, end: int) -> Span | None:
         """What a clause without a figure is about: the phrase before its verb, else after it."""
@@ -955,12 +969,7 @@ class _Linker:
         return len(words) == 1 and pos_tagger().word_tag_tab.get(words[0]) in ("v", "vn")
 
     def _subject_like(self, start: int, end: int) -> bool:
-        phrase = self.masked[start:end]
-        rules = self.rules
-        if not _specific(phrase, rules) or rules.change.match(phrase):
-            return False
-        lead = rules.openers.match(phrase)
-        return lead is None or not lead.group()  # 二是…: a list item's opening, no subject
+        return _subject_phrase(self.masked[start:end])
 
     def _list_items(self, cuts: list[int], ci: int, at: int, names: list[Mention], rules: LinkRules) -> list[Subject]:
         """The items of the list a 分别 at `at` distributes over: before it in its clause,
