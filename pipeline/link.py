@@ -594,18 +594,13 @@ class _Linker:
             projects = self.projects.within(ss, se)
             if projects:
                 paragraph.referent = (projects[-1].start, projects[-1].end)
-            if not text[ss:se].rstrip().endswith((";", "；")):
+            if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
                 paragraph.open_part = None
         return facts
 
     # --- one sentence -----------------------------------------------------------------
     def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
         rules, text, masked = self.rules, self.text, self.masked
-        # clause marks, not a thousands separator (1,268万吨)
-        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
-                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
-        whole: str | None = None  # the source sentence, squashed once it quotes a fact
-        q_starts = [q.start for q in quantities]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
         table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
@@ -615,6 +610,11 @@ class _Linker:
             # an indicator table run together (指标名称…数量指标…, 3座3座88…≥30公里32.6公里77):
             # its cells are indicator records, not narrative
             return []
+        # clause marks, not a thousands separator (1,268万吨)
+        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
+                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
+        whole: str | None = None  # the source sentence, squashed once it quotes a fact
+        q_starts = [q.start for q in quantities]
         plan_sentence = self._unmeasured_cues(rules.plan_sentence, ss, se)
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
