@@ -182,7 +182,9 @@ class ReportView:
         k = bisect_right(starts, pos) - 1
         return k >= 0 and pos < ends[k]
 
+    @cached_property
     def sections_about_targets(self) -> list[tuple[int, int]]:
+        """(start, end) of the report's sections on its targets (read by two rules: found once)."""
         cfg = rules_config()["target_deadline"]
         return [(s.start, s.end) for s in self.report.sections
                 if any(w in s.heading for w in cfg["target_headings"])
@@ -379,7 +381,7 @@ def completion_before_year(view: ReportView) -> Iterator[Finding]:
     rep = view.report
     if rep.year is None:
         return
-    targets = view.sections_about_targets()
+    targets = view.sections_about_targets
     for m in cfg["completion_re"].finditer(view.source, rep.start, rep.end):
         if int(m.group(1)) >= rep.year or _in(m.start(), targets) or view.in_table(m.start()):
             continue
@@ -417,7 +419,7 @@ def target_year_passed(view: ReportView) -> Iterator[Finding]:
     rep = view.report
     if rep.year is None:
         return
-    for s, e in view.sections_about_targets():
+    for s, e in view.sections_about_targets:
         for m in cfg["deadline"].finditer(view.source, s, e):
             if int(m.group(1)) < rep.year and not view.in_table(m.start()):
                 yield view.finding("target-year-passed", {"date": squash(m.group(0)), "year": rep.year},
