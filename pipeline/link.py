@@ -178,15 +178,17 @@ class _TrailingRun:
     `(?:word|…)+$`, found where the pattern finds it (its leftmost start). The pattern is
     tried only after the last character none of them has (nor a line break, which $ may
     stand before): from every position of a window of masked figures (,,,,) it took
-    time quadratic in the window."""
+    time quadratic in the window. Mostly the text's last character already has none."""
 
     def __init__(self, words: Sequence[str], chars: str = ""):
         self.pattern = regex.compile(rf"(?:{alternation(words)}{f'|[{chars}]' if chars else ''})+$")
-        kept = "".join(regex.escape(c) for c in sorted(set("".join(words)) | {"\n"}))
-        self.outside = regex.compile(f"[^{kept}{chars}]", regex.REVERSE)
+        self.kept = frozenset("".join(words)) | {"\n"}
+        self.outside = regex.compile(f"[^{''.join(regex.escape(c) for c in sorted(self.kept))}{chars}]", regex.REVERSE)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
         end = len(text) if endpos is None else endpos
+        if pos < end <= len(text) and text[end - 1] not in self.kept and self.outside.match(text, end - 1, end):
+            return None  # the run would end with that character
         last = self.outside.search(text, pos, end)
         return self.pattern.search(text, last.end() if last else pos, end)
 
@@ -510,7 +512,7 @@ class _Linker:
         self.project_as_written: dict[int, str | None] = {}
         self.places: dict[int, str | None] = {}
         # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
-        self.line_breaks = [m.start() for m in regex.finditer("\n", analysis.source)]
+        self.line_breaks = [m.start() for m in re.finditer("\n", analysis.source)]
 
     # --- where the text is narrative ---------------------------------------------------
     def in_table(self, source_pos: int) -> bool:
