@@ -844,8 +844,7 @@ class _Linker:
         return facts
 
     def _window(self, q: Mention) -> str:
-        s, e = self.norm.to_source(max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2))
-        return _squash(self.analysis.source[s:e])
+        return self.written((max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2)))
 
     def _unmeasured_cues(self, cues: "re.Pattern[str]", start: int, end: int) -> list[int]:
         """Where `cues` (plan words) stand in text[start:end] once plans measured against are
