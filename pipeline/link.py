@@ -366,6 +366,8 @@ def _phrase_from(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
 def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     """Start of the noun phrase that ends text[start:end] (== end when there is none).
     A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
+    if end <= start:
+        return end  # a verb right before the figure: a third of the calls
     kept = end
     pending = False  # section parts seen since the last word kept: kept only if a route leads them
     for s, e, is_name in reversed(_tokens(text, _phrase_from(text, start, end, atoms), end, atoms)):
