@@ -1045,10 +1045,11 @@ class _Linker:
         level = _FROM_LEVEL.search(before, 0, core_end)
         core_end = level.start() if level else core_end
         core = before[:core_end]
-        words = _words(core)
-        if not words or not words[-1].endswith(endings):
-            if not core.endswith(endings):
-                return None
+        if not core.endswith(endings):
+            return None  # nor can its last word end so: segmented only when it does
+        # the last words are enough (the loop below stops at a stop); a core that ends in one is read whole
+        cut = _phrase_from(core, 0, core_end, ())
+        words = _words(core[cut:] if cut < core_end else core)
         # the ending's word, with the short words before it when it is short itself (优良中等路率)
         pos = core_end
         taken = 0
