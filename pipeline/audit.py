@@ -13,10 +13,11 @@ evidence is a span of the source: `text == source[start:end]` holds.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import regex
@@ -155,10 +156,35 @@ class ReportView:
         spans += [(t.start, t.end) for t in self.totals]
         return spans
 
-    def in_table(self, pos: int) -> bool:
-        return any(s <= pos < e for s, e in self.table_spans())
+    @cached_property
+    def _table_cover(self) -> tuple[list[int], list[int]]:
+        """The table spans joined where they overlap or touch, as (starts, ends) for bisection."""
+        starts: list[int] = []
+        ends: list[int] = []
+        for s, e in sorted(span for span in self.table_spans() if span[1] > span[0]):
+            if ends and s <= ends[-1]:
+                ends[-1] = max(ends[-1], e)
+            else:
+                starts.append(s)
+                ends.append(e)
+        return starts, ends
 
+    @cached_property
+    def _by_start(self) -> "_ByStart":
+        return _ByStart(self.mentions)
+
+    def mentions_within(self, start: int, end: int) -> list[Mention]:
+        """The mentions that start in [start, end), in the view's order."""
+        return self._by_start.within(start, end)
+
+    def in_table(self, pos: int) -> bool:
+        starts, ends = self._table_cover
+        k = bisect_right(starts, pos) - 1
+        return k >= 0 and pos < ends[k]
+
+    @cached_property
     def sections_about_targets(self) -> list[tuple[int, int]]:
+        """(start, end) of the report's sections on its targets (read by two rules: found once)."""
         cfg = rules_config()["target_deadline"]
         return [(s.start, s.end) for s in self.report.sections
                 if any(w in s.heading for w in cfg["target_headings"])
@@ -355,7 +381,7 @@ def completion_before_year(view: ReportView) -> Iterator[Finding]:
     rep = view.report
     if rep.year is None:
         return
-    targets = view.sections_about_targets()
+    targets = view.sections_about_targets
     for m in cfg["completion_re"].finditer(view.source, rep.start, rep.end):
         if int(m.group(1)) >= rep.year or _in(m.start(), targets) or view.in_table(m.start()):
             continue
@@ -393,7 +419,7 @@ def target_year_passed(view: ReportView) -> Iterator[Finding]:
     rep = view.report
     if rep.year is None:
         return
-    for s, e in view.sections_about_targets():
+    for s, e in view.sections_about_targets:
         for m in cfg["deadline"].finditer(view.source, s, e):
             if int(m.group(1)) < rep.year and not view.in_table(m.start()):
                 yield view.finding("target-year-passed", {"date": squash(m.group(0)), "year": rep.year},
@@ -488,7 +514,7 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
                 continue
             stop = clause_end.search(view.source, end, end + cfg["window"])
             limit = stop.start() if stop else end + cfg["window"]
-            after = [q for q in view.mentions if q.type in cfg["types"] and end <= q.start < limit]
+            after = [q for q in view.mentions_within(end, limit) if q.type in cfg["types"]]
             # a value before a change (由83.2%提高到89.7%) is not the one the text states now
             while len(after) > 1 and rules_config()["changed_to"].match(view.source, after[0].end):
                 after.pop(0)
@@ -507,8 +533,11 @@ def _text_and_table(view: ReportView) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------- rules: targets that cannot be measured
 
+_DIGIT = regex.compile(r"\d")
+
+
 def _text_target(ind: Indicator) -> bool:
-    return isinstance(ind.target, str) and not regex.search(r"\d", ind.target)
+    return isinstance(ind.target, str) and not _DIGIT.search(ind.target)
 
 
 def unmeasurable_target(view: ReportView) -> Iterator[Finding]:
@@ -590,13 +619,44 @@ RULES: dict[str, Rule] = {
 
 def audit_report(source: str, report: Report, indicators: list[Indicator], mentions: list[Mention],
                  rules: Sequence[str] | None = None) -> list[Finding]:
-    view = ReportView(report.doc, source, report, [i for i in indicators if i.report == report.report],
-                      [m for m in mentions if report.start <= m.start < report.end],
-                      total_rows(report.tables))
+    """Findings of one report (`indicators` and `mentions` may be the whole document's)."""
+    return _audit_view(_ByReport(indicators, mentions).view(source, report), rules)
+
+
+def _audit_view(view: ReportView, rules: Sequence[str] | None) -> list[Finding]:
     out: list[Finding] = []
     for rule in rules or RULES:
         out.extend(RULES[rule](view))
     return out
+
+
+class _ByStart:
+    """Mentions found by where they start, by bisection, kept in their given order."""
+
+    def __init__(self, mentions: list[Mention]):
+        self.mentions = mentions
+        starts = [m.start for m in mentions]
+        self.order = sorted(range(len(mentions)), key=starts.__getitem__)
+        self.starts = [starts[k] for k in self.order]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        found = sorted(self.order[bisect_left(self.starts, start):bisect_left(self.starts, end)])
+        return [self.mentions[k] for k in found]
+
+
+class _ByReport:
+    """A document's indicators and mentions, each report's found without a pass over all of them."""
+
+    def __init__(self, indicators: list[Indicator], mentions: list[Mention]):
+        self.indicators: dict[int | None, list[Indicator]] = {}
+        for ind in indicators:
+            self.indicators.setdefault(ind.report, []).append(ind)
+        self.mentions = _ByStart(mentions)
+
+    def view(self, source: str, report: Report) -> ReportView:
+        """The report's view, its indicators and mentions in the document's order."""
+        return ReportView(report.doc, source, report, list(self.indicators.get(report.report, ())),
+                          self.mentions.within(report.start, report.end), total_rows(report.tables))
 
 
 def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[str] | None = None) -> list[Finding]:
@@ -613,8 +673,9 @@ def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[s
     if unknown:
         raise ValueError(f"unknown audit rule(s) {', '.join(unknown)}; expected some of {', '.join(RULES)}")
     out: list[Finding] = []
+    by_report = _ByReport(result.indicators, result.mentions)
     for report in result.reports:
-        out.extend(audit_report(source, report, result.indicators, result.mentions, rules))
+        out.extend(_audit_view(by_report.view(source, report), rules))
     return sorted(out, key=finding_order)
 
 

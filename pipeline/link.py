@@ -30,10 +30,11 @@ Traditional-script report gives Traditional subjects).
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol, Sequence, Union
+from typing import Any, Iterable, Protocol, Sequence, Union
 
 import regex
 
@@ -64,7 +65,6 @@ MAX_SENTENCE = 600
 BASES = ("actual", "plan", "estimate")
 SCOPES = ("period", "cumulative", "change")
 _WHITESPACE = regex.compile(r"\s+")
-_ASCII_BRACKETS = str.maketrans("（）", "()")
 
 Span = tuple[int, int]
 Subject = Union[Span, str]  # a span of the analysed text, or a name given as a string
@@ -134,43 +134,63 @@ class Fact:
 
 @dataclass(frozen=True)
 class LinkRules:
-    trail_verbs: "regex.Pattern[str]"
-    verbs: "regex.Pattern[str]"
+    trail_verbs: "re.Pattern[str]"
+    verbs: "re.Pattern[str]"
     forward: tuple[str, ...]
     attribute_endings: dict[str, tuple[str, ...]]
-    attribute_links: "regex.Pattern[str]"
+    attribute_links: "_TrailingRun"
     generic: frozenset[str]
-    clause: "regex.Pattern[str]"
-    sentence: "regex.Pattern[str]"
+    clause: "re.Pattern[str]"
+    sentence: "re.Pattern[str]"
     phrase_ends: frozenset[str]
     phrase_stop_tags: frozenset[str]
     conjunctions: tuple[str, ...]
-    references: "regex.Pattern[str]"
-    openers: "regex.Pattern[str]"
-    distributive: "regex.Pattern[str]"
-    list_trailers: "regex.Pattern[str]"
-    list_separators: "regex.Pattern[str]"
-    part_cues: "regex.Pattern[str]"
+    references: "re.Pattern[str]"
+    openers: "re.Pattern[str]"
+    distributive: "re.Pattern[str]"
+    list_trailers: "_TrailingRun"
+    list_separators: "re.Pattern[str]"
+    part_cues: "re.Pattern[str]"
     funding_sources: tuple[str, ...]
     respondents: frozenset[str]
-    estimate: "regex.Pattern[str]"
-    plan: "regex.Pattern[str]"
-    plan_sentence: "regex.Pattern[str]"
+    estimate: "re.Pattern[str]"
+    plan: "re.Pattern[str]"
+    plan_sentence: "re.Pattern[str]"
     plan_after: tuple[str, ...]
-    actual: "regex.Pattern[str]"
+    actual: "re.Pattern[str]"
     measured_against: "regex.Pattern[str]"
-    cumulative: "regex.Pattern[str]"
-    as_of: "regex.Pattern[str]"
-    change: "regex.Pattern[str]"
-    period_cues: "regex.Pattern[str]"
+    cumulative: "re.Pattern[str]"
+    as_of: "re.Pattern[str]"
+    change: "re.Pattern[str]"
+    period_cues: "re.Pattern[str]"
     change_units: frozenset[str]
     date_not_period_after: tuple[str, ...]
     compared_with: tuple[str, ...]
-    fixed_terms: "regex.Pattern[str]"
+    fixed_terms: "re.Pattern[str]"
     head_nouns: frozenset[str]
     works_words: frozenset[str]
-    table_words: "regex.Pattern[str]"
+    table_words: "re.Pattern[str]"
     project_rates: tuple[str, ...]
+
+
+class _TrailingRun:
+    """The run of `words` (and of the characters of the class `chars`) that ends a text,
+    `(?:word|…)+$`, found where the pattern finds it (its leftmost start). The pattern is
+    tried only after the last character none of them has (nor a line break, which $ may
+    stand before): from every position of a window of masked figures (,,,,) it took
+    time quadratic in the window. Mostly the text's last character already has none."""
+
+    def __init__(self, words: Sequence[str], chars: str = ""):
+        self.pattern = regex.compile(rf"(?:{alternation(words)}{f'|[{chars}]' if chars else ''})+$")
+        self.kept = frozenset("".join(words)) | {"\n"}
+        self.outside = regex.compile(f"[^{''.join(regex.escape(c) for c in sorted(self.kept))}{chars}]", regex.REVERSE)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
+        end = len(text) if endpos is None else endpos
+        if pos < end <= len(text) and text[end - 1] not in self.kept and self.outside.match(text, end - 1, end):
+            return None  # the run would end with that character
+        last = self.outside.search(text, pos, end)
+        return self.pattern.search(text, last.end() if last else pos, end)
 
 
 def _words_of(spec: dict[str, Any], key: str) -> list[str]:
@@ -181,8 +201,18 @@ def _words_of(spec: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-def _any(words: Sequence[str]) -> "regex.Pattern[str]":
-    return regex.compile(alternation(sorted(words, key=len, reverse=True)))
+# regex's \s spelt out for re, whose \s also takes \x1c-\x1f (every space is below U+3001)
+_SPACES = re.escape("".join(c for c in map(chr, range(0x3001)) if c.isspace() and _WHITESPACE.match(c)))
+
+
+def _literal(pattern: str) -> "re.Pattern[str]":
+    """A pattern of escaped words and marks (no \\s, no \\d, no \\p{…}: they differ) compiled
+    with `re`, which finds what `regex` finds in it, at a half to a third of the cost a call."""
+    return re.compile(pattern)
+
+
+def _any(words: Sequence[str]) -> "re.Pattern[str]":
+    return _literal(alternation(sorted(words, key=len, reverse=True)))
 
 
 @lru_cache(maxsize=1)
@@ -194,22 +224,25 @@ def link_rules() -> LinkRules:
         raise ModelError("predicates.yaml", "'measured_against' must be a pattern")
     references = w("references")
     not_before = alternation(w("reference_not_before"))
+    for key in ("plan_cues", "plan_sentence_cues"):
+        if any("," in cue for cue in w(key)):  # the blank of _Linker._unmeasured
+            raise ModelError("predicates.yaml", f"{key!r}: a cue must not hold a comma")
     return LinkRules(
-        trail_verbs=regex.compile(alternation(w("trail_verbs"))),
-        verbs=regex.compile(alternation(w("verbs"))),
+        trail_verbs=_literal(alternation(w("trail_verbs"))),
+        verbs=_literal(alternation(w("verbs"))),
         forward=tuple(sorted(w("forward_verbs"), key=len, reverse=True)),
         attribute_endings={label: tuple(ends) for label, ends in spec["attribute_endings"].items()},
-        attribute_links=regex.compile(rf"(?:{alternation(w('attribute_links'))})+$"),
+        attribute_links=_TrailingRun(w("attribute_links")),
         generic=frozenset(w("generic_subjects")),
-        clause=regex.compile("[" + regex.escape(spec["clause_marks"]) + "]"),
-        sentence=regex.compile(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
+        clause=_literal("[" + regex.escape(spec["clause_marks"]) + "]"),
+        sentence=_literal(r"[^\n" + regex.escape(spec["sentence_marks"]) + r"]*[" + regex.escape(spec["sentence_marks"]) + r"]?"),
         phrase_ends=frozenset(w("phrase_ends")),
         phrase_stop_tags=frozenset(w("phrase_stop_tags")),
         conjunctions=tuple(w("conjunctions")),
-        references=regex.compile(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
-        openers=regex.compile(rf"[\s,，、:：]*(?:{alternation(w('clause_openers'))})?[\s,，、:：]*"),
+        references=_literal(rf"(?:{alternation(sorted(references, key=len, reverse=True))})(?!{not_before})"),
+        openers=_literal(rf"[{_SPACES},，、:：]*(?:{alternation(w('clause_openers'))})?[{_SPACES},，、:：]*"),
         distributive=_any(w("distributive")),
-        list_trailers=regex.compile(rf"(?:{alternation(w('list_trailers'))}|[\s,，])+$"),
+        list_trailers=_TrailingRun(w("list_trailers"), r"\s,，"),
         list_separators=_any(w("list_separators")),
         part_cues=_any(w("part_cues")),
         funding_sources=tuple(w("funding_sources")),
@@ -222,7 +255,7 @@ def link_rules() -> LinkRules:
         measured_against=regex.compile(measured),
         cumulative=_any(w("cumulative_cues")),
         as_of=_any(w("as_of_cues")),
-        change=regex.compile(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
+        change=_literal(rf"(?:{alternation(w('change_cues'))})(?!{alternation(w('level_after_change'))})"),
         period_cues=_any(w("period_cues")),
         change_units=frozenset(w("change_units")),
         date_not_period_after=tuple(w("date_not_period_after")),
@@ -237,6 +270,13 @@ def link_rules() -> LinkRules:
 
 _BRACKETED = regex.compile(r"[(（][^()（）]{1,8}[)）]")
 _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
+# A character no phrase reads past (a comma, a masked figure) that jieba also cuts its
+# text at (outside its [\u4E00-\u9FD5a-zA-Z0-9+#&._%-] runs, a word of its own): the
+# words before it are the same whether or not the text goes on. Not a bracket, which
+# _words may join with what follows (自然村(组)).
+_PHRASE_STOP = regex.compile(r"[[\s\p{P}\p{S}\d]--[()（）+#&._%\-0-9]]", regex.V1)
+_PHRASE_STOP_BEFORE = regex.compile(_PHRASE_STOP.pattern, regex.V1 | regex.REVERSE)
+_BRACKETS = ("(", "（", ")", "）")
 _WORDS = regex.compile(r"\p{Han}")
 _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
@@ -247,6 +287,7 @@ _FROM_LEVEL = regex.compile(r"由,+$")
 _EVALUATED = regex.compile(r"(?:年度?|^)(\p{Han}{2,10}?支出)绩效")
 # a date value without its year: --09, --01/--06 (every part yearless)
 _YEARLESS = regex.compile(r"--\d{2}(?:-\d{2})?(?:/--\d{2}(?:-\d{2})?)?")
+_WORKS_DONE = regex.compile(r"完成(?:近|约|超过|超)?$")
 _SECTION_PART = regex.compile(r"[A-Za-z0-9+.\-]+|至|到")
 
 
@@ -295,12 +336,41 @@ def _tokens(text: str, start: int, end: int, atoms: Sequence[Span]) -> list[tupl
     return out
 
 
+def _phrase_to(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
+    """How far a phrase read forward from `start` needs text[start:end] segmented: to
+    its first _PHRASE_STOP, unless a bracket or a name (`atoms`) before it could
+    reach past it. Windows are mostly commas of masked figures: this keeps them short."""
+    stop = _PHRASE_STOP.search(text, start, end)
+    if stop is None:
+        return end
+    at = stop.start()
+    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or any(
+            text.find(b, start, at) >= 0 for b in _BRACKETS):
+        return end
+    return at
+
+
+def _phrase_from(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
+    """Where a phrase read backward from `end` needs text[start:end] segmented from:
+    after its last _PHRASE_STOP, unless a bracket or a name after it could reach back over it."""
+    stop = _PHRASE_STOP_BEFORE.search(text, start, end)
+    if stop is None:
+        return start
+    at = stop.start()
+    if any(a_end > at and a_start < end for a_start, a_end in atoms) or any(
+            text.find(b, at, end) >= 0 for b in _BRACKETS):
+        return start
+    return at + 1
+
+
 def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     """Start of the noun phrase that ends text[start:end] (== end when there is none).
     A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
+    if end <= start:
+        return end  # a verb right before the figure: a third of the calls
     kept = end
     pending = False  # section parts seen since the last word kept: kept only if a route leads them
-    for s, e, is_name in reversed(_tokens(text, start, end, atoms)):
+    for s, e, is_name in reversed(_tokens(text, _phrase_from(text, start, end, atoms), end, atoms)):
         word = text[s:e]
         if is_name:
             kept, pending = s, False
@@ -320,7 +390,7 @@ def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: Lin
         if lead:
             start = lead.end()
     stop = start
-    for s, e, is_name in _tokens(text, start, end, atoms):
+    for s, e, is_name in _tokens(text, start, _phrase_to(text, start, end, atoms), atoms):
         word = text[s:e]
         if not is_name and (word in rules.phrase_ends or not _word_ok(word)):
             break
@@ -339,8 +409,22 @@ def noun_phrase_after(text: str, rules: LinkRules) -> str:
     return text[s:e]
 
 
-def _specific(phrase: str, rules: LinkRules) -> bool:
-    """Not a word that only says "the money"; one character only if a noun (村, 站)."""
+@lru_cache(maxsize=16384)
+def _subject_phrase(phrase: str) -> bool:
+    """A phrase that can be a subject: specific, not a change (同比增加), not a list item's
+    opening (二是…). Kept per phrase, as _specific."""
+    rules = link_rules()
+    if not _specific(phrase) or rules.change.match(phrase):
+        return False
+    lead = rules.openers.match(phrase)
+    return lead is None or not lead.group()
+
+
+@lru_cache(maxsize=16384)
+def _specific(phrase: str) -> bool:
+    """Not a word that only says "the money"; one character only if a noun (村, 站).
+    Kept per phrase, as a word's tag is (_word_ok): noun phrases recur."""
+    rules = link_rules()
     if not phrase or phrase in rules.generic:
         return False
     if any(p.fullmatch(phrase) for p in (rules.estimate, rules.plan, rules.period_cues)):
@@ -349,6 +433,8 @@ def _specific(phrase: str, rules: LinkRules) -> bool:
 
 
 def _squash(text: str) -> str:
+    if text.isprintable() and " " not in text:
+        return text  # no whitespace (every other space is not printable): most spans, kept without a pattern
     return _WHITESPACE.sub("", text)
 
 
@@ -430,8 +516,9 @@ class _Linker:
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
         self.project_as_written: dict[int, str | None] = {}
+        self.places: dict[int, str | None] = {}
         # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
-        self.line_breaks = [m.start() for m in regex.finditer("\n", analysis.source)]
+        self.line_breaks = [m.start() for m in re.finditer("\n", analysis.source)]
 
     # --- where the text is narrative ---------------------------------------------------
     def in_table(self, source_pos: int) -> bool:
@@ -459,6 +546,13 @@ class _Linker:
                 self.project_as_written[key] = self._title_project(report)
         return self.project_as_written[key]
 
+    def report_place(self, report: ReportInfo) -> str | None:
+        """The report's county or city: its organisation's, else its title's (once per report)."""
+        key = id(report)
+        if key not in self.places:
+            self.places[key] = place_of(report.org) or place_of(getattr(report, "title", None))
+        return self.places[key]
+
     def _title_project(self, report: ReportInfo) -> str | None:
         """The one PROJECT on the report's first line (its title), as written; else what a spending report
         evaluates (部门整体支出); else None."""
@@ -478,7 +572,7 @@ class _Linker:
     def subject_text(self, subject: Subject) -> str:
         """As written, whitespace removed, brackets ASCII (schema section 4)."""
         text = subject if isinstance(subject, str) else self.written(subject)
-        return text.translate(_ASCII_BRACKETS)
+        return text.replace("（", "(").replace("）", ")")
 
     # --- the document -----------------------------------------------------------------
     def link(self) -> list[Fact]:
@@ -486,11 +580,13 @@ class _Linker:
         qi = 0
         paragraph = _Paragraph()
         text = self.text
+        line_start = searched = 0  # the line's start, found by looking back only as far as the last sentence
         for sent in self.rules.sentence.finditer(text):
             ss, se = sent.span()
             if ss == se:
                 continue
-            line_start = text.rfind("\n", 0, ss) + 1
+            line_start = max(line_start, text.rfind("\n", searched, ss) + 1)
+            searched = ss
             if line_start != paragraph.line_start:
                 # a line opening with 其中 breaks down the previous line's total
                 lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
@@ -506,19 +602,13 @@ class _Linker:
             projects = self.projects.within(ss, se)
             if projects:
                 paragraph.referent = (projects[-1].start, projects[-1].end)
-            if not text[ss:se].rstrip().endswith((";", "；")):
+            if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
                 paragraph.open_part = None
         return facts
 
     # --- one sentence -----------------------------------------------------------------
     def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
         rules, text, masked = self.rules, self.text, self.masked
-        # clause marks, not a thousands separator (1,268万吨)
-        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
-                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
-        source_span = self.norm.to_source(ss, se)
-        whole = _squash(self.analysis.source[source_span[0]:source_span[1]])
-        q_starts = [q.start for q in quantities]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
         table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
@@ -528,7 +618,12 @@ class _Linker:
             # an indicator table run together (指标名称…数量指标…, 3座3座88…≥30公里32.6公里77):
             # its cells are indicator records, not narrative
             return []
-        plan_sentence = [m.start() for m in rules.plan_sentence.finditer(self._unmeasured(ss, se))]
+        # clause marks, not a thousands separator (1,268万吨)
+        cuts = [ss] + [m.end() for m in rules.clause.finditer(text, ss, se)
+                       if not (m.start() > ss and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit())] + [se]
+        whole: str | None = None  # the source sentence, squashed once it quotes a fact
+        q_starts = [q.start for q in quantities]
+        plan_sentence = self._unmeasured_cues(rules.plan_sentence, ss, se)
         parts_at = [m.start() for m in rules.part_cues.finditer(text, ss, se)]
         topic: Subject | None = None
         items: list[Subject] | None = None
@@ -693,7 +788,7 @@ class _Linker:
             if basis == "actual" and q.op == ">=":
                 basis = "plan"  # 30公里以上, 不低于80%: a target
             if (basis != "estimate" and facts and masked[max(ws, quantities[k - 1].end):q.start].lstrip(", ").startswith(_SHARE)
-                    and not rules.plan.search(self._unmeasured(ws, q.start))):
+                    and not self._unmeasured_cues(rules.plan, ws, q.start)):
                 basis = facts[-1].basis  # 预算868.47万元，占65.94%: a share of a plan is a plan's, of an actual an actual's
             scope = self._scope(q, context, before)
             if part_total is not None:
@@ -726,6 +821,8 @@ class _Linker:
                               q.value, q.unit, q.op, q.extra)
             if self.in_table(source_q[0]):
                 continue
+            if whole is None:
+                whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
             is_project = (isinstance(subject, str) or subject in project_spans)
@@ -735,7 +832,7 @@ class _Linker:
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
                               basis, scope, period, part_of, is_project, roads,
-                              place_of(report.org) or place_of(getattr(report, "title", None)) if report else None))
+                              self.report_place(report) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
             if opened:
@@ -749,8 +846,15 @@ class _Linker:
         return facts
 
     def _window(self, q: Mention) -> str:
-        s, e = self.norm.to_source(max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2))
-        return _squash(self.analysis.source[s:e])
+        return self.written((max(0, q.start - MAX_SENTENCE // 2), min(len(self.text), q.end + MAX_SENTENCE // 2)))
+
+    def _unmeasured_cues(self, cues: "re.Pattern[str]", start: int, end: int) -> list[int]:
+        """Where `cues` (plan words) stand in text[start:end] once plans measured against are
+        blanked (see _unmeasured), as offsets into it. Blanking only turns characters into
+        commas, which no cue has (link_rules checks): where the plain text has none, it has none."""
+        if not cues.search(self.figures_kept, start, end):
+            return []
+        return [m.start() for m in cues.finditer(self._unmeasured(start, end))]
 
     def _unmeasured(self, start: int, end: int) -> str:
         """text[start:end] with plan words measured against (完成年度计划的) and fixed terms
@@ -786,7 +890,7 @@ class _Linker:
                 if ahead:
                     return (ahead[0].start, ahead[0].end)
                 s, e = _np_after(self.masked, at, min(ce, at + WINDOW), (), rules)
-                if _specific(text[s:e], rules):
+                if _specific(text[s:e]):
                     return (s, e)
         return None
 
@@ -799,7 +903,7 @@ class _Linker:
             phrase = masked[s:attribute[0]]
             if phrase in rules.respondents:
                 return _RESPONDENTS  # 沿线群众满意度: about the evaluated project
-            if _specific(phrase, rules):
+            if _specific(phrase):
                 return (s, attribute[0])
             if q.type != "LENGTH":
                 return None  # a rate or an amount with nothing named before it: the report's project's
@@ -817,12 +921,8 @@ class _Linker:
         if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
                 and masked[verb_span[0]:verb_span[1]] in rules.works_words):
             between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
-        after = None
-        if q.type != "PERCENT":
-            a = _np_after(masked, q.end, min(len(masked), q.end + WINDOW), (), rules)
-            if _specific(masked[a[0]:a[1]], rules):
-                after = a
-        if q.type in MEASURE_FIRST_TYPES and after:
+        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
+        if after:
             # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
             head = _words(masked[after[0]:after[1]])[0]
             return after if head not in rules.generic else None
@@ -839,7 +939,14 @@ class _Linker:
             s = _np_start(masked, ws, end, atoms)
             if self._subject_like(s, end):
                 return (s, end)  # 青岚县完成投资4.1亿元
-        return after
+        return after if q.type in MEASURE_FIRST_TYPES else self._phrase_after(q)
+
+    def _phrase_after(self, q: Mention) -> Span | None:
+        """The specific noun phrase right after a figure that is not a rate (280公里自然村通硬化路)."""
+        if q.type == "PERCENT":
+            return None
+        a = _np_after(self.masked, q.end, min(len(self.masked), q.end + WINDOW), (), self.rules)
+        return a if _specific(self.masked[a[0]:a[1]]) else None
 
     def _clause_subject(self, start: int, end: int) -> Span | None:
         """What a clause without a figure is about: the phrase before its verb, else after it."""
@@ -869,12 +976,7 @@ class _Linker:
         return len(words) == 1 and pos_tagger().word_tag_tab.get(words[0]) in ("v", "vn")
 
     def _subject_like(self, start: int, end: int) -> bool:
-        phrase = self.masked[start:end]
-        rules = self.rules
-        if not _specific(phrase, rules) or rules.change.match(phrase):
-            return False
-        lead = rules.openers.match(phrase)
-        return lead is None or not lead.group()  # 二是…: a list item's opening, no subject
+        return _subject_phrase(self.masked[start:end])
 
     def _list_items(self, cuts: list[int], ci: int, at: int, names: list[Mention], rules: LinkRules) -> list[Subject]:
         """The items of the list a 分别 at `at` distributes over: before it in its clause,
@@ -943,10 +1045,11 @@ class _Linker:
         level = _FROM_LEVEL.search(before, 0, core_end)
         core_end = level.start() if level else core_end
         core = before[:core_end]
-        words = _words(core)
-        if not words or not words[-1].endswith(endings):
-            if not any(core.endswith(e) for e in endings):
-                return None
+        if not core.endswith(endings):
+            return None  # nor can its last word end so: segmented only when it does
+        # the last words are enough (the loop below stops at a stop); a core that ends in one is read whole
+        cut = _phrase_from(core, 0, core_end, ())
+        words = _words(core[cut:] if cut < core_end else core)
         # the ending's word, with the short words before it when it is short itself (优良中等路率)
         pos = core_end
         taken = 0
@@ -998,8 +1101,7 @@ class _Linker:
         if rules.estimate.search(self.masked, context, q.start):
             return "estimate"
         # a rate is measured (预算执行率96.04%): plan words inside its attribute do not count
-        local = self._unmeasured(ws, attribute[0] if attribute and q.type == "PERCENT" else q.start)
-        if rules.plan.search(local):
+        if self._unmeasured_cues(rules.plan, ws, attribute[0] if attribute and q.type == "PERCENT" else q.start):
             return "plan"
         if self.text.startswith(rules.plan_after, q.end):
             return "plan"
@@ -1020,7 +1122,7 @@ class _Linker:
             return "change"
         if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
             return "cumulative"
-        if q.type == "PERCENT" and regex.search(r"完成(?:近|约|超过|超)?$", before):
+        if q.type == "PERCENT" and _WORKS_DONE.search(before):
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
@@ -1061,9 +1163,11 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
     return _Linker(analysis, doc_id, reports, table_regions).link()
 
 
+@lru_cache(maxsize=4096)
 def _road_in(subject: str) -> str | None:
     """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318); None
-    when it names two routes (县道X012线、X015线中修工程)."""
+    when it names two routes (县道X012线、X015线中修工程). Kept per subject, as a name's
+    key is (entities.project_key): subjects recur, fact after fact."""
     squashed = _squash(subject)
     found: set[str] = set()
     for pattern in compiled_patterns()["ROAD"]:
@@ -1081,16 +1185,15 @@ def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -
     省道215…升级改造工程) is not one."""
     fixed = [m.span() for m in rules.fixed_terms.finditer(before)] + list(names)
 
-    def free(m: "regex.Match[str]") -> bool:
-        return not any(s < m.end() and m.start() < e for s, e in fixed)
+    def free(matches: Iterable["regex.Match[str]"]) -> list["regex.Match[str]"]:
+        if not fixed:
+            return list(matches)  # mostly: nothing to test against
+        return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in fixed)]
 
-    trail = None
-    for m in rules.trail_verbs.finditer(before):
-        if free(m):
-            trail = m
+    trail = free(rules.trail_verbs.finditer(before))
     if trail:
-        return trail
-    verbs = [m for m in rules.verbs.finditer(before) if free(m)]
+        return trail[-1]
+    verbs = free(rules.verbs.finditer(before))
     if not verbs:
         return None
     links = rules.attribute_links.search(before)

@@ -447,11 +447,10 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
         if "score" not in table.roles:
             continue
         for row in table.rows:
+            first = next((c for c in row.cells if not c.blank), None)  # the label, before the row's other cells
+            if first is None or not (any(map(first.key.__contains__, labels)) if labels else is_total(first.text)):
+                continue
             present = [c for c in row.cells if not c.blank]
-            if not present:
-                continue
-            if not (any(w in present[0].key for w in labels) if labels else is_total(present[0].text)):
-                continue
             numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
             if not numbers:
                 continue
