@@ -7,14 +7,14 @@ facility, a named budget item (…工作经费, …控制规划, …建设项目
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from ..resources import lookup
-from ..segment import pos_tagger
+from ..segment import Tokens, pos_tagger
 from .guard import Guarded, Pattern, bounded, guarded
 from .mention import Mention
 from .patterns import alternation
@@ -107,35 +107,6 @@ def rules() -> NameRules:
         generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
-
-
-class Tokens:
-    """Token boundaries of a text: which positions start and end a word."""
-
-    def __init__(self, starts: list[int], ends: list[int]):
-        self.starts = starts  # both ascending: looked up by bisection, with no index built per text
-        self.ends = ends
-
-    def ending_at(self, pos: int) -> int | None:
-        """The start of the token that ends at `pos`."""
-        k = bisect_left(self.ends, pos)
-        return self.starts[k] if k < len(self.ends) and self.ends[k] == pos else None
-
-    def starts_at(self, pos: int) -> bool:
-        k = bisect_left(self.starts, pos)
-        return k < len(self.starts) and self.starts[k] == pos
-
-    def containing(self, pos: int) -> tuple[int, int] | None:
-        k = bisect_right(self.starts, pos) - 1
-        return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
-
-    def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        k = bisect_left(self.starts, start)
-        out = []
-        while k < len(self.starts) and self.starts[k] < end:
-            out.append((self.starts[k], self.ends[k]))
-            k += 1
-        return out
 
 
 def _is_place(word: str, r: NameRules) -> bool:
