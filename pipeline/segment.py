@@ -267,6 +267,9 @@ class Tokens:
 _DELIMITER = r"[\s\p{P}--[#&._%\-]]"
 _NEXT_DELIMITER = regex.compile(_DELIMITER, regex.V1)
 _LAST_DELIMITER = regex.compile(_DELIMITER, regex.V1 | regex.REVERSE)
+# A delimiter that is punctuation is a token of its own (only whitespace folds or pairs):
+# asked about, it needs no clause segmented (the name rules' walks end at one).
+_MARK = regex.compile(r"[\p{P}--[#&._%\-]]", regex.V1)
 
 
 def _is_cut(text: str, pos: int) -> bool:
@@ -319,15 +322,24 @@ class ClauseTokens(Tokens):
             start = after.end()
         return (before.end() if before else 0), (after.end() if after else len(text))
 
+    def _is_mark(self, pos: int) -> bool:
+        return 0 <= pos < len(self.text) and _MARK.match(self.text, pos) is not None
+
     def ending_at(self, pos: int) -> int | None:
+        if self._is_mark(pos - 1):
+            return pos - 1
         self._segment(pos - 1)
         return super().ending_at(pos)
 
     def starts_at(self, pos: int) -> bool:
+        if self._is_mark(pos):
+            return True
         self._segment(pos)
         return super().starts_at(pos)
 
     def containing(self, pos: int) -> tuple[int, int] | None:
+        if self._is_mark(pos):
+            return pos, pos + 1
         self._segment(pos)
         return super().containing(pos)
 

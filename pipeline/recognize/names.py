@@ -146,10 +146,9 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
     for m in r.org_core.finditer(text):
-        body = m.group("body")
-        s, prefixed = _extend_with_place(text, m.start(), tokens, r)
-        if not r.departmental.search(body):
+        if not r.departmental.search(m.group("body")):
             continue
+        s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not prefixed and not m.group().endswith(r.strong):
             continue
         if _is_reference(text, s, tokens, r):
