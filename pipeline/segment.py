@@ -1,12 +1,14 @@
 """Word segmentation: jixiao's own jieba.Tokenizer with the project dictionary,
-and a spaCy tokenizer built on it.
+a spaCy tokenizer built on it, and the token boundaries the name rules read.
 
 spaCy's own zh segmenter uses the process-global `jieba`; jixiao keeps a private
 Tokenizer so that loading jixiao changes nobody else's segmentation.
 
-The words of the spaCy Doc (which the name rules read as boundaries and
-part-of-speech lookups; mention offsets never come from them) can come from a
-compiled build of the same algorithm and dictionary instead:
+Only the name rules read words (as boundaries and part-of-speech lookups; mention
+offsets never come from them). The spaCy components read them from the Doc;
+pipeline.extract reads the same boundaries from `ClauseTokens`, which segments only
+the clauses the rules ask about (about a quarter of a report). The words can come
+from a compiled build of the same algorithm and dictionary instead:
 
     segment.set_segmenter("rjieba")     # or JIXIAO_SEGMENTER=rjieba, or --segmenter rjieba
 

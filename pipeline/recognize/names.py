@@ -63,6 +63,7 @@ class NameRules:
     stop_tags: frozenset[str]
     name_words: frozenset[str]
     stop_words: frozenset[str]
+    any_stop_word: Pattern
     generic_parts: Pattern
     generic_whole: frozenset[str]
 
@@ -104,6 +105,7 @@ def rules() -> NameRules:
         stop_tags=frozenset(project["stop_tags"]),
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
+        any_stop_word=bounded(alternation(project["stop_words"])),
         generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
@@ -246,10 +248,12 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     stop = pos
     while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
         stop += 1
-    for ts, te in tokens.within(pos, stop):
-        if text[ts:te] in r.stop_words and ts > pos:
-            stop = ts
-            break
+    # a stop word among the words only where one is written: most names need no words cut
+    if r.any_stop_word.search(text, pos, stop):
+        for ts, te in tokens.within(pos, stop):
+            if text[ts:te] in r.stop_words and ts > pos:
+                stop = ts
+                break
     last = None
     for m in r.road_ends.finditer(text, pos, stop):
         last = m
