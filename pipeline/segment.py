@@ -319,7 +319,7 @@ class ClauseTokens(Tokens):
         text, end = self.text, pos
         while (before := _LAST_DELIMITER.search(text, 0, end)) and not _is_cut(text, before.end()):
             end = before.start()
-        start, after = pos, None
+        start = pos
         while (after := _NEXT_DELIMITER.search(text, start)) and not _is_cut(text, after.end()):
             start = after.end()
         return (before.end() if before else 0), (after.end() if after else len(text))
