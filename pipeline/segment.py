@@ -274,6 +274,12 @@ _LAST_DELIMITER = regex.compile(_DELIMITER, regex.V1 | regex.REVERSE)
 _MARK = regex.compile(r"[\p{P}--[#&._%\-]]", regex.V1)
 
 
+@lru_cache(maxsize=4096)
+def _is_mark(char: str) -> bool:
+    """(asked at every query of the name rules: looked up once per character)"""
+    return _MARK.match(char) is not None
+
+
 def _is_cut(text: str, pos: int) -> bool:
     """Whether the words end at `pos`, just after a delimiter."""
     if pos >= len(text):
@@ -325,7 +331,7 @@ class ClauseTokens(Tokens):
         return (before.end() if before else 0), (after.end() if after else len(text))
 
     def _is_mark(self, pos: int) -> bool:
-        return 0 <= pos < len(self.text) and _MARK.match(self.text, pos) is not None
+        return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
 
     def ending_at(self, pos: int) -> int | None:
         if self._is_mark(pos - 1):
