@@ -91,14 +91,14 @@ def timed_stages(documents: list[str], doc_id: str) -> dict[str, float]:
     clock = StageClock()
     saved = [(extract_module, "normalize"), (extract_module, "simplified"), (segment, "words"),
              (extract_module, "find_quantities"), (extract_module, "find_references"),
-             (extract_module, "find_orgs"), (extract_module, "find_projects"),
+             (extract_module, "find_orgs"), (extract_module, "find_projects"), (extract_module, "select"),
              (document_module, "parse_reports"), (document_module, "table_regions"),
              (document_module, "parse_indicators"), (document_module, "link"), (document_module, "audit")]
     originals = [(module, name, getattr(module, name)) for module, name in saved]
     stages = {"normalize": "normalise", "simplified": "script (Traditional -> Simplified)",
               "words": "segment (the clauses names read)", "find_quantities": "recognise: quantities",
               "find_references": "recognise: references", "find_orgs": "recognise: names",
-              "find_projects": "recognise: names",
+              "find_projects": "recognise: names", "select": "recognise: overlaps (select)",
               "parse_reports": "structure: reports", "table_regions": "structure: table regions",
               "parse_indicators": "structure: indicators", "link": "link (facts)", "audit": "audit (findings)"}
     try:
