@@ -29,10 +29,11 @@ from spacy.util import filter_spans
 from .errors import ModelError
 from .recognize import select
 from .recognize.mention import Mention
-from .recognize.names import Tokens, find_orgs, find_projects
+from .recognize.names import find_orgs, find_projects
 from .recognize.quantities import find_quantities
 from .recognize.references import ReferenceYears, find_references
 from .resources import model_path, models_dir
+from .segment import Tokens
 from .segment import create_tokenizer  # noqa: F401  (registers jixiao.JiebaTokenizer.v1)
 
 SPANS_KEY = "jixiao"

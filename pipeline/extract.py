@@ -8,12 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from .components import TEXT_KEY, load_nlp
 from .normalize import Normalized, normalize
+from .recognize import select
 from .recognize.guard import line_pieces
 from .recognize.mention import Mention
-from .recognize.references import ReferenceYears
+from .recognize.names import find_orgs, find_projects
+from .recognize.quantities import find_quantities
+from .recognize.references import ReferenceYears, find_references
 from .script import simplified
+from .segment import ClauseTokens, Tokens
 
 # Texts are recognised in chunks cut at line breaks, so that memory follows the
 # chunk, not the document; no mention spans a line break.
@@ -50,19 +53,23 @@ class Analysis:
         return out
 
 
+def recognise(text: str, years: ReferenceYears, tokens: Tokens) -> list[Mention]:
+    """The mentions of `text` as the spaCy pipeline (components.PIPES) finds them in its
+    Doc, without building one: the same recognisers in the same order, each one's
+    mentions added to those before by `select`; `tokens` are the Doc's tokens."""
+    mentions = select(find_quantities(text))
+    mentions = select(find_references(text, years), mentions)
+    mentions = select(find_orgs(text, tokens), mentions)
+    return select(find_projects(text, tokens, mentions), mentions)
+
+
 def analyse(text: str) -> Analysis:
     norm = normalize(simplified(text))
-    nlp = load_nlp(set_spans=False)
     years = ReferenceYears.of(norm.text)
     mentions: list[Mention] = []
     for offset, chunk in _chunks(norm.text):
-        doc = nlp.make_doc(chunk)
-        doc.user_data[TEXT_KEY] = chunk
-        doc._.reference_years = years
-        doc._.text_offset = offset
-        for _name, pipe in nlp.pipeline:
-            doc = pipe(doc)
-        found = doc._.jixiao_mentions or []
+        # only the name rules read words, and only around their candidates
+        found = recognise(chunk, years.shifted(offset), ClauseTokens(chunk))
         if offset:
             found = [replace(m, start=m.start + offset, end=m.end + offset) for m in found]
         mentions.extend(found)

@@ -1,12 +1,14 @@
 """Word segmentation: jixiao's own jieba.Tokenizer with the project dictionary,
-and a spaCy tokenizer built on it.
+a spaCy tokenizer built on it, and the token boundaries the name rules read.
 
 spaCy's own zh segmenter uses the process-global `jieba`; jixiao keeps a private
 Tokenizer so that loading jixiao changes nobody else's segmentation.
 
-The words of the spaCy Doc (which the name rules read as boundaries and
-part-of-speech lookups; mention offsets never come from them) can come from a
-compiled build of the same algorithm and dictionary instead:
+Only the name rules read words (as boundaries and part-of-speech lookups; mention
+offsets never come from them). The spaCy components read them from the Doc;
+pipeline.extract reads the same boundaries from `ClauseTokens`, which segments only
+the clauses the rules ask about (about a quarter of a report). The words can come
+from a compiled build of the same algorithm and dictionary instead:
 
     segment.set_segmenter("rjieba")     # or JIXIAO_SEGMENTER=rjieba, or --segmenter rjieba
 
@@ -24,8 +26,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from itertools import compress
+from itertools import accumulate, compress
+from operator import add
 from typing import Callable, Iterator
 
 import jieba
@@ -177,6 +181,26 @@ def words(text: str) -> list[str]:
     return [w for _offset, piece in _pieces(text) for w in cut(piece)]
 
 
+def fold_spaces(all_words: list[str]) -> tuple[list[str], list[bool]]:
+    """(words, spaces) for a spaCy Doc: a single space after a word becomes that word's
+    trailing space, as spaCy's own zh tokenizer does; other whitespace stays a word."""
+    if " " not in all_words:  # the common case: no single spaces to fold into the word before
+        return all_words, [False] * len(all_words)
+    keep = [True] * len(all_words)
+    spaces = [False] * len(all_words)
+    i = all_words.index(" ")
+    while True:
+        before = i - 1  # folded into only when it is a word, kept, and not yet spaced
+        if before >= 0 and keep[before] and not spaces[before] and not all_words[before].isspace():
+            spaces[before] = True
+            keep[i] = False
+        try:
+            i = all_words.index(" ", i + 1)
+        except ValueError:
+            break
+    return list(compress(all_words, keep)), list(compress(spaces, keep))
+
+
 class JiebaTokenizer:
     """spaCy tokenizer: jieba words, aligned by offset (linear in the text length)."""
 
@@ -184,27 +208,8 @@ class JiebaTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        token_words = words(text)
-        if " " not in token_words:  # the common case: no single spaces to fold into the word before
-            return Doc(self.vocab, words=token_words, spaces=[False] * len(token_words))
-        return self._with_spaces(token_words)
-
-    def _with_spaces(self, all_words: list[str]) -> Doc:
-        """A single space after a word becomes that token's trailing space, as spaCy's
-        own zh tokenizer does; other whitespace stays a token of its own."""
-        keep = [True] * len(all_words)
-        spaces = [False] * len(all_words)
-        i = all_words.index(" ")
-        while True:
-            before = i - 1  # folded into only when it is a word, kept, and not yet spaced
-            if before >= 0 and keep[before] and not spaces[before] and not all_words[before].isspace():
-                spaces[before] = True
-                keep[i] = False
-            try:
-                i = all_words.index(" ", i + 1)
-            except ValueError:
-                break
-        return Doc(self.vocab, words=list(compress(all_words, keep)), spaces=list(compress(spaces, keep)))
+        token_words, spaces = fold_spaces(words(text))
+        return Doc(self.vocab, words=token_words, spaces=spaces)
 
     # Nothing to serialise: the dictionary is read from models/ on first use.
     def to_bytes(self, **_kwargs) -> bytes:
@@ -226,3 +231,129 @@ def create_tokenizer() -> Callable[[Language], JiebaTokenizer]:
         return JiebaTokenizer(nlp.vocab)
 
     return make
+
+
+class Tokens:
+    """Token boundaries of a text: which positions start and end a word (the tokens of
+    its spaCy Doc, folded spaces left out)."""
+
+    def __init__(self, starts: list[int], ends: list[int]):
+        self.starts = starts  # both ascending: looked up by bisection, with no index built per text
+        self.ends = ends
+
+    def ending_at(self, pos: int) -> int | None:
+        """The start of the token that ends at `pos`."""
+        k = bisect_left(self.ends, pos)
+        return self.starts[k] if k < len(self.ends) and self.ends[k] == pos else None
+
+    def starts_at(self, pos: int) -> bool:
+        k = bisect_left(self.starts, pos)
+        return k < len(self.starts) and self.starts[k] == pos
+
+    def containing(self, pos: int) -> tuple[int, int] | None:
+        k = bisect_right(self.starts, pos) - 1
+        return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        k = bisect_left(self.starts, start)
+        out = []
+        while k < len(self.starts) and self.starts[k] < end:
+            out.append((self.starts[k], self.ends[k]))
+            k += 1
+        return out
+
+
+# Where a text can be cut without changing any word: after a character that every
+# segmenter keeps as a word of its own (outside jieba's blocks, which jieba-fast and
+# rjieba share or narrow) and that no MAX_RUN run contains: whitespace or punctuation.
+_DELIMITER = r"[\s\p{P}--[#&._%\-]]"
+_NEXT_DELIMITER = regex.compile(_DELIMITER, regex.V1)
+_LAST_DELIMITER = regex.compile(_DELIMITER, regex.V1 | regex.REVERSE)
+# A delimiter that is punctuation is a token of its own (only whitespace folds or pairs):
+# asked about, it needs no clause segmented (the name rules' walks end at one).
+_MARK = regex.compile(r"[\p{P}--[#&._%\-]]", regex.V1)
+
+
+@lru_cache(maxsize=4096)
+def _is_mark(char: str) -> bool:
+    """(asked at every query of the name rules: looked up once per character)"""
+    return _MARK.match(char) is not None
+
+
+def _is_cut(text: str, pos: int) -> bool:
+    """Whether the words end at `pos`, just after a delimiter."""
+    if pos >= len(text):
+        return True
+    before, after = text[pos - 1], text[pos]
+    if before == "\r":
+        return after != "\n"  # \r\n is one word
+    return after != " " or before.isspace()  # a single space folds into the word before it
+
+
+class ClauseTokens(Tokens):
+    """The Tokens of the Doc of `text`, segmented clause by clause where they are asked
+    for: a clause runs between delimiters (_DELIMITER, _is_cut), across which no word
+    and no folded space reaches, so its words are the same alone as in the whole text.
+    Rules that read a few places of a text segment only the clauses around them."""
+
+    def __init__(self, text: str):
+        super().__init__([], [])
+        self.text = text
+        self.clause_starts: list[int] = []  # the clauses segmented so far, ascending
+        self.clause_ends: list[int] = []
+
+    def _segment(self, pos: int) -> None:
+        """Segment the clause that holds `pos`, unless it is segmented already."""
+        if not 0 <= pos < len(self.text):
+            return
+        k = bisect_right(self.clause_starts, pos) - 1
+        if k >= 0 and pos < self.clause_ends[k]:
+            return
+        start, end = self._clause(pos)
+        token_words, spaces = fold_spaces(words(self.text[start:end]))
+        widths = list(map(len, token_words))
+        starts = list(accumulate(map(add, widths, spaces), initial=start))[:-1]
+        at = bisect_left(self.starts, start)
+        self.starts[at:at] = starts
+        self.ends[at:at] = map(add, starts, widths)
+        self.clause_starts.insert(k + 1, start)
+        self.clause_ends.insert(k + 1, end)
+
+    def _clause(self, pos: int) -> tuple[int, int]:
+        """(start, end) of the clause that holds `pos`; the searches stay within it but
+        for a delimiter or two, so segmenting clause by clause stays linear."""
+        text, end = self.text, pos
+        while (before := _LAST_DELIMITER.search(text, 0, end)) and not _is_cut(text, before.end()):
+            end = before.start()
+        start = pos
+        while (after := _NEXT_DELIMITER.search(text, start)) and not _is_cut(text, after.end()):
+            start = after.end()
+        return (before.end() if before else 0), (after.end() if after else len(text))
+
+    def _is_mark(self, pos: int) -> bool:
+        return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
+
+    def ending_at(self, pos: int) -> int | None:
+        if self._is_mark(pos - 1):
+            return pos - 1
+        self._segment(pos - 1)
+        return super().ending_at(pos)
+
+    def starts_at(self, pos: int) -> bool:
+        if self._is_mark(pos):
+            return True
+        self._segment(pos)
+        return super().starts_at(pos)
+
+    def containing(self, pos: int) -> tuple[int, int] | None:
+        if self._is_mark(pos):
+            return pos, pos + 1
+        self._segment(pos)
+        return super().containing(pos)
+
+    def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        pos = max(start, 0)
+        while pos < min(end, len(self.text)):
+            self._segment(pos)
+            pos = self.clause_ends[bisect_right(self.clause_starts, pos) - 1]
+        return super().within(start, end)

@@ -7,14 +7,14 @@ facility, a named budget item (…工作经费, …控制规划, …建设项目
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
 from ..resources import lookup
-from ..segment import pos_tagger
+from ..segment import Tokens, pos_tagger
 from .guard import Guarded, Pattern, bounded, guarded
 from .mention import Mention
 from .patterns import alternation
@@ -63,6 +63,7 @@ class NameRules:
     stop_tags: frozenset[str]
     name_words: frozenset[str]
     stop_words: frozenset[str]
+    any_stop_word: Pattern
     generic_parts: Pattern
     generic_whole: frozenset[str]
 
@@ -104,38 +105,10 @@ def rules() -> NameRules:
         stop_tags=frozenset(project["stop_tags"]),
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
+        any_stop_word=bounded(alternation(project["stop_words"])),
         generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
-
-
-class Tokens:
-    """Token boundaries of a text: which positions start and end a word."""
-
-    def __init__(self, starts: list[int], ends: list[int]):
-        self.starts = starts  # both ascending: looked up by bisection, with no index built per text
-        self.ends = ends
-
-    def ending_at(self, pos: int) -> int | None:
-        """The start of the token that ends at `pos`."""
-        k = bisect_left(self.ends, pos)
-        return self.starts[k] if k < len(self.ends) and self.ends[k] == pos else None
-
-    def starts_at(self, pos: int) -> bool:
-        k = bisect_left(self.starts, pos)
-        return k < len(self.starts) and self.starts[k] == pos
-
-    def containing(self, pos: int) -> tuple[int, int] | None:
-        k = bisect_right(self.starts, pos) - 1
-        return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
-
-    def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        k = bisect_left(self.starts, start)
-        out = []
-        while k < len(self.starts) and self.starts[k] < end:
-            out.append((self.starts[k], self.ends[k]))
-            k += 1
-        return out
 
 
 def _is_place(word: str, r: NameRules) -> bool:
@@ -175,10 +148,9 @@ def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
     for m in r.org_core.finditer(text):
-        body = m.group("body")
-        s, prefixed = _extend_with_place(text, m.start(), tokens, r)
-        if not r.departmental.search(body):
+        if not r.departmental.search(m.group("body")):
             continue
+        s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not prefixed and not m.group().endswith(r.strong):
             continue
         if _is_reference(text, s, tokens, r):
@@ -276,10 +248,12 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     stop = pos
     while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
         stop += 1
-    for ts, te in tokens.within(pos, stop):
-        if text[ts:te] in r.stop_words and ts > pos:
-            stop = ts
-            break
+    # a stop word among the words only where one is written: most names need no words cut
+    if r.any_stop_word.search(text, pos, stop):
+        for ts, te in tokens.within(pos, stop):
+            if text[ts:te] in r.stop_words and ts > pos:
+                stop = ts
+                break
     last = None
     for m in r.road_ends.finditer(text, pos, stop):
         last = m
