@@ -576,35 +576,65 @@ class _Linker:
 
     # --- the document -----------------------------------------------------------------
     def link(self) -> list[Fact]:
+        """The facts of the document: sentence by sentence of the lines where a figure or a
+        project starts. A line naming neither only starts a paragraph (its 其中 carrying the
+        last total on), so its sentences are not read."""
         facts: list[Fact] = []
-        qi = 0
-        paragraph = _Paragraph()
         text = self.text
-        line_start = searched = 0  # the line's start, found by looking back only as far as the last sentence
-        for sent in self.rules.sentence.finditer(text):
-            ss, se = sent.span()
-            if ss == se:
+        paragraph = _Paragraph()
+        qi = 0
+        read = 0  # the start of the line after the last line read
+        for at in sorted({m.start for m in self.quantities}.union(self.projects.starts)):
+            if at < read:
                 continue
-            line_start = max(line_start, text.rfind("\n", searched, ss) + 1)
-            searched = ss
-            if line_start != paragraph.line_start:
-                # a line opening with 其中 breaks down the previous line's total
-                lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
-                carried = paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
-                paragraph = _Paragraph(line_start, last_total=carried)
-            in_sentence = []
-            while qi < len(self.quantities) and self.quantities[qi].start < se:
-                if self.quantities[qi].start >= ss:
-                    in_sentence.append(self.quantities[qi])
-                qi += 1
-            if in_sentence:
-                facts.extend(self.sentence(ss, se, in_sentence, paragraph))
-            projects = self.projects.within(ss, se)
-            if projects:
-                paragraph.referent = (projects[-1].start, projects[-1].end)
-            if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
-                paragraph.open_part = None
+            line_start = max(read, text.rfind("\n", read, at) + 1)
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[read:line_start].strip("\n"):
+                paragraph = self._unnamed_lines(read, line_start, paragraph)
+            for sent in self.rules.sentence.finditer(text, line_start, line_end):
+                ss, se = sent.span()
+                if ss == se:
+                    continue
+                if line_start != paragraph.line_start:
+                    paragraph = _Paragraph(line_start, last_total=self._carried(ss, se, paragraph))
+                in_sentence = []
+                while qi < len(self.quantities) and self.quantities[qi].start < se:
+                    if self.quantities[qi].start >= ss:
+                        in_sentence.append(self.quantities[qi])
+                    qi += 1
+                if in_sentence:
+                    facts.extend(self.sentence(ss, se, in_sentence, paragraph))
+                projects = self.projects.within(ss, se)
+                if projects:
+                    paragraph.referent = (projects[-1].start, projects[-1].end)
+                if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
+                    paragraph.open_part = None
+            read = line_end + 1
         return facts
+
+    def _carried(self, ss: int, se: int, paragraph: _Paragraph) -> dict[str, tuple[Mention, Subject | None, str, str]] | None:
+        """The totals a line whose first sentence is text[ss:se] takes from the paragraph
+        before: a line opening with 其中 breaks down the previous line's total."""
+        if paragraph.last_total is None:
+            return None
+        text = self.text
+        lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
+        return paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
+
+    def _unnamed_lines(self, start: int, end: int, paragraph: _Paragraph) -> _Paragraph:
+        """The paragraph after the lines in text[start:end] (at least one not empty), none
+        naming a figure or a project: each starts a paragraph of its own, holding only the
+        totals carried over 其中 openings."""
+        text = self.text
+        while paragraph.last_total is not None and start < end:
+            line_end = text.find("\n", start, end)
+            line_end = end if line_end < 0 else line_end
+            if line_end > start:
+                sent = self.rules.sentence.match(text, start, line_end)
+                paragraph = _Paragraph(start, last_total=self._carried(start, sent.end(), paragraph))
+            start = line_end + 1
+        return _Paragraph(last_total=paragraph.last_total)
 
     # --- one sentence -----------------------------------------------------------------
     def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
