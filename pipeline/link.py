@@ -944,6 +944,11 @@ class _Linker:
             ending = max((e for e in rules.attribute_endings[q.type] if core.endswith(e)), key=len, default="")
             end = attribute[0] + len(core) - len(ending)
             return (attribute[0], end) if self._subject_like(attribute[0], end) else None
+        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
+        if after:
+            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
+            head = _words(masked[after[0]:after[1]])[0]
+            return after if head not in rules.generic else None
         verb_end = verb_span[1] if verb_span else ws
         end = self._trim(verb_end, q.start)
         s = _np_start(masked, verb_end, end, atoms)
@@ -951,11 +956,6 @@ class _Linker:
         if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
                 and masked[verb_span[0]:verb_span[1]] in rules.works_words):
             between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
-        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
-        if after:
-            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
-            head = _words(masked[after[0]:after[1]])[0]
-            return after if head not in rules.generic else None
         if between and verb_span is not None and self._verbal_noun(between):
             # 国省干线养护投资2.74亿元, 部门预算收入4.52亿元: a bare 投资/收入 after the verb is the
             # verb's object; what the figure is about stands before the verb
