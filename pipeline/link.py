@@ -30,11 +30,12 @@ Traditional-script report gives Traditional subjects).
 """
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Protocol, Sequence, Union
+from typing import Any, Callable, Iterable, Protocol, Sequence, Union
 
 import regex
 
@@ -483,15 +484,53 @@ class _Sorted:
         return self.items[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
-@dataclass
+_Total = tuple[Mention, Subject | None, str, str]  # a total's figure, subject, basis, scope
+
+
 class _Paragraph:
     """What a paragraph (a line) carries from sentence to sentence."""
 
-    line_start: int = -1
-    referent: Subject | None = None  # the project named last
-    last_total: dict[str, tuple[Mention, Subject | None, str, str]] | None = None  # unit -> total
-    open_part: tuple[Mention, Subject | None, str, str] | None = None  # a 其中 list running on over ；
-    part_verb: str | None = None  # the verb of that list's parts
+    def __init__(self, line_start: int = -1):
+        self.line_start = line_start
+        self.referent: Subject | None = None  # the project named last
+        self.open_part: _Total | None = None  # a 其中 list running on over ；
+        self.part_verb: str | None = None  # the verb of that list's parts
+        self._totals: dict[str, _Total] | None = None
+        self._table: Callable[[], dict[str, _Total] | None] | None = None
+
+    @property
+    def last_total(self) -> dict[str, _Total] | None:
+        """unit -> the last total of the paragraph, of a sentence of table cells read only now (see defer)."""
+        self._read_table()
+        return self._totals
+
+    @last_total.setter
+    def last_total(self, totals: dict[str, _Total] | None) -> None:
+        self._table, self._totals = None, totals
+
+    def defer(self, read: Callable[["_Paragraph"], None]) -> None:
+        """A sentence of table cells gives no fact, only totals that a 其中 after it may break
+        down: `read` takes it on a copy of the paragraph as it stands, when they are asked for."""
+        self._read_table()  # one deferred before is read now: one at most waits (no chain of them to recurse through)
+        before = copy.copy(self)
+
+        def totals() -> dict[str, _Total] | None:
+            paragraph = copy.copy(before)  # read on a copy: the same each time it is asked for
+            read(paragraph)
+            return paragraph.last_total
+        self._table = totals
+
+    def _read_table(self) -> None:
+        if self._table is not None:
+            read, self._table = self._table, None
+            self._totals = read()
+
+    def next_line(self, line_start: int, carries: bool) -> "_Paragraph":
+        """The paragraph of the next line, holding this one's totals when `carries` (it opens with 其中)."""
+        after = _Paragraph(line_start)
+        if carries:
+            after._totals, after._table = self._totals, self._table
+        return after
 
 
 class _Linker:
@@ -597,13 +636,16 @@ class _Linker:
                 if ss == se:
                     continue
                 if line_start != paragraph.line_start:
-                    paragraph = _Paragraph(line_start, last_total=self._carried(ss, se, paragraph))
+                    paragraph = paragraph.next_line(line_start, self._opens_part(ss, se))
                 in_sentence = []
                 while qi < len(self.quantities) and self.quantities[qi].start < se:
                     if self.quantities[qi].start >= ss:
                         in_sentence.append(self.quantities[qi])
                     qi += 1
-                if in_sentence:
+                if in_sentence and all(self.in_table(self.norm.to_source(q.start, q.end)[0]) for q in in_sentence):
+                    # table cells, no fact: read only if a 其中 asks for their totals
+                    paragraph.defer(lambda before, ss=ss, se=se, cells=in_sentence: self.sentence(ss, se, cells, before))
+                elif in_sentence:
                     facts.extend(self.sentence(ss, se, in_sentence, paragraph))
                 projects = self.projects.within(ss, se)
                 if projects:
@@ -613,28 +655,25 @@ class _Linker:
             read = line_end + 1
         return facts
 
-    def _carried(self, ss: int, se: int, paragraph: _Paragraph) -> dict[str, tuple[Mention, Subject | None, str, str]] | None:
-        """The totals a line whose first sentence is text[ss:se] takes from the paragraph
-        before: a line opening with 其中 breaks down the previous line's total."""
-        if paragraph.last_total is None:
-            return None
+    def _opens_part(self, ss: int, se: int) -> bool:
+        """Whether a line whose first sentence is text[ss:se] opens with 其中: it breaks down
+        the previous line's total."""
         text = self.text
         lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
-        return paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
+        return self.rules.part_cues.match(text, lead, se) is not None
 
     def _unnamed_lines(self, start: int, end: int, paragraph: _Paragraph) -> _Paragraph:
         """The paragraph after the lines in text[start:end] (at least one not empty), none
         naming a figure or a project: each starts a paragraph of its own, holding only the
         totals carried over 其中 openings."""
         text = self.text
-        while paragraph.last_total is not None and start < end:
+        while start < end:
             line_end = text.find("\n", start, end)
             line_end = end if line_end < 0 else line_end
-            if line_end > start:
-                sent = self.rules.sentence.match(text, start, line_end)
-                paragraph = _Paragraph(start, last_total=self._carried(start, sent.end(), paragraph))
+            if line_end > start and not self._opens_part(start, self.rules.sentence.match(text, start, line_end).end()):
+                return _Paragraph()
             start = line_end + 1
-        return _Paragraph(last_total=paragraph.last_total)
+        return paragraph.next_line(-1, True)
 
     # --- one sentence -----------------------------------------------------------------
     def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
@@ -1110,7 +1149,7 @@ class _Linker:
                 earlier = totals.get(q.unit)
                 if earlier is not None and earlier[0].end <= cue[-1]:
                     total = earlier
-                elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
+                elif earlier is None and not self.text[ss:cue[-1]].strip(" ,，:：") and paragraph.last_total:
                     total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
             elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
                 # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
