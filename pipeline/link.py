@@ -704,6 +704,7 @@ class _Linker:
         opened_clause = 0
         totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
         inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
+        roads: dict[Span, tuple[str, ...]] = {}  # a clause -> every route it names
         facts: list[Fact] = []
         for k, q in enumerate(quantities):
             source_q = self.norm.to_source(q.start, q.end)
@@ -718,8 +719,6 @@ class _Linker:
             names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
             atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
                            + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
-            project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
-                {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
             report = self.reports.at(source_q[0])
 
             # the clause's head: a project or a reference back opens it
@@ -894,13 +893,15 @@ class _Linker:
                 whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
-            is_project = (isinstance(subject, str) or subject in project_spans)
-            roads = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
-                                        if m.type == "ROAD" and isinstance(m.value, str)))
+            is_project = (isinstance(subject, str) or subject == paragraph.referent
+                          or any(m.type == "PROJECT" and (m.start, m.end) == subject for m in names))
+            if (cs, ce) not in roads:
+                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
+                                                if m.type == "ROAD" and isinstance(m.value, str)))
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of, is_project, roads,
+                              basis, scope, period, part_of, is_project, roads[cs, ce],
                               self.report_place(report) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
@@ -952,6 +953,8 @@ class _Linker:
         text, rules = self.text, self.rules
         after = text[q.end:min(ce, q.end + WINDOW)]
         forward = after.lstrip()
+        if not forward.startswith(rules.forward):
+            return None  # mostly: no verb points forward
         for verb in rules.forward:
             if forward.startswith(verb):
                 at = q.end + (len(after) - len(forward)) + len(verb)
