@@ -639,10 +639,11 @@ class _Linker:
                     paragraph = paragraph.next_line(line_start, self._opens_part(ss, se))
                 in_sentence = []
                 while qi < len(self.quantities) and self.quantities[qi].start < se:
-                    if self.quantities[qi].start >= ss:
-                        in_sentence.append(self.quantities[qi])
+                    q = self.quantities[qi]
+                    if q.start >= ss:
+                        in_sentence.append((q, self.norm.to_source(q.start, q.end)))
                     qi += 1
-                if in_sentence and all(self.in_table(self.norm.to_source(q.start, q.end)[0]) for q in in_sentence):
+                if in_sentence and all(self.in_table(source[0]) for _q, source in in_sentence):
                     # table cells, no fact: read only if a 其中 asks for their totals
                     paragraph.defer(lambda before, ss=ss, se=se, cells=in_sentence: self.sentence(ss, se, cells, before))
                 elif in_sentence:
@@ -676,8 +677,10 @@ class _Linker:
         return paragraph.next_line(-1, True)
 
     # --- one sentence -----------------------------------------------------------------
-    def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
+    def sentence(self, ss: int, se: int, figures: list[tuple[Mention, Span]], paragraph: _Paragraph) -> list[Fact]:
+        """The facts of the sentence text[ss:se] from its quantities, each with its source span."""
         rules, text, masked = self.rules, self.text, self.masked
+        quantities = [q for q, _source in figures]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
         table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
@@ -707,7 +710,7 @@ class _Linker:
         roads: dict[Span, tuple[str, ...]] = {}  # a clause -> every route it names
         facts: list[Fact] = []
         for k, q in enumerate(quantities):
-            source_q = self.norm.to_source(q.start, q.end)
+            source_q = figures[k][1]
             ci = bisect_right(cuts, q.start) - 1
             cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
             ws = max(cs, q.start - WINDOW)
@@ -863,7 +866,7 @@ class _Linker:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, source_q[0], ss, report)
             if scope == "cumulative" and period and "/" in period and rules.cumulative.search(before):
                 if period in periods_given:
                     # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
@@ -1198,10 +1201,11 @@ class _Linker:
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
-    def _period(self, q: Mention, ss: int, report: ReportInfo | None) -> str | None:
+    def _period(self, q: Mention, q_at: int, ss: int, report: ReportInfo | None) -> str | None:
         """The value of the last DATE before the figure in its sentence, unless that date is
         not the figure's period (2023年年初预算); a date without its year (上半年, 1-9月:
-        --01/--06) takes the report's year, and is no period when the report has none."""
+        --01/--06) takes the report's year, and is no period when the report has none.
+        `q_at`: the figure's source offset (a date on another source line is not its period)."""
         rules = self.rules
         k = bisect_left(self.dates.starts, q.start) - 1
         while k >= 0 and self.dates.items[k].end > q.start:
@@ -1213,7 +1217,7 @@ class _Linker:
         d = self.dates.items[k]
         if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
             return None
-        date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
+        date_at = self.norm.source_offset(d.start)
         if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
             return None
         if not isinstance(d.value, str):
