@@ -390,6 +390,8 @@ def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: Lin
         lead = rules.verbs.match(text, start, end)
         if lead:
             start = lead.end()
+    if not atoms and (start >= end or _PHRASE_STOP.match(text, start, end)):
+        return start, start  # mostly a comma or a masked figure right after: nothing to segment
     stop = start
     for s, e, is_name in _tokens(text, start, _phrase_to(text, start, end, atoms), atoms):
         word = text[s:e]
