@@ -369,9 +369,24 @@ def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
     if end <= start:
         return end  # a verb right before the figure: a third of the calls
+    cut = _phrase_from(text, start, end, atoms)
+    if not any(cut <= a_start < end for a_start, _a_end in atoms):
+        return cut + _np_offset(text[cut:end])  # mostly: no name in the words read
+    return _np_kept(text, _tokens(text, cut, end, atoms), end)
+
+
+@lru_cache(maxsize=16384)
+def _np_offset(phrase: str) -> int:
+    """Where the noun phrase ending `phrase` (its words, no names) starts in it.
+    Kept per phrase, as its words are (_words)."""
+    return _np_kept(phrase, _tokens(phrase, 0, len(phrase), ()), len(phrase))
+
+
+def _np_kept(text: str, tokens: list[tuple[int, int, bool]], end: int) -> int:
+    """The start of the last run of `tokens` (ending at `end`) that a noun phrase keeps."""
     kept = end
     pending = False  # section parts seen since the last word kept: kept only if a route leads them
-    for s, e, is_name in reversed(_tokens(text, _phrase_from(text, start, end, atoms), end, atoms)):
+    for s, e, is_name in reversed(tokens):
         word = text[s:e]
         if is_name:
             kept, pending = s, False
