@@ -407,13 +407,28 @@ def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: Lin
             start = lead.end()
     if not atoms and (start >= end or _PHRASE_STOP.match(text, start, end)):
         return start, start  # mostly a comma or a masked figure right after: nothing to segment
+    to = _phrase_to(text, start, end, atoms)
+    if rules is link_rules() and not any(start <= a_start < to for a_start, _a_end in atoms):
+        return start, start + _np_length(text[start:to])  # mostly: no name in the words read
+    return start, _np_stop(text, _tokens(text, start, to, atoms), start, rules)
+
+
+@lru_cache(maxsize=16384)
+def _np_length(phrase: str) -> int:
+    """Characters of the noun phrase opening `phrase` (its words, no names). Kept per
+    phrase, as its words are (_words)."""
+    return _np_stop(phrase, _tokens(phrase, 0, len(phrase), ()), 0, link_rules())
+
+
+def _np_stop(text: str, tokens: list[tuple[int, int, bool]], start: int, rules: LinkRules) -> int:
+    """The end of the first run of `tokens` (from `start`) that a noun phrase keeps."""
     stop = start
-    for s, e, is_name in _tokens(text, start, _phrase_to(text, start, end, atoms), atoms):
+    for s, e, is_name in tokens:
         word = text[s:e]
         if not is_name and (word in rules.phrase_ends or not _word_ok(word)):
             break
         stop = e
-    return start, stop
+    return stop
 
 
 def noun_phrase_before(text: str) -> str:
