@@ -184,11 +184,13 @@ class _TrailingRun:
     def __init__(self, words: Sequence[str], chars: str = ""):
         self.pattern = regex.compile(rf"(?:{alternation(words)}{f'|[{chars}]' if chars else ''})+$")
         self.kept = frozenset("".join(words)) | {"\n"}
+        self.has_class = bool(chars)  # without one, a character not kept is outside: no pattern asked
         self.outside = regex.compile(f"[^{''.join(regex.escape(c) for c in sorted(self.kept))}{chars}]", regex.REVERSE)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
         end = len(text) if endpos is None else endpos
-        if pos < end <= len(text) and text[end - 1] not in self.kept and self.outside.match(text, end - 1, end):
+        if pos < end <= len(text) and text[end - 1] not in self.kept and (
+                not self.has_class or self.outside.match(text, end - 1, end)):
             return None  # the run would end with that character
         last = self.outside.search(text, pos, end)
         return self.pattern.search(text, last.end() if last else pos, end)
@@ -1224,9 +1226,11 @@ class _Linker:
         if q.unit in rules.change_units:
             return "change"
         # the words since the last figure, past a list's 和/、 (下降12.5%和20%: both changes)
-        pieces = [p for p in before[-24:].split(",") if p.strip() and p.strip() not in rules.conjunctions]
-        if pieces and rules.change.search(pieces[-1]):
-            return "change"
+        for piece in reversed(before[-24:].split(",")):
+            if piece.strip() and piece.strip() not in rules.conjunctions:
+                if rules.change.search(piece):
+                    return "change"
+                break  # only the last such piece
         if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
             return "cumulative"
         if q.type == "PERCENT" and _WORKS_DONE.search(before):
