@@ -35,6 +35,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Protocol, Sequence, Union
 
 import regex
@@ -511,7 +512,7 @@ class _Sorted:
     """Mentions in order of start, with their starts for bisection."""
 
     def __init__(self, mentions: list[Mention]):
-        self.items = sorted(mentions, key=lambda m: m.start)
+        self.items = sorted(mentions, key=attrgetter("start"))
         self.starts = [m.start for m in self.items]
 
     def within(self, start: int, end: int) -> list[Mention]:
@@ -576,15 +577,25 @@ class _Linker:
         self.text = analysis.norm.text
         self.doc_id = doc_id
         self.reports = _Reports(reports)
-        self.quantities = sorted((m for m in analysis.mentions if m.type in FACT_TYPES), key=lambda m: m.start)
-        self.names = _Sorted([m for m in analysis.mentions if m.type in ("PROJECT", "ROAD")])
-        self.projects = _Sorted([m for m in analysis.mentions if m.type == "PROJECT"])
-        self.orgs = _Sorted([m for m in analysis.mentions if m.type == "ORG"])
-        self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
-        self.masked = _masked_text(self.text, [m for m in analysis.mentions
-                                               if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
+        quantities: list[Mention] = []
+        names: list[Mention] = []  # projects and routes
+        of: dict[str, list[Mention]] = {"PROJECT": [], "ORG": [], "DATE": [], "DOCNO": []}
+        for m in analysis.mentions:  # one pass over the mentions, not one per kind; sorting keeps their order among equal starts
+            if m.type in FACT_TYPES:
+                quantities.append(m)
+                continue
+            if m.type in ("PROJECT", "ROAD"):
+                names.append(m)
+            if m.type in of:
+                of[m.type].append(m)
+        self.quantities = sorted(quantities, key=attrgetter("start"))
+        self.names = _Sorted(names)
+        self.projects = _Sorted(of["PROJECT"])
+        self.orgs = _Sorted(of["ORG"])
+        self.dates = _Sorted(of["DATE"])
+        self.masked = _masked_text(self.text, quantities + of["DATE"] + of["ORG"] + of["DOCNO"])
         # the same with quantities as 0s, not commas: a plan measured against may hold its figure (完成年度计划620亿元的)
-        self.figures_kept = _masked_text(self.masked, [m for m in analysis.mentions if m.type in FACT_TYPES], "0")
+        self.figures_kept = _masked_text(self.masked, quantities, "0")
         regions = sorted((int(s), int(e)) for s, e in table_regions)
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
