@@ -30,7 +30,6 @@ Traditional-script report gives Traditional subjects).
 """
 from __future__ import annotations
 
-import copy
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -547,13 +546,18 @@ class _Paragraph:
         """A sentence of table cells gives no fact, only totals that a 其中 after it may break
         down: `read` takes it on a copy of the paragraph as it stands, when they are asked for."""
         self._read_table()  # one deferred before is read now: one at most waits (no chain of them to recurse through)
-        before = copy.copy(self)
+        before = self._copy()
 
         def totals() -> dict[str, _Total] | None:
-            paragraph = copy.copy(before)  # read on a copy: the same each time it is asked for
+            paragraph = before._copy()  # read on a copy: the same each time it is asked for
             read(paragraph)
             return paragraph.last_total
         self._table = totals
+
+    def _copy(self) -> "_Paragraph":
+        copied = _Paragraph.__new__(_Paragraph)  # every field as it stands, without copy.copy's reduce protocol
+        copied.__dict__.update(self.__dict__)
+        return copied
 
     def _read_table(self) -> None:
         if self._table is not None:
