@@ -777,9 +777,9 @@ class _Linker:
             head = self._head(ss, cs, q.start, paragraph, report)
             if head is not None:
                 topic = head
-            while opened_clause < ci:  # clauses without figures before this one: their heads
-                earlier = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
-                opened = opened or earlier
+            while opened_clause < ci:  # clauses without figures before this one: their heads, till one opens with one
+                if not opened:
+                    opened = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
                 opened_clause += 1
 
             # predicate: an attribute, else the verb
