@@ -34,7 +34,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Protocol, Sequence, Union
+from operator import attrgetter
+from typing import Any, Callable, Iterable, Protocol, Sequence, Union
 
 import regex
 
@@ -183,11 +184,13 @@ class _TrailingRun:
     def __init__(self, words: Sequence[str], chars: str = ""):
         self.pattern = regex.compile(rf"(?:{alternation(words)}{f'|[{chars}]' if chars else ''})+$")
         self.kept = frozenset("".join(words)) | {"\n"}
+        self.has_class = bool(chars)  # without one, a character not kept is outside: no pattern asked
         self.outside = regex.compile(f"[^{''.join(regex.escape(c) for c in sorted(self.kept))}{chars}]", regex.REVERSE)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
         end = len(text) if endpos is None else endpos
-        if pos < end <= len(text) and text[end - 1] not in self.kept and self.outside.match(text, end - 1, end):
+        if pos < end <= len(text) and text[end - 1] not in self.kept and (
+                not self.has_class or self.outside.match(text, end - 1, end)):
             return None  # the run would end with that character
         last = self.outside.search(text, pos, end)
         return self.pattern.search(text, last.end() if last else pos, end)
@@ -368,9 +371,24 @@ def _np_start(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     A route's section parts (K12+300至K30+900) stay in when a route comes before them."""
     if end <= start:
         return end  # a verb right before the figure: a third of the calls
+    cut = _phrase_from(text, start, end, atoms)
+    if not any(cut <= a_start < end for a_start, _a_end in atoms):
+        return cut + _np_offset(text[cut:end])  # mostly: no name in the words read
+    return _np_kept(text, _tokens(text, cut, end, atoms), end)
+
+
+@lru_cache(maxsize=16384)
+def _np_offset(phrase: str) -> int:
+    """Where the noun phrase ending `phrase` (its words, no names) starts in it.
+    Kept per phrase, as its words are (_words)."""
+    return _np_kept(phrase, _tokens(phrase, 0, len(phrase), ()), len(phrase))
+
+
+def _np_kept(text: str, tokens: list[tuple[int, int, bool]], end: int) -> int:
+    """The start of the last run of `tokens` (ending at `end`) that a noun phrase keeps."""
     kept = end
     pending = False  # section parts seen since the last word kept: kept only if a route leads them
-    for s, e, is_name in reversed(_tokens(text, _phrase_from(text, start, end, atoms), end, atoms)):
+    for s, e, is_name in reversed(tokens):
         word = text[s:e]
         if is_name:
             kept, pending = s, False
@@ -389,13 +407,30 @@ def _np_after(text: str, start: int, end: int, atoms: Sequence[Span], rules: Lin
         lead = rules.verbs.match(text, start, end)
         if lead:
             start = lead.end()
+    if not atoms and (start >= end or _PHRASE_STOP.match(text, start, end)):
+        return start, start  # mostly a comma or a masked figure right after: nothing to segment
+    to = _phrase_to(text, start, end, atoms)
+    if rules is link_rules() and not any(start <= a_start < to for a_start, _a_end in atoms):
+        return start, start + _np_length(text[start:to])  # mostly: no name in the words read
+    return start, _np_stop(text, _tokens(text, start, to, atoms), start, rules)
+
+
+@lru_cache(maxsize=16384)
+def _np_length(phrase: str) -> int:
+    """Characters of the noun phrase opening `phrase` (its words, no names). Kept per
+    phrase, as its words are (_words)."""
+    return _np_stop(phrase, _tokens(phrase, 0, len(phrase), ()), 0, link_rules())
+
+
+def _np_stop(text: str, tokens: list[tuple[int, int, bool]], start: int, rules: LinkRules) -> int:
+    """The end of the first run of `tokens` (from `start`) that a noun phrase keeps."""
     stop = start
-    for s, e, is_name in _tokens(text, start, _phrase_to(text, start, end, atoms), atoms):
+    for s, e, is_name in tokens:
         word = text[s:e]
         if not is_name and (word in rules.phrase_ends or not _word_ok(word)):
             break
         stop = e
-    return start, stop
+    return stop
 
 
 def noun_phrase_before(text: str) -> str:
@@ -476,22 +511,65 @@ class _Sorted:
     """Mentions in order of start, with their starts for bisection."""
 
     def __init__(self, mentions: list[Mention]):
-        self.items = sorted(mentions, key=lambda m: m.start)
+        self.items = sorted(mentions, key=attrgetter("start"))
         self.starts = [m.start for m in self.items]
 
     def within(self, start: int, end: int) -> list[Mention]:
         return self.items[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
-@dataclass
+_Total = tuple[Mention, Subject | None, str, str]  # a total's figure, subject, basis, scope
+
+
 class _Paragraph:
     """What a paragraph (a line) carries from sentence to sentence."""
 
-    line_start: int = -1
-    referent: Subject | None = None  # the project named last
-    last_total: dict[str, tuple[Mention, Subject | None, str, str]] | None = None  # unit -> total
-    open_part: tuple[Mention, Subject | None, str, str] | None = None  # a 其中 list running on over ；
-    part_verb: str | None = None  # the verb of that list's parts
+    def __init__(self, line_start: int = -1):
+        self.line_start = line_start
+        self.referent: Subject | None = None  # the project named last
+        self.open_part: _Total | None = None  # a 其中 list running on over ；
+        self.part_verb: str | None = None  # the verb of that list's parts
+        self._totals: dict[str, _Total] | None = None
+        self._table: Callable[[], dict[str, _Total] | None] | None = None
+
+    @property
+    def last_total(self) -> dict[str, _Total] | None:
+        """unit -> the last total of the paragraph, of a sentence of table cells read only now (see defer)."""
+        self._read_table()
+        return self._totals
+
+    @last_total.setter
+    def last_total(self, totals: dict[str, _Total] | None) -> None:
+        self._table, self._totals = None, totals
+
+    def defer(self, read: Callable[["_Paragraph"], None]) -> None:
+        """A sentence of table cells gives no fact, only totals that a 其中 after it may break
+        down: `read` takes it on a copy of the paragraph as it stands, when they are asked for."""
+        self._read_table()  # one deferred before is read now: one at most waits (no chain of them to recurse through)
+        before = self._copy()
+
+        def totals() -> dict[str, _Total] | None:
+            paragraph = before._copy()  # read on a copy: the same each time it is asked for
+            read(paragraph)
+            return paragraph.last_total
+        self._table = totals
+
+    def _copy(self) -> "_Paragraph":
+        copied = _Paragraph.__new__(_Paragraph)  # every field as it stands, without copy.copy's reduce protocol
+        copied.__dict__.update(self.__dict__)
+        return copied
+
+    def _read_table(self) -> None:
+        if self._table is not None:
+            read, self._table = self._table, None
+            self._totals = read()
+
+    def next_line(self, line_start: int, carries: bool) -> "_Paragraph":
+        """The paragraph of the next line, holding this one's totals when `carries` (it opens with 其中)."""
+        after = _Paragraph(line_start)
+        if carries:
+            after._totals, after._table = self._totals, self._table
+        return after
 
 
 class _Linker:
@@ -503,15 +581,25 @@ class _Linker:
         self.text = analysis.norm.text
         self.doc_id = doc_id
         self.reports = _Reports(reports)
-        self.quantities = sorted((m for m in analysis.mentions if m.type in FACT_TYPES), key=lambda m: m.start)
-        self.names = _Sorted([m for m in analysis.mentions if m.type in ("PROJECT", "ROAD")])
-        self.projects = _Sorted([m for m in analysis.mentions if m.type == "PROJECT"])
-        self.orgs = _Sorted([m for m in analysis.mentions if m.type == "ORG"])
-        self.dates = _Sorted([m for m in analysis.mentions if m.type == "DATE"])
-        self.masked = _masked_text(self.text, [m for m in analysis.mentions
-                                               if m.type in ("DATE", "ORG", "DOCNO") or m.type in FACT_TYPES])
+        quantities: list[Mention] = []
+        names: list[Mention] = []  # projects and routes
+        of: dict[str, list[Mention]] = {"PROJECT": [], "ORG": [], "DATE": [], "DOCNO": []}
+        for m in analysis.mentions:  # one pass over the mentions, not one per kind; sorting keeps their order among equal starts
+            if m.type in FACT_TYPES:
+                quantities.append(m)
+                continue
+            if m.type in ("PROJECT", "ROAD"):
+                names.append(m)
+            if m.type in of:
+                of[m.type].append(m)
+        self.quantities = sorted(quantities, key=attrgetter("start"))
+        self.names = _Sorted(names)
+        self.projects = _Sorted(of["PROJECT"])
+        self.orgs = _Sorted(of["ORG"])
+        self.dates = _Sorted(of["DATE"])
+        self.masked = _masked_text(self.text, quantities + of["DATE"] + of["ORG"] + of["DOCNO"])
         # the same with quantities as 0s, not commas: a plan measured against may hold its figure (完成年度计划620亿元的)
-        self.figures_kept = _masked_text(self.masked, [m for m in analysis.mentions if m.type in FACT_TYPES], "0")
+        self.figures_kept = _masked_text(self.masked, quantities, "0")
         regions = sorted((int(s), int(e)) for s, e in table_regions)
         self.region_starts = [s for s, _e in regions]
         self.region_ends = [e for _s, e in regions]
@@ -576,39 +664,72 @@ class _Linker:
 
     # --- the document -----------------------------------------------------------------
     def link(self) -> list[Fact]:
+        """The facts of the document: sentence by sentence of the lines where a figure or a
+        project starts. A line naming neither only starts a paragraph (its 其中 carrying the
+        last total on), so its sentences are not read."""
         facts: list[Fact] = []
-        qi = 0
-        paragraph = _Paragraph()
         text = self.text
-        line_start = searched = 0  # the line's start, found by looking back only as far as the last sentence
-        for sent in self.rules.sentence.finditer(text):
-            ss, se = sent.span()
-            if ss == se:
+        paragraph = _Paragraph()
+        qi = 0
+        read = 0  # the start of the line after the last line read
+        for at in sorted({m.start for m in self.quantities}.union(self.projects.starts)):
+            if at < read:
                 continue
-            line_start = max(line_start, text.rfind("\n", searched, ss) + 1)
-            searched = ss
-            if line_start != paragraph.line_start:
-                # a line opening with 其中 breaks down the previous line's total
-                lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
-                carried = paragraph.last_total if self.rules.part_cues.match(text, lead, se) else None
-                paragraph = _Paragraph(line_start, last_total=carried)
-            in_sentence = []
-            while qi < len(self.quantities) and self.quantities[qi].start < se:
-                if self.quantities[qi].start >= ss:
-                    in_sentence.append(self.quantities[qi])
-                qi += 1
-            if in_sentence:
-                facts.extend(self.sentence(ss, se, in_sentence, paragraph))
-            projects = self.projects.within(ss, se)
-            if projects:
-                paragraph.referent = (projects[-1].start, projects[-1].end)
-            if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
-                paragraph.open_part = None
+            line_start = max(read, text.rfind("\n", read, at) + 1)
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            if text[read:line_start].strip("\n"):
+                paragraph = self._unnamed_lines(read, line_start, paragraph)
+            for sent in self.rules.sentence.finditer(text, line_start, line_end):
+                ss, se = sent.span()
+                if ss == se:
+                    continue
+                if line_start != paragraph.line_start:
+                    paragraph = paragraph.next_line(line_start, self._opens_part(ss, se))
+                in_sentence = []
+                while qi < len(self.quantities) and self.quantities[qi].start < se:
+                    q = self.quantities[qi]
+                    if q.start >= ss:
+                        in_sentence.append((q, self.norm.to_source(q.start, q.end)))
+                    qi += 1
+                if in_sentence and all(self.in_table(source[0]) for _q, source in in_sentence):
+                    # table cells, no fact: read only if a 其中 asks for their totals
+                    paragraph.defer(lambda before, ss=ss, se=se, cells=in_sentence: self.sentence(ss, se, cells, before))
+                elif in_sentence:
+                    facts.extend(self.sentence(ss, se, in_sentence, paragraph))
+                projects = self.projects.within(ss, se)
+                if projects:
+                    paragraph.referent = (projects[-1].start, projects[-1].end)
+                if paragraph.open_part is not None and not text[ss:se].rstrip().endswith((";", "；")):
+                    paragraph.open_part = None
+            read = line_end + 1
         return facts
 
+    def _opens_part(self, ss: int, se: int) -> bool:
+        """Whether a line whose first sentence is text[ss:se] opens with 其中: it breaks down
+        the previous line's total."""
+        text = self.text
+        lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
+        return self.rules.part_cues.match(text, lead, se) is not None
+
+    def _unnamed_lines(self, start: int, end: int, paragraph: _Paragraph) -> _Paragraph:
+        """The paragraph after the lines in text[start:end] (at least one not empty), none
+        naming a figure or a project: each starts a paragraph of its own, holding only the
+        totals carried over 其中 openings."""
+        text = self.text
+        while start < end:
+            line_end = text.find("\n", start, end)
+            line_end = end if line_end < 0 else line_end
+            if line_end > start and not self._opens_part(start, self.rules.sentence.match(text, start, line_end).end()):
+                return _Paragraph()
+            start = line_end + 1
+        return paragraph.next_line(-1, True)
+
     # --- one sentence -----------------------------------------------------------------
-    def sentence(self, ss: int, se: int, quantities: list[Mention], paragraph: _Paragraph) -> list[Fact]:
+    def sentence(self, ss: int, se: int, figures: list[tuple[Mention, Span]], paragraph: _Paragraph) -> list[Fact]:
+        """The facts of the sentence text[ss:se] from its quantities, each with its source span."""
         rules, text, masked = self.rules, self.text, self.masked
+        quantities = [q for q, _source in figures]
         if not _WORDS.search(self.masked, ss, se):
             return []  # a cell holding only figures (96.08%|, ≥98%): not narrative
         table_words = len({m.group() for m in rules.table_words.finditer(text, ss, se)})
@@ -635,9 +756,10 @@ class _Linker:
         opened_clause = 0
         totals: dict[str, tuple[Mention, Subject | None, str, str]] = {}  # unit -> the last of the sentence
         inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
+        roads: dict[Span, tuple[str, ...]] = {}  # a clause -> every route it names
         facts: list[Fact] = []
         for k, q in enumerate(quantities):
-            source_q = self.norm.to_source(q.start, q.end)
+            source_q = figures[k][1]
             ci = bisect_right(cuts, q.start) - 1
             cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
             ws = max(cs, q.start - WINDOW)
@@ -649,17 +771,15 @@ class _Linker:
             names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
             atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
                            + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
-            project_spans = {(m.start, m.end) for m in names if m.type == "PROJECT"} | (
-                {paragraph.referent} if isinstance(paragraph.referent, tuple) else set())
             report = self.reports.at(source_q[0])
 
             # the clause's head: a project or a reference back opens it
             head = self._head(ss, cs, q.start, paragraph, report)
             if head is not None:
                 topic = head
-            while opened_clause < ci:  # clauses without figures before this one: their heads
-                earlier = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
-                opened = opened or earlier
+            while opened_clause < ci:  # clauses without figures before this one: their heads, till one opens with one
+                if not opened:
+                    opened = self._head(ss, cuts[opened_clause], cuts[opened_clause + 1], paragraph, report)
                 opened_clause += 1
 
             # predicate: an attribute, else the verb
@@ -795,7 +915,7 @@ class _Linker:
                 basis = basis if basis != "actual" else part_total[2]
                 own_period = rules.period_cues.search(before)
                 scope = scope if scope != "period" or own_period else part_total[3]
-            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, ss, report)
+            period = None if text.startswith(rules.plan_after, q.end) else self._period(q, source_q[0], ss, report)
             if scope == "cumulative" and period and "/" in period and rules.cumulative.search(before):
                 if period in periods_given:
                     # 1-9月完成投资8.45亿元，累计完成投资15.6亿元: after the period's own figure, a running total as of its end
@@ -825,13 +945,15 @@ class _Linker:
                 whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
             plain = subject if isinstance(subject, str) else text[subject[0]:subject[1]]
-            is_project = (isinstance(subject, str) or subject in project_spans)
-            roads = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
-                                        if m.type == "ROAD" and isinstance(m.value, str)))
+            is_project = (isinstance(subject, str) or subject == paragraph.referent
+                          or any(m.type == "PROJECT" and (m.start, m.end) == subject for m in names))
+            if (cs, ce) not in roads:
+                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
+                                                if m.type == "ROAD" and isinstance(m.value, str)))
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
-                              basis, scope, period, part_of, is_project, roads,
+                              basis, scope, period, part_of, is_project, roads[cs, ce],
                               self.report_place(report) if report else None))
         if parts_at and paragraph.open_part is None:
             opened = [f for f in facts if f.part_of]
@@ -883,6 +1005,8 @@ class _Linker:
         text, rules = self.text, self.rules
         after = text[q.end:min(ce, q.end + WINDOW)]
         forward = after.lstrip()
+        if not forward.startswith(rules.forward):
+            return None  # mostly: no verb points forward
         for verb in rules.forward:
             if forward.startswith(verb):
                 at = q.end + (len(after) - len(forward)) + len(verb)
@@ -914,6 +1038,11 @@ class _Linker:
             ending = max((e for e in rules.attribute_endings[q.type] if core.endswith(e)), key=len, default="")
             end = attribute[0] + len(core) - len(ending)
             return (attribute[0], end) if self._subject_like(attribute[0], end) else None
+        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
+        if after:
+            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
+            head = _words(masked[after[0]:after[1]])[0]
+            return after if head not in rules.generic else None
         verb_end = verb_span[1] if verb_span else ws
         end = self._trim(verb_end, q.start)
         s = _np_start(masked, verb_end, end, atoms)
@@ -921,11 +1050,6 @@ class _Linker:
         if (between is None and verb_span is not None and s == verb_end < end and masked[s:end] in rules.generic
                 and masked[verb_span[0]:verb_span[1]] in rules.works_words):
             between = (verb_span[0], end)  # 年需养护资金1850万元: a works verb and 资金 make one noun (养护资金, 建设资金)
-        after = self._phrase_after(q) if q.type in MEASURE_FIRST_TYPES else None
-        if after:
-            # 3座危桥改造: the measure counts what follows; 四个方面…: a generic one, no fact
-            head = _words(masked[after[0]:after[1]])[0]
-            return after if head not in rules.generic else None
         if between and verb_span is not None and self._verbal_noun(between):
             # 国省干线养护投资2.74亿元, 部门预算收入4.52亿元: a bare 投资/收入 after the verb is the
             # verb's object; what the figure is about stands before the verb
@@ -1080,7 +1204,7 @@ class _Linker:
                 earlier = totals.get(q.unit)
                 if earlier is not None and earlier[0].end <= cue[-1]:
                     total = earlier
-                elif earlier is None and paragraph.last_total and not self.text[ss:cue[-1]].strip(" ,，:："):
+                elif earlier is None and not self.text[ss:cue[-1]].strip(" ,，:：") and paragraph.last_total:
                     total = paragraph.last_total.get(q.unit)  # 其中 opens the sentence: the total is before it
             elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
                 # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
@@ -1117,19 +1241,22 @@ class _Linker:
         if q.unit in rules.change_units:
             return "change"
         # the words since the last figure, past a list's 和/、 (下降12.5%和20%: both changes)
-        pieces = [p for p in before[-24:].split(",") if p.strip() and p.strip() not in rules.conjunctions]
-        if pieces and rules.change.search(pieces[-1]):
-            return "change"
+        for piece in reversed(before[-24:].split(",")):
+            if piece.strip() and piece.strip() not in rules.conjunctions:
+                if rules.change.search(piece):
+                    return "change"
+                break  # only the last such piece
         if rules.cumulative.search(before) or rules.as_of.search(self.masked, context, q.start):
             return "cumulative"
         if q.type == "PERCENT" and _WORKS_DONE.search(before):
             return "cumulative"  # a works progress ratio (路基工程完成85%)
         return "period"
 
-    def _period(self, q: Mention, ss: int, report: ReportInfo | None) -> str | None:
+    def _period(self, q: Mention, q_at: int, ss: int, report: ReportInfo | None) -> str | None:
         """The value of the last DATE before the figure in its sentence, unless that date is
         not the figure's period (2023年年初预算); a date without its year (上半年, 1-9月:
-        --01/--06) takes the report's year, and is no period when the report has none."""
+        --01/--06) takes the report's year, and is no period when the report has none.
+        `q_at`: the figure's source offset (a date on another source line is not its period)."""
         rules = self.rules
         k = bisect_left(self.dates.starts, q.start) - 1
         while k >= 0 and self.dates.items[k].end > q.start:
@@ -1141,7 +1268,7 @@ class _Linker:
         d = self.dates.items[k]
         if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
             return None
-        date_at, q_at = self.norm.source_offset(d.start), self.norm.source_offset(q.start)
+        date_at = self.norm.source_offset(d.start)
         if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
             return None
         if not isinstance(d.value, str):
