@@ -433,17 +433,6 @@ def _np_stop(text: str, tokens: list[tuple[int, int, bool]], start: int, rules: 
     return stop
 
 
-def noun_phrase_before(text: str) -> str:
-    """The trailing run of words of `text` that can stand in a noun phrase."""
-    return text[_np_start(text, 0, len(text), ()):]
-
-
-def noun_phrase_after(text: str, rules: LinkRules) -> str:
-    """The leading noun phrase of `text`, after one leading verb."""
-    s, e = _np_after(text, 0, len(text), (), rules)
-    return text[s:e]
-
-
 @lru_cache(maxsize=16384)
 def _subject_phrase(phrase: str) -> bool:
     """A phrase that can be a subject: specific, not a change (同比增加), not a list item's
