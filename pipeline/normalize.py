@@ -21,7 +21,8 @@ import regex
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
 _FOLD_CHARS = {chr(cp): chr(to) for cp, to in _FOLD.items()}
-_FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
+# the characters fold_width changes (structure's squash tests for them before folding)
+FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
 
 _SPACE_RUN = re.compile(r" +")
 # Control characters a text reader let through (an ESC, a NUL among thousands of characters):
@@ -47,7 +48,7 @@ MAX_HEADING_LINE = 50
 def fold_width(text: str) -> str:
     # One str.replace per kind of foldable character present (a report has a handful:
     # ，（）：％): five times faster than str.translate's lookup at every character.
-    for char in set(_FOLDABLE.findall(text)):
+    for char in set(FOLDABLE.findall(text)):
         text = text.replace(char, _FOLD_CHARS[char])
     return text
 

@@ -7,12 +7,12 @@ from typing import Any, Iterator
 
 import regex
 
-from ..normalize import _FOLDABLE, fold_width
+from ..normalize import FOLDABLE, fold_width
 from ..resources import lookup
 
 _WS = regex.compile(r"\s+")
 # What squash() changes: whitespace and the characters fold_width folds (most cells have neither).
-_UNSQUASHED = regex.compile(r"\s|" + _FOLDABLE.pattern)
+_UNSQUASHED = regex.compile(r"\s|" + FOLDABLE.pattern)
 # Whitespace but the line break: removed from a text, it leaves each line squashed in its place.
 _INLINE_SPACE = regex.compile(r"[^\S\n]+")
 
