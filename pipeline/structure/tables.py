@@ -101,6 +101,7 @@ def _rules() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- cell values
 
+@lru_cache(maxsize=16384)  # a cell's text (100%, ≥95%, 10分): tables repeat them
 def _read(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
     """(op, value, span of the unit in the squashed cell) of a target or actual cell, read
     by resolve_cell; a cell that is no single number (text, a date, a range) is its text."""
@@ -133,6 +134,7 @@ def _shown_unit(unit: str | None) -> str | None:
     return "%" if read is not None and read.canonical == "%" and read.factor == 1 else unit
 
 
+@lru_cache(maxsize=16384)
 def score_number(text: str) -> Decimal | None:
     """A 分值/得分 (or money grid) cell's number, written in digits (`9.5`, `100分`,
     `1,850.00`), or None."""
