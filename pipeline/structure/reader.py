@@ -34,7 +34,7 @@ from typing import Any, Iterator, Sequence
 import regex
 
 from ..normalize import fold_width
-from ..recognize.guard import bounded, guarded
+from ..recognize.guard import bounded
 from ._common import alternation, config, lines, squash, squashed_lines
 from .sections import heading_at
 
@@ -142,8 +142,8 @@ def vocabulary() -> dict[str, Any]:
         "name_alone": frozenset(cfg["name_column_alone"]),
         "total": tuple(cfg["total_words"]),
         # a glued header is cut after each column word (and the bracket that follows it)
-        "glued_header": guarded(r"(?:%s)(?:%s)?" % (alternation(every_word), BRACKETED)),
-        "kind_words": guarded(alternation(list(cfg["indicator_kinds"]))),
+        "glued_header": bounded(r"(?:%s)(?:%s)?" % (alternation(every_word), BRACKETED)),
+        "kind_words": bounded(alternation(list(cfg["indicator_kinds"]))),
         # every column word: a line without one opens no header of its own
         "any_word": bounded(alternation([squash(w) for words in header.values() for w in words])),
     }
@@ -170,6 +170,8 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     A header names a third-level (or level) column and a value column, at least
     `min_header_cells` known columns, none twice; one unknown column is allowed, and a
     label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
+    if len(cells) < vocabulary()["min_header"]:
+        return None  # (each cell names one column at most)
     roles = [cell_role(c.text) for c in cells]
     if not {"name", "level1", "level2"} & set(roles):
         # no level or name column named: a first column headed 绩效指标 holds the names
@@ -902,7 +904,7 @@ def _form_label_words() -> list[str]:
 @lru_cache(maxsize=1)
 def form_labels() -> Any:
     """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
-    return guarded(r"(?:%s)(?:%s)?[:：]?" % (alternation(_form_label_words()), BRACKETED))
+    return bounded(r"(?:%s)(?:%s)?[:：]?" % (alternation(_form_label_words()), BRACKETED))
 
 
 @lru_cache(maxsize=1)
