@@ -35,7 +35,7 @@ import regex
 
 from ..normalize import fold_width
 from ..recognize.guard import bounded
-from ._common import alternation, config, lines, squash, squashed_lines
+from ._common import SPACE, alternation, config, lines, squash, squashed_lines
 from .sections import heading_at
 
 LAYOUTS = ("tab", "pipe", "space", "line", "glued")
@@ -55,10 +55,11 @@ _MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
 _PAGE_NUMBER = regex.compile(r"^\s*(?:%s|\d{1,3})\s*$" % _MARKED_PAGE)
 # In the one-cell-per-line layout a bare number is a cell: only marked page numbers are skipped.
 _MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:%s)\s*$" % _MARKED_PAGE)
-_SENTENCE_END = regex.compile(r"[。！？!?]$")
-_SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
-_CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
-_TWO_CELLS = regex.compile(r"[^\s\u3000][\s\u3000]+[^\s\u3000]")  # two of them, space between
+_SENTENCE_END = re.compile(r"[。！？!?]$")
+_SENTENCE_MARK = re.compile(r"[，,。；;！？!?]")
+# Cells apart by whitespace (regex's, as SPACE writes it for re; \u3000 is whitespace to both).
+_CELLS_BY_SPACE = re.compile(r"[\S\x1c-\x1f]+")
+_TWO_CELLS = re.compile(r"[\S\x1c-\x1f]%s+[\S\x1c-\x1f]" % SPACE)  # two of them, space between
 _LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
 
 
@@ -772,7 +773,7 @@ def _grid_cell(text: str) -> bool:
 _STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # After the first cell of a grid row: numbers, rates, dashes, separators and empty cells.
 _GRID_REST = regex.compile(r"[\d.,%％+\-—–_/|\s\x1c-\x1f]*")
-_SPACE_RUN = regex.compile(r"[\s\u3000]+")
+_SPACE_RUN = re.compile(SPACE + "+")
 
 
 def _may_be_grid_row(line: str, layout: str) -> bool:
