@@ -1,6 +1,7 @@
 """Helpers shared by the structure modules: configuration, lines, JSON numbers."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterator
@@ -10,11 +11,14 @@ import regex
 from ..normalize import FOLDABLE, fold_width
 from ..resources import lookup
 
-_WS = regex.compile(r"\s+")
+# `regex`'s `\s` written for `re`, which runs these short searches several times faster (its
+# `\s` also takes the separators \x1c-\x1f, which `regex` leaves in a word).
+SPACE = r"[^\S\x1c-\x1f]"
+_WS = re.compile(SPACE + "+")
 # What squash() changes: whitespace and the characters fold_width folds (most cells have neither).
-_UNSQUASHED = regex.compile(r"\s|" + FOLDABLE.pattern)
+_UNSQUASHED = re.compile(SPACE + "|" + FOLDABLE.pattern)
 # Whitespace but the line break: removed from a text, it leaves each line squashed in its place.
-_INLINE_SPACE = regex.compile(r"[^\S\n]+")
+_INLINE_SPACE = re.compile(r"[^\S\n\x1c-\x1f]+")
 
 
 @lru_cache(maxsize=None)

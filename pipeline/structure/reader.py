@@ -34,8 +34,8 @@ from typing import Any, Iterator, Sequence
 import regex
 
 from ..normalize import fold_width
-from ..recognize.guard import bounded, guarded
-from ._common import alternation, config, lines, squash, squashed_lines
+from ..recognize.guard import bounded
+from ._common import SPACE, alternation, config, lines, squash, squashed_lines
 from .sections import heading_at
 
 LAYOUTS = ("tab", "pipe", "space", "line", "glued")
@@ -55,10 +55,11 @@ _MARKED_PAGE = (r"[-—–]\s*\d+\s*[-—–]"
 _PAGE_NUMBER = regex.compile(r"^\s*(?:%s|\d{1,3})\s*$" % _MARKED_PAGE)
 # In the one-cell-per-line layout a bare number is a cell: only marked page numbers are skipped.
 _MARKED_PAGE_NUMBER = regex.compile(r"^\s*(?:%s)\s*$" % _MARKED_PAGE)
-_SENTENCE_END = regex.compile(r"[。！？!?]$")
-_SENTENCE_MARK = regex.compile(r"[，,。；;！？!?]")
-_CELLS_BY_SPACE = regex.compile(r"[^\s\u3000]+")
-_TWO_CELLS = regex.compile(r"[^\s\u3000][\s\u3000]+[^\s\u3000]")  # two of them, space between
+_SENTENCE_END = re.compile(r"[。！？!?]$")
+_SENTENCE_MARK = re.compile(r"[，,。；;！？!?]")
+# Cells apart by whitespace (regex's, as SPACE writes it for re; \u3000 is whitespace to both).
+_CELLS_BY_SPACE = re.compile(r"[\S\x1c-\x1f]+")
+_TWO_CELLS = re.compile(r"[\S\x1c-\x1f]%s+[\S\x1c-\x1f]" % SPACE)  # two of them, space between
 _LEADING_DIGIT = regex.compile(r"^[^\d]{0,4}\d")
 
 
@@ -142,8 +143,8 @@ def vocabulary() -> dict[str, Any]:
         "name_alone": frozenset(cfg["name_column_alone"]),
         "total": tuple(cfg["total_words"]),
         # a glued header is cut after each column word (and the bracket that follows it)
-        "glued_header": guarded(r"(?:%s)(?:%s)?" % (alternation(every_word), BRACKETED)),
-        "kind_words": guarded(alternation(list(cfg["indicator_kinds"]))),
+        "glued_header": bounded(r"(?:%s)(?:%s)?" % (alternation(every_word), BRACKETED)),
+        "kind_words": bounded(alternation(list(cfg["indicator_kinds"]))),
         # every column word: a line without one opens no header of its own
         "any_word": bounded(alternation([squash(w) for words in header.values() for w in words])),
     }
@@ -170,6 +171,8 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     A header names a third-level (or level) column and a value column, at least
     `min_header_cells` known columns, none twice; one unknown column is allowed, and a
     label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
+    if len(cells) < vocabulary()["min_header"]:
+        return None  # (each cell names one column at most)
     roles = [cell_role(c.text) for c in cells]
     if not {"name", "level1", "level2"} & set(roles):
         # no level or name column named: a first column headed 绩效指标 holds the names
@@ -770,7 +773,7 @@ def _grid_cell(text: str) -> bool:
 _STRIPPED = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 # After the first cell of a grid row: numbers, rates, dashes, separators and empty cells.
 _GRID_REST = regex.compile(r"[\d.,%％+\-—–_/|\s\x1c-\x1f]*")
-_SPACE_RUN = regex.compile(r"[\s\u3000]+")
+_SPACE_RUN = re.compile(SPACE + "+")
 
 
 def _may_be_grid_row(line: str, layout: str) -> bool:
@@ -902,7 +905,7 @@ def _form_label_words() -> list[str]:
 @lru_cache(maxsize=1)
 def form_labels() -> Any:
     """Form labels (models/structure.yaml `forms`), with the bracket and colon written after them."""
-    return guarded(r"(?:%s)(?:%s)?[:：]?" % (alternation(_form_label_words()), BRACKETED))
+    return bounded(r"(?:%s)(?:%s)?[:：]?" % (alternation(_form_label_words()), BRACKETED))
 
 
 @lru_cache(maxsize=1)

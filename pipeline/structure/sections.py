@@ -5,6 +5,7 @@ joined) and reports offsets in the source through the Normalized map.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -12,11 +13,11 @@ from typing import Any
 import regex
 
 from ..normalize import Normalized
-from ._common import config, lines, without_space
+from ._common import SPACE, config, lines, without_space
 
 _CN_DIGITS = "一二三四五六七八九十"
-_NUMBER_MARKS = regex.compile(r"[()（）、.．\s]")
-_COMMA = regex.compile(r"[，,]")
+_NUMBER_MARKS = re.compile(r"[()（）、.．]|" + SPACE)
+_COMMA = re.compile(r"[，,]")
 
 
 @dataclass

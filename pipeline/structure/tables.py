@@ -16,6 +16,7 @@ units stay as written. Where a report gives the same indicators in two tables
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -25,12 +26,12 @@ import regex
 
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
-from ._common import config, json_number, squash, without_space
+from ._common import SPACE, config, json_number, squash, without_space
 from .reader import VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables
 
 Value = Decimal | str | None
-_DASH_RUN = regex.compile(r"^[-—–_/]+$")
-_CELL_BREAKS = regex.compile(r"\s*[\t\n|]+\s*")
+_DASH_RUN = re.compile(r"^[-—–_/]+$")
+_CELL_BREAKS = re.compile(r"%s*[\t\n|]+%s*" % (SPACE, SPACE))
 # A line break between two Chinese characters inside a cell is a wrap: the text runs on.
 _WRAP = regex.compile(r"(?<=\p{Han})[ \u3000]*\n[ \u3000]*(?=\p{Han})")
 _ROW_NUMBER = regex.compile(r"^\d{1,3}$")  # a 序号 cell
@@ -101,6 +102,7 @@ def _rules() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- cell values
 
+@lru_cache(maxsize=16384)  # a cell's text (100%, ≥95%, 10分): tables repeat them
 def _read(cell: str) -> tuple[str | None, Value, tuple[int, int] | None]:
     """(op, value, span of the unit in the squashed cell) of a target or actual cell, read
     by resolve_cell; a cell that is no single number (text, a date, a range) is its text."""
@@ -133,6 +135,7 @@ def _shown_unit(unit: str | None) -> str | None:
     return "%" if read is not None and read.canonical == "%" and read.factor == 1 else unit
 
 
+@lru_cache(maxsize=16384)
 def score_number(text: str) -> Decimal | None:
     """A 分值/得分 (or money grid) cell's number, written in digits (`9.5`, `100分`,
     `1,850.00`), or None."""
