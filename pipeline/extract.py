@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Iterator
 
 from .normalize import Normalized, normalize
@@ -71,7 +71,7 @@ def analyse(text: str) -> Analysis:
         # only the name rules read words, and only around their candidates
         found = recognise(chunk, years.shifted(offset), ClauseTokens(chunk))
         if offset:
-            found = [replace(m, start=m.start + offset, end=m.end + offset) for m in found]
+            found = [m.shifted(offset) for m in found]
         mentions.extend(found)
     return Analysis(norm, mentions, text)
 

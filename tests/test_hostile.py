@@ -455,3 +455,14 @@ def test_a_mixed_folder_reads_or_names_every_file(tmp_path, monkeypatch):
     assert [line for line in lines if line.startswith("error: ")] == [
         f"error: {folder / 'old.doc'}: an old Word file (.doc) is read through LibreOffice, which is not installed "
         "(apt-get install libreoffice-writer, or save it as .docx)"]
+
+
+def test_a_hedge_after_the_first_chunk_is_read_where_it_is_written():
+    """Recognition runs chunk by chunk: a hedge's span is placed in the whole text like its
+    mention's (a hedge in a later chunk was read from the first chunk's offsets)."""
+    from pipeline.extract import CHUNK_CHARS, extract
+
+    filler = ("项目进展顺利。" * 20 + "\n") * (CHUNK_CHARS // 140 + 5)
+    text = filler + "完成投资约30万元，另有5公里左右。\n"
+    found = [(m.text, m.extra.get("hedge")) for m in extract(text) if m.type in ("MONEY", "LENGTH")]
+    assert found == [("30万元", "约"), ("5公里", "左右")]

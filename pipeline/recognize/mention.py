@@ -33,6 +33,16 @@ class Mention:
     # starting with "_" is internal (the hedge's span) and never leaves in a record
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def shifted(self, offset: int) -> "Mention":
+        """The same mention with its offsets (the hedge's span too) `offset` further on:
+        found in a chunk, placed in the whole text."""
+        extra = self.extra
+        if "_hedge_span" in extra:
+            start, end = extra["_hedge_span"]
+            extra = {**extra, "_hedge_span": (start + offset, end + offset)}
+        return Mention(self.type, self.start + offset, self.end + offset, self.text, self.value, self.unit, self.op,
+                       extra)
+
     def record(self, doc: str) -> dict[str, Any]:
         """The schema's mention record (shared/spec/schema.md section 1)."""
         rec = {
