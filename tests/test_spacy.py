@@ -102,3 +102,16 @@ def test_rules_travel_with_to_disk(tmp_path):
     saved.write_text(saved.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     with pytest.raises(ModelError, match="units.yaml"):
         spacy.load(tmp_path / "nlp")
+
+
+def test_the_batch_path_finds_what_the_spacy_pipeline_finds(corpus_dir, sample_text):
+    """extract/ingest call the recognisers without a Doc and segment only the clauses the
+    name rules read (issue 17): their mentions are the components' on the same text."""
+    from pipeline.extract import analyse
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(corpus_dir.glob("*.txt"))]
+    texts.append("G569 武仙公路肃南段 完成投资12.53亿元\r\n张掖市交通运输局  下达\t资金30万元，S216线\u3000改造。")
+    nlp = load_nlp(set_spans=False)
+    for text in texts:
+        analysis = analyse(text)
+        assert nlp(analysis.norm.text)._.jixiao_mentions == analysis.mentions, text[:40]
