@@ -255,26 +255,37 @@ class Store:
                 entity = replace(entity, key=fact["entity"])  # the linker's key, with the report's place
         elif fact.get("subject"):
             # a subject not recognised as a project but written as one already stored is it
-            rows = self.conn.execute("SELECT DISTINCT entity_id FROM entity_aliases WHERE alias = ?",
+            # (two rows say it is not one: a common alias is not read in full per fact)
+            rows = self.conn.execute("SELECT entity_id FROM entity_aliases WHERE alias = ? LIMIT 2",
                                      (fold(fact["subject"]),)).fetchall()
             return rows[0]["entity_id"] if len(rows) == 1 else None
         else:
             return None
         if entity is None:
             return None
-        rows = self.conn.execute("SELECT id, road FROM entities WHERE kind = ? AND key = ?",
-                                 (entity.kind, entity.key)).fetchall()
-        same = [r for r in rows if r["road"] == entity.road] or [r for r in rows if r["road"] is None or entity.road is None]
+        same = self._same_entity(entity.kind, entity.key, entity.road)
         if same:
-            entity_id = same[0]["id"]
-            if entity.road and same[0]["road"] is None:
+            entity_id = same["id"]
+            if entity.road and same["road"] is None:
                 self.conn.execute("UPDATE entities SET road = ? WHERE id = ?", (entity.road, entity_id))
         else:
             entity_id = self.conn.execute("INSERT INTO entities (kind, key, name, road) VALUES (?,?,?,?)",
                                           (entity.kind, entity.key, entity.name, entity.road)).lastrowid
         self.conn.executemany("INSERT OR IGNORE INTO entity_aliases (entity_id, alias) VALUES (?, ?)",
-                              [(entity_id, a) for a in aliases(entity.name)])
+                              [(entity_id, a) for a in sorted(aliases(entity.name))])
         return entity_id
+
+    def _same_entity(self, kind: str, key: str, road: str | None) -> sqlite3.Row | None:
+        """The first entity of this kind and key on the same road; else, for a project on a
+        road, the first of that name on none, and for one on none, the first on any. One
+        indexed lookup each: a name common to thousands of routes is not read in full per fact."""
+        first = "SELECT id, road FROM entities WHERE kind = ? AND key = ? AND {} ORDER BY id LIMIT 1"
+        if road is not None:
+            found = self.conn.execute(first.format("road = ?"), (kind, key, road)).fetchone()
+        else:
+            found = None
+        return (found or self.conn.execute(first.format("road IS NULL"), (kind, key)).fetchone()
+                or (self.conn.execute(first.format("1"), (kind, key)).fetchone() if road is None else None))
 
     def _put_findings(self, doc_id: int, findings: list[dict[str, Any]]) -> None:
         for f in findings:

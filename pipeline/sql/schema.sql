@@ -95,6 +95,7 @@ CREATE INDEX IF NOT EXISTS facts_road ON facts(road);
 CREATE INDEX IF NOT EXISTS facts_year ON facts(year);
 CREATE INDEX IF NOT EXISTS facts_entity ON facts(entity_id);
 CREATE INDEX IF NOT EXISTS entities_key ON entities(kind, key);
+CREATE INDEX IF NOT EXISTS entities_road ON entities(kind, key, road);
 CREATE INDEX IF NOT EXISTS entity_aliases_alias ON entity_aliases(alias);
 CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
 
