@@ -18,8 +18,8 @@ from a compiled build of the same algorithm and dictionary instead:
   word by word with add_word.
 
 Their words are not identical to plain jieba's (see README, "Segmenters"), so
-plain jieba stays the default. Short-window segmentation in link.py and the
-search index always use plain jieba.
+plain jieba stays the default. Short-window segmentation in link.py always uses
+plain jieba (the search index reads character bigrams, not words).
 """
 from __future__ import annotations
 
