@@ -147,6 +147,14 @@ def test_a_store_of_a_newer_jixiao_is_refused(tmp_path):
         f"({SCHEMA_VERSION}); upgrade jixiao"]
 
 
+def _fails_in_one_line(report, db, problem: str) -> None:
+    """`ingest` into `db` stops with status 1 and one line naming the store and `problem`."""
+    code, _out, err = run("ingest", report, "--db", db, "--workers", "1")
+    assert code == 1
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"error: {db}: {problem}")
+
+
 def test_a_read_only_store_is_one_line(tmp_path, report, monkeypatch):
     db = tmp_path / "kb.db"
     Store(db).close()
@@ -154,10 +162,7 @@ def test_a_read_only_store_is_one_line(tmp_path, report, monkeypatch):
     # as root, file modes do not stop a write: open the file as SQLite does for a read-only one
     monkeypatch.setattr(storefile.sqlite3, "connect", lambda path, **kw: connect(
         path if path == ":memory:" else f"{Path(path).as_uri()}?mode=ro", uri=path != ":memory:", **kw))
-    code, _out, err = run("ingest", report, "--db", db, "--workers", "1")
-    assert code == 1
-    assert len(err.splitlines()) == 1
-    assert err.startswith(f"error: {db}: the store cannot be written (read-only file or folder): ")
+    _fails_in_one_line(report, db, "the store cannot be written (read-only file or folder): ")
 
 
 def test_a_full_disk_is_one_line(tmp_path, report, monkeypatch):
@@ -173,10 +178,7 @@ def test_a_full_disk_is_one_line(tmp_path, report, monkeypatch):
 
     monkeypatch.setattr("pipeline.store.open_store", small)
     report.write_text(SENTENCE * 500, encoding="utf-8")  # more than the free room of the pages there are
-    code, _out, err = run("ingest", report, "--db", db, "--workers", "1")
-    assert code == 1
-    assert len(err.splitlines()) == 1
-    assert err.startswith(f"error: {db}: the disk (or the store's size limit) is full;")
+    _fails_in_one_line(report, db, "the disk (or the store's size limit) is full;")
 
 
 def test_a_second_writer_waits_with_a_message_then_gives_up(tmp_path, report, monkeypatch):
