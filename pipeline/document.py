@@ -94,7 +94,7 @@ def process_text(text: str, doc_id: str, kinds: Sequence[str] = KINDS) -> Docume
     if "indicator" in kinds:
         result.indicators = parse_indicators(readable, doc_id, result.reports, written=text)
     if "fact" in kinds:
-        result.facts = link(analysis, doc_id, result.reports, result.table_regions)
+        result.facts = link(analysis, doc_id, result.reports, result.table_regions, result.mentions)
     if "finding" in kinds:
         result.findings = audit(result, text)
     return result

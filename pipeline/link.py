@@ -139,6 +139,7 @@ class LinkRules:
     verbs: "re.Pattern[str]"
     forward: tuple[str, ...]
     attribute_endings: dict[str, tuple[str, ...]]
+    attribute_words: dict[str, "re.Pattern[str]"]  # any of a type's endings, anywhere
     attribute_links: "_TrailingRun"
     generic: frozenset[str]
     clause: "re.Pattern[str]"
@@ -152,6 +153,7 @@ class LinkRules:
     list_trailers: "_TrailingRun"
     list_separators: "re.Pattern[str]"
     part_cues: "re.Pattern[str]"
+    opening_part: "re.Pattern[str]"  # a part cue after the spaces str.lstrip takes (re's \s is str.isspace)
     funding_sources: tuple[str, ...]
     respondents: frozenset[str]
     estimate: "re.Pattern[str]"
@@ -186,12 +188,18 @@ class _TrailingRun:
         self.kept = frozenset("".join(words)) | {"\n"}
         self.has_class = bool(chars)  # without one, a character not kept is outside: no pattern asked
         self.outside = regex.compile(f"[^{''.join(regex.escape(c) for c in sorted(self.kept))}{chars}]", regex.REVERSE)
+        self.ends_none: dict[str, bool] = {}  # a character -> no run ends with it (asked of the pattern once)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> "regex.Match[str] | None":
         end = len(text) if endpos is None else endpos
-        if pos < end <= len(text) and text[end - 1] not in self.kept and (
-                not self.has_class or self.outside.match(text, end - 1, end)):
-            return None  # the run would end with that character
+        if pos < end <= len(text):
+            last_char = text[end - 1]
+            ends_none = self.ends_none.get(last_char)
+            if ends_none is None:
+                ends_none = self.ends_none[last_char] = last_char not in self.kept and (
+                    not self.has_class or self.outside.match(last_char) is not None)
+            if ends_none:
+                return None  # the run would end with that character
         last = self.outside.search(text, pos, end)
         return self.pattern.search(text, last.end() if last else pos, end)
 
@@ -235,6 +243,7 @@ def link_rules() -> LinkRules:
         verbs=_literal(alternation(w("verbs"))),
         forward=tuple(sorted(w("forward_verbs"), key=len, reverse=True)),
         attribute_endings={label: tuple(ends) for label, ends in spec["attribute_endings"].items()},
+        attribute_words={label: _any(ends) for label, ends in spec["attribute_endings"].items()},
         attribute_links=_TrailingRun(w("attribute_links")),
         generic=frozenset(w("generic_subjects")),
         clause=_literal("[" + regex.escape(spec["clause_marks"]) + "]"),
@@ -248,6 +257,7 @@ def link_rules() -> LinkRules:
         list_trailers=_TrailingRun(w("list_trailers"), r"\s,，"),
         list_separators=_any(w("list_separators")),
         part_cues=_any(w("part_cues")),
+        opening_part=_literal(rf"\s*+(?:{alternation(sorted(w('part_cues'), key=len, reverse=True))})"),
         funding_sources=tuple(w("funding_sources")),
         respondents=frozenset(w("respondents")),
         estimate=_any(w("estimate_cues")),
@@ -563,7 +573,7 @@ class _Paragraph:
 
 class _Linker:
     def __init__(self, analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo],
-                 table_regions: Sequence[tuple[int, int]]):
+                 table_regions: Sequence[tuple[int, int]], source_mentions: Sequence[Mention] | None):
         self.rules = link_rules()
         self.analysis = analysis
         self.norm = analysis.norm
@@ -573,6 +583,9 @@ class _Linker:
         quantities: list[Mention] = []
         names: list[Mention] = []  # projects and routes
         of: dict[str, list[Mention]] = {"PROJECT": [], "ORG": [], "DATE": [], "DOCNO": []}
+        # source spans by analysed span, those of the mentions mapped already and of every span written since
+        sources = analysis.source_mentions() if source_mentions is None else source_mentions
+        self.sources: dict[Span, Span] = {(m.start, m.end): (s.start, s.end) for m, s in zip(analysis.mentions, sources)}
         for m in analysis.mentions:  # one pass over the mentions, not one per kind; sorting keeps their order among equal starts
             if m.type in FACT_TYPES:
                 quantities.append(m)
@@ -594,8 +607,8 @@ class _Linker:
         self.region_ends = [e for _s, e in regions]
         self.project_as_written: dict[int, str | None] = {}
         self.places: dict[int, str | None] = {}
-        # source line breaks: a date on another line of the source (lines the normaliser joined) is not the figure's
-        self.line_breaks = [m.start() for m in re.finditer("\n", analysis.source)]
+        self.subject_texts: dict[Subject, str] = {}
+        self.as_written: dict[Span, str] = {}
 
     # --- where the text is narrative ---------------------------------------------------
     def in_table(self, source_pos: int) -> bool:
@@ -603,9 +616,29 @@ class _Linker:
         return k >= 0 and source_pos < self.region_ends[k]
 
     # --- output as written ------------------------------------------------------------
+    def to_source(self, span: Span) -> Span:
+        """norm.to_source, once per span: spans recur (mentions, a sentence's topic)."""
+        source = self.sources.get(span)
+        if source is None:
+            source = self.sources[span] = self.norm.to_source(*span)
+        return source
+
     def written(self, span: Span) -> str:
-        s, e = self.norm.to_source(*span)
-        return _squash(self.analysis.source[s:e])
+        """The source at an analysed span, whitespace removed (once per span: predicates recur)."""
+        text = self.as_written.get(span)
+        if text is None:
+            s, e = self.to_source(span)
+            text = self.as_written[span] = _squash(self.analysis.source[s:e])
+        return text
+
+    def subject_text(self, subject: Subject) -> str:
+        """As written, whitespace removed, brackets ASCII (schema section 4); once per
+        subject of the document (a topic is the subject of figure after figure)."""
+        text = self.subject_texts.get(subject)
+        if text is None:
+            text = subject if isinstance(subject, str) else self.written(subject)
+            text = self.subject_texts[subject] = text.replace("（", "(").replace("）", ")")
+        return text
 
     def report_project(self, report: ReportInfo | None) -> str | None:
         """The report's project as the document writes it (the report gives it in Simplified script);
@@ -646,11 +679,6 @@ class _Linker:
         evaluated = _EVALUATED.search(_squash(title))
         return evaluated.group(1) if evaluated and not evaluated.group(1).startswith("项目") else None
 
-    def subject_text(self, subject: Subject) -> str:
-        """As written, whitespace removed, brackets ASCII (schema section 4)."""
-        text = subject if isinstance(subject, str) else self.written(subject)
-        return text.replace("（", "(").replace("）", ")")
-
     # --- the document -----------------------------------------------------------------
     def link(self) -> list[Fact]:
         """The facts of the document: sentence by sentence of the lines where a figure or a
@@ -679,7 +707,7 @@ class _Linker:
                 while qi < len(self.quantities) and self.quantities[qi].start < se:
                     q = self.quantities[qi]
                     if q.start >= ss:
-                        in_sentence.append((q, self.norm.to_source(q.start, q.end)))
+                        in_sentence.append((q, self.to_source((q.start, q.end))))
                     qi += 1
                 if in_sentence and all(self.in_table(source[0]) for _q, source in in_sentence):
                     # table cells, no fact: read only if a 其中 asks for their totals
@@ -697,9 +725,7 @@ class _Linker:
     def _opens_part(self, ss: int, se: int) -> bool:
         """Whether a line whose first sentence is text[ss:se] opens with 其中: it breaks down
         the previous line's total."""
-        text = self.text
-        lead = ss + len(text[ss:se]) - len(text[ss:se].lstrip())
-        return self.rules.part_cues.match(text, lead, se) is not None
+        return self.rules.opening_part.match(self.text, ss, se) is not None
 
     def _unnamed_lines(self, start: int, end: int, paragraph: _Paragraph) -> _Paragraph:
         """The paragraph after the lines in text[start:end] (at least one not empty), none
@@ -925,7 +951,7 @@ class _Linker:
             subject_text = self.subject_text(subject)
             if not subject_text:
                 continue
-            part_of = self.norm.to_source(part_total[0].start, part_total[0].end) if part_total else None
+            part_of = self.to_source((part_total[0].start, part_total[0].end)) if part_total else None
             mention = Mention(q.type, source_q[0], source_q[1], self.analysis.source[source_q[0]:source_q[1]],
                               q.value, q.unit, q.op, q.extra)
             if self.in_table(source_q[0]):
@@ -949,7 +975,7 @@ class _Linker:
             if opened:
                 earlier = list((paragraph.last_total or {}).values())
                 total = next((t for t in [*totals.values(), *earlier]
-                              if self.norm.to_source(t[0].start, t[0].end) == opened[-1].part_of), None)
+                              if self.to_source((t[0].start, t[0].end)) == opened[-1].part_of), None)
                 paragraph.open_part = total
                 paragraph.part_verb = opened[-1].predicate
         if totals:
@@ -1150,8 +1176,8 @@ class _Linker:
     def _attribute(self, ws: int, q: Mention, before: str) -> Span | None:
         """The attribute phrase a rate or duration measures (优良中等路率达到), as a span."""
         endings = self.rules.attribute_endings.get(q.type)
-        if not endings:
-            return None
+        if not endings or not self.rules.attribute_words[q.type].search(before):
+            return None  # what the core would end with is nowhere before the figure
         links = self.rules.attribute_links.search(before)
         core_end = links.start() if links else len(before)
         # 比例由92.6%提高到97.1%: the second level is of the same attribute
@@ -1257,8 +1283,8 @@ class _Linker:
         d = self.dates.items[k]
         if self.text.startswith(rules.date_not_period_after, d.end) or d.text.endswith(rules.date_not_period_after):
             return None
-        date_at = self.norm.source_offset(d.start)
-        if bisect_left(self.line_breaks, date_at) != bisect_left(self.line_breaks, q_at):
+        # a date on another line of the source (lines the normaliser joined) is not the figure's
+        if self.analysis.source.find("\n", *sorted((self.to_source((d.start, d.end))[0], q_at))) >= 0:
             return None
         if not isinstance(d.value, str):
             return None
@@ -1269,14 +1295,15 @@ class _Linker:
 
 
 def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
-         table_regions: Sequence[tuple[int, int]] = ()) -> list[Fact]:
+         table_regions: Sequence[tuple[int, int]] = (), source_mentions: Sequence[Mention] | None = None) -> list[Fact]:
     """The facts of a document's narrative, in order.
 
     `reports` give each fact its report, organisation, year and (for report-level money
     and rates) project; `table_regions` are half-open source offsets of tables, whose
-    quantities are indicator cells, not facts. Raises ModelError when predicates.yaml is bad.
+    quantities are indicator cells, not facts; `source_mentions` are analysis.source_mentions()
+    when the caller has them already. Raises ModelError when predicates.yaml is bad.
     """
-    return _Linker(analysis, doc_id, reports, table_regions).link()
+    return _Linker(analysis, doc_id, reports, table_regions, source_mentions).link()
 
 
 @lru_cache(maxsize=4096)
