@@ -13,8 +13,9 @@ evidence is a span of the source: `text == source[start:end]` holds.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -95,6 +96,60 @@ class Finding:
 
 # ---------------------------------------------------------------- configuration
 
+# A pattern opening with a group of plain words, `(?:自评得分|总得分)…`, not optional
+_LEADING_WORDS = regex.compile(r"\(\?:([^\\.^$*+?{}\[\]|()]+(?:\|[^\\.^$*+?{}\[\]|()]+)*)\)(?![?*{])")
+# groups that leave the words literal (no inline flags such as (?i), which would change them)
+_PLAIN_GROUPS = regex.compile(r"\(\?(?![:=!]|<[=!]|P<)")
+
+
+def _one_branch(pattern: str) -> bool:
+    """No | outside a group (every match starts with the pattern's first group) and no inline flags."""
+    if _PLAIN_GROUPS.search(pattern) or "[]" in pattern or "[^]" in pattern:
+        return False
+    depth, k, in_class = 0, 0, False
+    while k < len(pattern):
+        c = pattern[k]
+        if c == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return False
+        k += 1
+    return True
+
+
+class _Scan:
+    """A pattern of audit.yaml run over a report's text. Where it opens with a group of plain
+    words (`(?:自评得分|总得分)\\s*…`), every match starts where one of them does: the scan
+    starts at the first of them, found by `re` (which finds literal words several times
+    faster), and a report holding none is not scanned at all."""
+
+    def __init__(self, pattern: str):
+        self.pattern = regex.compile(pattern)
+        lead = _LEADING_WORDS.match(pattern)
+        self.lead = re.compile(lead.group(1)) if lead and _one_branch(pattern) else None
+
+    def _start(self, text: str, start: int, end: int) -> int | None:
+        if self.lead is None:
+            return start
+        first = self.lead.search(text, start, end)
+        return first.start() if first else None
+
+    def finditer(self, text: str, start: int, end: int) -> Iterator["regex.Match[str]"]:
+        at = self._start(text, start, end)
+        return iter(()) if at is None else self.pattern.finditer(text, at, end)
+
+    def search(self, text: str, start: int, end: int) -> "regex.Match[str] | None":
+        at = self._start(text, start, end)
+        return None if at is None else self.pattern.search(text, at, end)
+
+
 @lru_cache(maxsize=1)
 def rules_config() -> dict[str, Any]:
     cfg = lookup("audit")
@@ -104,18 +159,19 @@ def rules_config() -> dict[str, Any]:
         "rate_tol": Decimal(str(cfg["rate_tolerance"])),
         "budget_words": tuple(cfg["budget_part"]["words"]),
         "budget_max": Decimal(str(cfg["budget_part"]["max_points"])),
-        "self_score": regex.compile(cfg["self_score_pattern"]),
-        "budget_score": regex.compile(cfg["budget_part"]["score_pattern"]),
+        "self_score": _Scan(cfg["self_score_pattern"]),
+        "budget_score": _Scan(cfg["budget_part"]["score_pattern"]),
         "full_score": Decimal(str(cfg["budget_part"]["full_score"])),
         "total_words": tuple(lookup("structure.tables.total_words")),
-        "rate_patterns": {name: regex.compile(r["pattern"]) for name, r in cfg["rates"].items()},
-        "completion_re": regex.compile(cfg["completion"]["pattern"]),
-        "completion_words": regex.compile(alternation(cfg["completion"]["words"])),
+        "rate_patterns": {name: _Scan(r["pattern"]) for name, r in cfg["rates"].items()},
+        "completion_re": _Scan(cfg["completion"]["pattern"]),
+        # word lists: `re` finds the same in them, faster
+        "completion_words": re.compile(alternation(cfg["completion"]["words"])),
         "clause_end": regex.compile(cfg["completion"]["clause_end"]),
-        "deadline": regex.compile(cfg["target_deadline"]["pattern"]),
+        "deadline": _Scan(cfg["target_deadline"]["pattern"]),
         "row_deadline": regex.compile(cfg["target_deadline"]["row_pattern"]),
-        "vague": regex.compile(alternation(cfg["unmeasurable"]["vague_words"])),
-        "narrative_re": regex.compile(alternation(cfg["narrative"]["phrases"])),
+        "vague": re.compile(alternation(cfg["unmeasurable"]["vague_words"])),
+        "narrative_re": re.compile(alternation(cfg["narrative"]["phrases"])),
         "not_after": tuple(cfg["narrative"]["not_after"]),
         "changed_to": regex.compile(r"\s*(?:" + alternation(cfg["text_values"]["changed_to"]) + ")"),
     }
@@ -134,7 +190,11 @@ class ReportView:
     report: Report
     indicators: list[Indicator]
     mentions: list[Mention]
-    totals: list[TotalRow] = field(default_factory=list)
+
+    @cached_property
+    def totals(self) -> list[TotalRow]:
+        """The total rows of the report's tables (read when a rule asks: most reports have no score table)."""
+        return total_rows(self.report.tables)
 
     def span(self, start: int, end: int) -> Evidence:
         """Evidence for source[start:end], surrounding whitespace left out."""
@@ -381,9 +441,8 @@ def completion_before_year(view: ReportView) -> Iterator[Finding]:
     rep = view.report
     if rep.year is None:
         return
-    targets = view.sections_about_targets
     for m in cfg["completion_re"].finditer(view.source, rep.start, rep.end):
-        if int(m.group(1)) >= rep.year or _in(m.start(), targets) or view.in_table(m.start()):
+        if int(m.group(1)) >= rep.year or _in(m.start(), view.sections_about_targets) or view.in_table(m.start()):
             continue
         end = cfg["clause_end"].search(view.source, m.end(), min(rep.end, m.end() + cfg["completion"]["window"]))
         clause = view.source[m.end():end.start() if end else min(rep.end, m.end() + cfg["completion"]["window"])]
@@ -656,7 +715,7 @@ class _ByReport:
     def view(self, source: str, report: Report) -> ReportView:
         """The report's view, its indicators and mentions in the document's order."""
         return ReportView(report.doc, source, report, list(self.indicators.get(report.report, ())),
-                          self.mentions.within(report.start, report.end), total_rows(report.tables))
+                          self.mentions.within(report.start, report.end))
 
 
 def audit(result: "DocumentResult", source: str | None = None, rules: Sequence[str] | None = None) -> list[Finding]:
