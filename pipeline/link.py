@@ -583,12 +583,13 @@ class _Linker:
         quantities: list[Mention] = []
         names: list[Mention] = []  # projects and routes
         of: dict[str, list[Mention]] = {"PROJECT": [], "ORG": [], "DATE": [], "DOCNO": []}
-        # source spans by analysed span, those of the mentions mapped already and of every span written since
+        # source spans by analysed span: the quantities' (mapped already), then every span written
+        self.sources: dict[Span, Span] = {}
         sources = analysis.source_mentions() if source_mentions is None else source_mentions
-        self.sources: dict[Span, Span] = {(m.start, m.end): (s.start, s.end) for m, s in zip(analysis.mentions, sources)}
-        for m in analysis.mentions:  # one pass over the mentions, not one per kind; sorting keeps their order among equal starts
+        for m, source in zip(analysis.mentions, sources):  # one pass, not one per kind; sorting keeps their order among equal starts
             if m.type in FACT_TYPES:
                 quantities.append(m)
+                self.sources[m.start, m.end] = (source.start, source.end)
                 continue
             if m.type in ("PROJECT", "ROAD"):
                 names.append(m)
@@ -799,11 +800,11 @@ class _Linker:
 
             # predicate: an attribute, else the verb
             attribute = self._attribute(ws, q, before)
-            verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
-            verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
-            listed = last_predicate is not None and before.rstrip(",").endswith(rules.conjunctions)
-            if listed:
-                verb_span = None  # the next item of a list: its verb is the list's
+            verb_span: Span | None = None
+            if last_predicate is None or not before.rstrip(",").endswith(rules.conjunctions):
+                # (not the next item of a list: its verb is the list's)
+                verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
+                verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
 
             subject: Subject | None = None
             predicate: Span | None = attribute
@@ -1321,22 +1322,24 @@ def _road_in(subject: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def _outside(matches: Iterable["re.Match[str]"], spans: list[Span]) -> list["re.Match[str]"]:
+    """The matches overlapping none of `spans`."""
+    if not spans:
+        return list(matches)  # mostly: nothing to test against
+    return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in spans)]
+
+
 def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -> "regex.Match[str] | None":
     """The money-trail verb nearest the quantity, else the clause's first verb: verbs
     later in the clause are mostly inside the noun phrase (实施养护维修工程627公里). A verb
     inside a fixed term (一般公共预算) or a name (`names`, offsets into `before`:
     省道215…升级改造工程) is not one."""
-    fixed = [m.span() for m in rules.fixed_terms.finditer(before)] + list(names)
-
-    def free(matches: Iterable["regex.Match[str]"]) -> list["regex.Match[str]"]:
-        if not fixed:
-            return list(matches)  # mostly: nothing to test against
-        return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in fixed)]
-
-    trail = free(rules.trail_verbs.finditer(before))
+    fixed = [m.span() for m in rules.fixed_terms.finditer(before)]
+    fixed.extend(names)
+    trail = _outside(rules.trail_verbs.finditer(before), fixed)
     if trail:
         return trail[-1]
-    verbs = free(rules.verbs.finditer(before))
+    verbs = _outside(rules.verbs.finditer(before), fixed)
     if not verbs:
         return None
     links = rules.attribute_links.search(before)
