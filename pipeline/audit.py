@@ -150,6 +150,11 @@ class _Scan:
         return None if at is None else self.pattern.search(text, at, end)
 
 
+def _any_word(words: list[str]) -> "re.Pattern[str]":
+    """Finds whether a text holds any of `words` (none, for no words), as `any(w in text ...)`."""
+    return re.compile(alternation(words) if words else "(?!)")
+
+
 @lru_cache(maxsize=1)
 def rules_config() -> dict[str, Any]:
     cfg = lookup("audit")
@@ -169,6 +174,8 @@ def rules_config() -> dict[str, Any]:
         "completion_words": re.compile(alternation(cfg["completion"]["words"])),
         "clause_end": regex.compile(cfg["completion"]["clause_end"]),
         "deadline": _Scan(cfg["target_deadline"]["pattern"]),
+        "target_headings": _any_word(cfg["target_deadline"]["target_headings"]),
+        "not_headings": _any_word(cfg["target_deadline"]["not_headings"]),
         "row_deadline": regex.compile(cfg["target_deadline"]["row_pattern"]),
         "vague": re.compile(alternation(cfg["unmeasurable"]["vague_words"])),
         "narrative_re": re.compile(alternation(cfg["narrative"]["phrases"])),
@@ -245,10 +252,9 @@ class ReportView:
     @cached_property
     def sections_about_targets(self) -> list[tuple[int, int]]:
         """(start, end) of the report's sections on its targets (read by two rules: found once)."""
-        cfg = rules_config()["target_deadline"]
+        cfg = rules_config()
         return [(s.start, s.end) for s in self.report.sections
-                if any(w in s.heading for w in cfg["target_headings"])
-                and not any(w in s.heading for w in cfg["not_headings"])]
+                if cfg["target_headings"].search(s.heading) and not cfg["not_headings"].search(s.heading)]
 
     def finding(self, rule: str, values: dict[str, Any], evidence: Sequence[Evidence]) -> Finding:
         spec = rules_config()["rules"][rule]
