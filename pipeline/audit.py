@@ -100,28 +100,21 @@ class Finding:
 _LEADING_WORDS = regex.compile(r"\(\?:([^\\.^$*+?{}\[\]|()]+(?:\|[^\\.^$*+?{}\[\]|()]+)*)\)(?![?*{])")
 # groups that leave the words literal (no inline flags such as (?i), which would change them)
 _PLAIN_GROUPS = regex.compile(r"\(\?(?![:=!]|<[=!]|P<)")
+# escapes and character classes, whose | and parentheses are literal
+_ESCAPES_AND_CLASSES = regex.compile(r"\\.|\[(?:\\.|[^\]\\])*\]")
+_INNERMOST_GROUP = regex.compile(r"\([^()]*\)")
 
 
 def _one_branch(pattern: str) -> bool:
     """No | outside a group (every match starts with the pattern's first group) and no inline flags."""
     if _PLAIN_GROUPS.search(pattern) or "[]" in pattern or "[^]" in pattern:
         return False
-    depth, k, in_class = 0, 0, False
-    while k < len(pattern):
-        c = pattern[k]
-        if c == "\\":
-            k += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c in "()":
-            depth += 1 if c == "(" else -1
-        elif c == "|" and depth == 0:
-            return False
-        k += 1
-    return True
+    bare = _ESCAPES_AND_CLASSES.sub("", pattern)
+    while True:  # innermost groups out, till none is left
+        outer = _INNERMOST_GROUP.sub("", bare)
+        if outer == bare:
+            return "|" not in bare
+        bare = outer
 
 
 class _Scan:
