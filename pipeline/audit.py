@@ -694,12 +694,15 @@ class _ByStart:
     def __init__(self, mentions: list[Mention]):
         self.mentions = mentions
         starts = [m.start for m in mentions]
-        self.order = sorted(range(len(mentions)), key=starts.__getitem__)
-        self.starts = [starts[k] for k in self.order]
+        # None: already in order of start (as a document's mentions are), a slice of them is the answer
+        self.order = None if starts == sorted(starts) else sorted(range(len(mentions)), key=starts.__getitem__)
+        self.starts = starts if self.order is None else [starts[k] for k in self.order]
 
     def within(self, start: int, end: int) -> list[Mention]:
-        found = sorted(self.order[bisect_left(self.starts, start):bisect_left(self.starts, end)])
-        return [self.mentions[k] for k in found]
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        if self.order is None:
+            return self.mentions[lo:hi]
+        return [self.mentions[k] for k in sorted(self.order[lo:hi])]
 
 
 class _ByReport:
