@@ -340,10 +340,17 @@ class ClauseTokens(Tokens):
         return super().ending_at(pos)
 
     def starts_at(self, pos: int) -> bool:
-        if self._is_mark(pos):
+        if self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
         return super().starts_at(pos)
+
+    def _follows_cut(self, pos: int) -> bool:
+        """Whether a word starts at `pos` just after a delimiter, known without segmenting
+        (a single space there may fold into the word before: that one is left to the words)."""
+        text = self.text
+        return (0 < pos < len(text) and text[pos] != " " and _NEXT_DELIMITER.match(text, pos - 1) is not None
+                and _is_cut(text, pos))
 
     def containing(self, pos: int) -> tuple[int, int] | None:
         if self._is_mark(pos):

@@ -193,10 +193,11 @@ def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, bloc
         floor = blockers[k]
     tags = pos_tagger().word_tag_tab
     s = end_word_start
-    inside = tokens.containing(s)
-    if inside and inside[0] < s:
-        s = max(inside[0], floor)  # the end word is the tail of a longer word (监管经费)
+    if s > floor and not tokens.starts_at(s):
+        s = max(tokens.containing(s)[0], floor)  # the end word is the tail of a longer word (监管经费)
     while s > floor:
+        if _is_boundary(text[s - 1]):
+            break  # the word ending at s holds it: no need to ask which word that is
         t = tokens.ending_at(s)
         if t is None or t < floor:
             break
