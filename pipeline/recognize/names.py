@@ -32,12 +32,6 @@ def _is_boundary(char: str) -> bool:
     return _BOUNDARY.match(char) is not None
 
 
-@lru_cache(maxsize=65536)
-def _has_boundary(word: str) -> bool:
-    """(asked for every word walked over: words repeat, so looked up once per word)"""
-    return _BOUNDARY.search(word) is not None
-
-
 @dataclass(frozen=True)
 class NameRules:
     org_core: Pattern
@@ -191,23 +185,27 @@ def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, bloc
     k = bisect_right(blockers, end_word_start) - 1  # blockers: sorted mention ends
     if k >= 0 and blockers[k] > floor:
         floor = blockers[k]
-    tags = pos_tagger().word_tag_tab
     s = end_word_start
     if s > floor and not tokens.starts_at(s):
         s = max(tokens.containing(s)[0], floor)  # the end word is the tail of a longer word (监管经费)
-    while s > floor:
-        if _is_boundary(text[s - 1]):
-            break  # the word ending at s holds it: no need to ask which word that is
+    # a boundary character before s is in the word ending there: no need to ask which word that is
+    while s > floor and not _is_boundary(text[s - 1]):
         t = tokens.ending_at(s)
-        if t is None or t < floor:
-            break
-        word = text[t:s]
-        if _has_boundary(word) or word in r.stop_words:
-            break
-        if tags.get(word, "x") in r.stop_tags and word not in r.name_words:
+        if t is None or t < floor or _stops_name(text[t:s]):
             break
         s = t
     return s
+
+
+@lru_cache(maxsize=65536)
+def _stops_name(word: str) -> bool:
+    """Whether a name cannot reach over `word`: a boundary, a stop word or a word whose
+    part-of-speech cannot stand inside a name. (Asked for every word walked over: words
+    repeat, so looked up once per word.)"""
+    r = rules()
+    if _BOUNDARY.search(word) is not None or word in r.stop_words:
+        return True
+    return pos_tagger().word_tag_tab.get(word, "x") in r.stop_tags and word not in r.name_words
 
 
 _NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
@@ -226,7 +224,7 @@ def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
 
 
 def _non_generic(part: str, r: NameRules) -> bool:
-    return len(_HAN.findall(r.generic_parts.sub("", part))) >= 2
+    return len(part) >= 2 and len(_HAN.findall(r.generic_parts.sub("", part))) >= 2
 
 
 def _strip_numbering(text: str, s: int, end: int) -> int:
@@ -292,20 +290,21 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
     for m in r.budget_ends.finditer(text):
-        end = m.end()
+        start, end = m.span()
         if text.startswith(r.not_followed_by, end):
             continue
-        if m.group().endswith("项目"):
-            head = text[m.start():end - 2]
-            if text.startswith(r.drop_xiangmu_before, end) or (
-                not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())
-            ):
-                end -= 2
-        tail = next((t for t in r.name_tails if end == m.end() and text.startswith(t, end)), "")
+        s = _name_start(text, start, MAX_PROJECT_CHARS, tokens, blockers, r)
+        if start - s < 2:
+            continue  # (most end words: a part this short is no budget name, whatever follows the word)
+        word = m.group()
+        if word.endswith("项目") and (text.startswith(r.drop_xiangmu_before, end) or (
+                word == "项目" and r.budget_ends.search(text, max(0, start - 4), start))):
+            end -= 2
+        tail = next((t for t in r.name_tails if text.startswith(t, end)), "") if end == m.end() else ""
         end += len(tail)
-        s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r), m.start())
+        s = _strip_numbering(text, s, start)
         name = text[s:end]
-        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group() + tail, r):
+        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:start], word + tail, r):
             continue
         if end < m.end() and len(name) < 4:  # 现将(项目支出): too short to name a project without 项目
             continue
