@@ -7,12 +7,14 @@ facility, a named budget item (…工作经费, …控制规划, …建设项目
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
+from ..errors import ModelError
 from ..resources import lookup
 from ..segment import Tokens, pos_tagger
 from .guard import Guarded, Pattern, bounded, guarded
@@ -62,12 +64,36 @@ class NameRules:
     generic_whole: frozenset[str]
 
 
+def _trie(words: list[str]) -> str:
+    """`alternation(words)` as a tree of shared beginnings (交通(?:运输|警察)?…), which `re`
+    tries at each position in a few steps instead of word by word. The words that match at
+    one position begin one another, so both forms try them in the same order, longest
+    first: every match, and every way back from it, is the same."""
+    if not words:
+        raise ModelError("names.yaml", "a word list is empty")
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in str(word):
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def branches(node: dict) -> str:
+        alts = [re.escape(char) + branches(node[char]) for char in sorted(node) if char]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{branches(tree)})"
+
+
 @lru_cache(maxsize=1)
 def rules() -> NameRules:
     org = lookup("names.org")
     project = lookup("names.project")
-    functions = alternation(org["functions"] + org["generic_functions"])
-    forms = alternation(org["strong"] + org["weak"])
+    functions = _trie(org["functions"] + org["generic_functions"])
+    forms = _trie(org["strong"] + org["weak"])
     not_followed = alternation(org["form_not_followed_by"])
     levels = alternation(org["levels"])
     ends_all = lambda words: bounded(alternation(words))  # noqa: E731
