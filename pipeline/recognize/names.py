@@ -60,6 +60,7 @@ class NameRules:
     name_words: frozenset[str]
     stop_words: frozenset[str]
     any_stop_word: Pattern
+    longest_stop_word: int
     generic_parts: Pattern
     generic_whole: frozenset[str]
 
@@ -126,6 +127,7 @@ def rules() -> NameRules:
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
         any_stop_word=bounded(alternation(project["stop_words"])),
+        longest_stop_word=max(map(len, project["stop_words"])),
         generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
@@ -273,18 +275,32 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     stop = pos
     while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
         stop += 1
-    # a stop word among the words only where one is written: most names need no words cut
-    if r.any_stop_word.search(text, pos, stop):
+    last = _last_match(r.road_ends, text, pos, stop)
+    if last is not None and last.end() > pos and _stop_word_before(text, pos, stop, last.end(), r):
         for ts, te in tokens.within(pos, stop):
             if text[ts:te] in r.stop_words and ts > pos:
-                stop = ts
+                last = _last_match(r.road_ends, text, pos, ts)  # the name stops before the word
                 break
-    last = None
-    for m in r.road_ends.finditer(text, pos, stop):
-        last = m
     if last is None or last.end() <= pos:
         return None
     return Mention("PROJECT", start, last.end(), text[start:last.end()])
+
+
+def _last_match(pattern: Pattern, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text, pos, endpos):
+        pass
+    return last
+
+
+def _stop_word_before(text: str, pos: int, stop: int, end: int, r: NameRules) -> bool:
+    """Whether a stop word is written in text[pos:stop] and one starts after `pos`, before
+    `end`. Only then are the words asked for (most names need none cut), and only a word cut
+    before the last end word changes it: the end words found before a later cut are the same."""
+    if not r.any_stop_word.search(text, pos, stop):
+        return False
+    written = r.any_stop_word.search(text, pos + 1, end + r.longest_stop_word - 1)
+    return written is not None and written.start() < end
 
 
 def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
