@@ -237,6 +237,7 @@ def _stops_name(word: str) -> bool:
 
 
 _NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
+_NUMBERING_FIRST = guarded(r"[(（一二三四五六七八九十\d)）]")  # the characters a _NUMBERING match begins with
 _HAN = guarded(r"\p{Han}")
 # `至` between two names joins a route: 张掖至肃南
 _ROUTE_TO = guarded(r"(?<=\p{Han})至(?=\p{Han})")
@@ -252,12 +253,24 @@ def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
 
 
 def _non_generic(part: str, r: NameRules) -> bool:
-    return len(part) >= 2 and len(_HAN.findall(r.generic_parts.sub("", part))) >= 2
+    if len(part) < 2:
+        return False
+    rest = r.generic_parts.sub("", part)
+    return len(rest) >= 2 and len(_HAN.findall(rest)) >= 2
 
 
 def _strip_numbering(text: str, s: int, end: int) -> int:
+    if s >= end or not _may_open_numbering(text[s]):
+        return s
     m = _NUMBERING.match(text, s, end)
     return m.end() if m else s
+
+
+@lru_cache(maxsize=None)
+def _may_open_numbering(char: str) -> bool:
+    """Whether `char` may begin a _NUMBERING match (asked for every name: looked up once
+    per character, most names needing no pattern run)."""
+    return _NUMBERING_FIRST.match(char) is not None
 
 
 def _in_title_quotes(text: str, pos: int) -> bool:
