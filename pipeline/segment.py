@@ -352,17 +352,18 @@ class ClauseTokens(Tokens):
     def _is_mark(self, pos: int) -> bool:
         return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
 
+    # (each query looks among the tokens segmented first: most are answered there)
     def ending_at(self, pos: int) -> int | None:
-        if self._is_mark(pos - 1):
-            return pos - 1
         start = self._start_of.get(pos)
         if start is None:
+            if self._is_mark(pos - 1):
+                return pos - 1
             self._segment(pos - 1)  # the token ending at pos holds pos - 1
             start = self._start_of.get(pos)
         return start
 
     def starts_at(self, pos: int) -> bool:
-        if self._is_mark(pos) or self._follows_cut(pos) or pos in self._end_of:
+        if pos in self._end_of or self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
         return pos in self._end_of
@@ -375,11 +376,11 @@ class ClauseTokens(Tokens):
                 and _is_cut(text, pos))
 
     def containing(self, pos: int) -> tuple[int, int] | None:
-        if self._is_mark(pos):
-            return pos, pos + 1
         end = self._end_of.get(pos)
         if end is not None:
             return pos, end
+        if self._is_mark(pos):
+            return pos, pos + 1
         k = self._segment(pos)
         if k < 0:
             return None
