@@ -176,7 +176,7 @@ def _pieces(text: str) -> Iterator[tuple[int, str]]:
 def words(text: str) -> list[str]:
     """The words of `text`, whitespace included, by the segmenter in use."""
     cut = _cut_fn(_active["name"])
-    if not _may_have_long_run(text) or not _LONG_RUN.search(text):
+    if len(text) <= MAX_RUN or not _may_have_long_run(text) or not _LONG_RUN.search(text):
         return cut(text)
     return [w for _offset, piece in _pieces(text) for w in cut(piece)]
 
@@ -297,27 +297,46 @@ class ClauseTokens(Tokens):
     Rules that read a few places of a text segment only the clauses around them."""
 
     def __init__(self, text: str):
-        super().__init__([], [])
         self.text = text
         self.clause_starts: list[int] = []  # the clauses segmented so far, ascending
         self.clause_ends: list[int] = []
+        self._clause_words: list[list[int]] = []  # the token starts of each of them
+        # every token segmented so far, by its end and by its start: the name rules ask
+        # mostly about the words of a clause already segmented, answered by one lookup
+        self._start_of: dict[int, int] = {}
+        self._end_of: dict[int, int] = {}
 
-    def _segment(self, pos: int) -> None:
-        """Segment the clause that holds `pos`, unless it is segmented already."""
+    def segmented(self) -> list[tuple[int, int]]:
+        """(start, end) of every token segmented so far, in order."""
+        return sorted(self._end_of.items())
+
+    def _segment(self, pos: int) -> int:
+        """The index of the clause that holds `pos` (segmented now, unless it was
+        already), or -1 for a position outside the text."""
         if not 0 <= pos < len(self.text):
-            return
+            return -1
         k = bisect_right(self.clause_starts, pos) - 1
         if k >= 0 and pos < self.clause_ends[k]:
-            return
+            return k
         start, end = self._clause(pos)
-        token_words, spaces = fold_spaces(words(self.text[start:end]))
-        widths = list(map(len, token_words))
-        starts = list(accumulate(map(add, widths, spaces), initial=start))[:-1]
-        at = bisect_left(self.starts, start)
-        self.starts[at:at] = starts
-        self.ends[at:at] = map(add, starts, widths)
-        self.clause_starts.insert(k + 1, start)
-        self.clause_ends.insert(k + 1, end)
+        token_words = words(self.text[start:end])
+        if " " in token_words:
+            token_words, spaces = fold_spaces(token_words)
+            widths = list(map(len, token_words))
+            starts = list(accumulate(map(add, widths, spaces), initial=start))
+            del starts[-1]
+            ends = list(map(add, starts, widths))
+        else:  # no space folded: each word ends where the next starts
+            ends = list(accumulate(map(len, token_words), initial=start))
+            starts = ends[:-1]
+            del ends[0]
+        self._start_of.update(zip(ends, starts))
+        self._end_of.update(zip(starts, ends))
+        k += 1
+        self.clause_starts.insert(k, start)
+        self.clause_ends.insert(k, end)
+        self._clause_words.insert(k, starts)
+        return k
 
     def _clause(self, pos: int) -> tuple[int, int]:
         """(start, end) of the clause that holds `pos`; the searches stay within it but
@@ -333,27 +352,51 @@ class ClauseTokens(Tokens):
     def _is_mark(self, pos: int) -> bool:
         return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
 
+    # (each query looks among the tokens segmented first: most are answered there)
     def ending_at(self, pos: int) -> int | None:
-        if self._is_mark(pos - 1):
-            return pos - 1
-        self._segment(pos - 1)
-        return super().ending_at(pos)
+        start = self._start_of.get(pos)
+        if start is None:
+            if self._is_mark(pos - 1):
+                return pos - 1
+            self._segment(pos - 1)  # the token ending at pos holds pos - 1
+            start = self._start_of.get(pos)
+        return start
 
     def starts_at(self, pos: int) -> bool:
-        if self._is_mark(pos):
+        if pos in self._end_of or self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
-        return super().starts_at(pos)
+        return pos in self._end_of
+
+    def _follows_cut(self, pos: int) -> bool:
+        """Whether a word starts at `pos` just after a delimiter, known without segmenting
+        (a single space there may fold into the word before: that one is left to the words)."""
+        text = self.text
+        return (0 < pos < len(text) and text[pos] != " " and _NEXT_DELIMITER.match(text, pos - 1) is not None
+                and _is_cut(text, pos))
 
     def containing(self, pos: int) -> tuple[int, int] | None:
+        end = self._end_of.get(pos)
+        if end is not None:
+            return pos, end
         if self._is_mark(pos):
             return pos, pos + 1
-        self._segment(pos)
-        return super().containing(pos)
+        k = self._segment(pos)
+        if k < 0:
+            return None
+        starts = self._clause_words[k]
+        j = bisect_right(starts, pos) - 1
+        if j < 0:
+            return None
+        end = self._end_of[starts[j]]
+        return (starts[j], end) if pos < end else None
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
+        out = []
         pos = max(start, 0)
         while pos < min(end, len(self.text)):
-            self._segment(pos)
-            pos = self.clause_ends[bisect_right(self.clause_starts, pos) - 1]
-        return super().within(start, end)
+            k = self._segment(pos)
+            starts = self._clause_words[k]
+            out += [(s, self._end_of[s]) for s in starts[bisect_left(starts, start):bisect_left(starts, end)]]
+            pos = self.clause_ends[k]
+        return out

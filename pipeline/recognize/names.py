@@ -7,12 +7,14 @@ facility, a named budget item (…工作经费, …控制规划, …建设项目
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
+from ..errors import ModelError
 from ..resources import lookup
 from ..segment import Tokens, pos_tagger
 from .guard import Guarded, Pattern, bounded, guarded
@@ -30,12 +32,6 @@ MAX_COMPANY_NAME = 20
 def _is_boundary(char: str) -> bool:
     """(asked for every character of a project's tail: looked up once per character)"""
     return _BOUNDARY.match(char) is not None
-
-
-@lru_cache(maxsize=65536)
-def _has_boundary(word: str) -> bool:
-    """(asked for every word walked over: words repeat, so looked up once per word)"""
-    return _BOUNDARY.search(word) is not None
 
 
 @dataclass(frozen=True)
@@ -64,16 +60,41 @@ class NameRules:
     name_words: frozenset[str]
     stop_words: frozenset[str]
     any_stop_word: Pattern
+    longest_stop_word: int
     generic_parts: Pattern
     generic_whole: frozenset[str]
+
+
+def _trie(words: list[str]) -> str:
+    """`alternation(words)` as a tree of shared beginnings (交通(?:运输|警察)?…), which `re`
+    tries at each position in a few steps instead of word by word. The words that match at
+    one position begin one another, so both forms try them in the same order, longest
+    first: every match, and every way back from it, is the same."""
+    if not words:
+        raise ModelError("names.yaml", "a word list is empty")
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in str(word):
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def branches(node: dict) -> str:
+        alts = [re.escape(char) + branches(node[char]) for char in sorted(node) if char]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return f"(?:{branches(tree)})"
 
 
 @lru_cache(maxsize=1)
 def rules() -> NameRules:
     org = lookup("names.org")
     project = lookup("names.project")
-    functions = alternation(org["functions"] + org["generic_functions"])
-    forms = alternation(org["strong"] + org["weak"])
+    functions = _trie(org["functions"] + org["generic_functions"])
+    forms = _trie(org["strong"] + org["weak"])
     not_followed = alternation(org["form_not_followed_by"])
     levels = alternation(org["levels"])
     ends_all = lambda words: bounded(alternation(words))  # noqa: E731
@@ -106,6 +127,7 @@ def rules() -> NameRules:
         name_words=frozenset(project["name_words"]),
         stop_words=frozenset(project["stop_words"]),
         any_stop_word=bounded(alternation(project["stop_words"])),
+        longest_stop_word=max(map(len, project["stop_words"])),
         generic_parts=bounded(alternation(project["generic_parts"])),
         generic_whole=frozenset(project["generic"]),
     )
@@ -191,25 +213,31 @@ def _name_start(text: str, end_word_start: int, limit: int, tokens: Tokens, bloc
     k = bisect_right(blockers, end_word_start) - 1  # blockers: sorted mention ends
     if k >= 0 and blockers[k] > floor:
         floor = blockers[k]
-    tags = pos_tagger().word_tag_tab
     s = end_word_start
-    inside = tokens.containing(s)
-    if inside and inside[0] < s:
-        s = max(inside[0], floor)  # the end word is the tail of a longer word (监管经费)
-    while s > floor:
+    if s > floor and not tokens.starts_at(s):
+        s = max(tokens.containing(s)[0], floor)  # the end word is the tail of a longer word (监管经费)
+    # a boundary character before s is in the word ending there: no need to ask which word that is
+    while s > floor and not _is_boundary(text[s - 1]):
         t = tokens.ending_at(s)
-        if t is None or t < floor:
-            break
-        word = text[t:s]
-        if _has_boundary(word) or word in r.stop_words:
-            break
-        if tags.get(word, "x") in r.stop_tags and word not in r.name_words:
+        if t is None or t < floor or _stops_name(text[t:s]):
             break
         s = t
     return s
 
 
+@lru_cache(maxsize=65536)
+def _stops_name(word: str) -> bool:
+    """Whether a name cannot reach over `word`: a boundary, a stop word or a word whose
+    part-of-speech cannot stand inside a name. (Asked for every word walked over: words
+    repeat, so looked up once per word.)"""
+    r = rules()
+    if _BOUNDARY.search(word) is not None or word in r.stop_words:
+        return True
+    return pos_tagger().word_tag_tab.get(word, "x") in r.stop_tags and word not in r.name_words
+
+
 _NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|[()（）]+")
+_NUMBERING_FIRST = guarded(r"[(（一二三四五六七八九十\d)）]")  # the characters a _NUMBERING match begins with
 _HAN = guarded(r"\p{Han}")
 # `至` between two names joins a route: 张掖至肃南
 _ROUTE_TO = guarded(r"(?<=\p{Han})至(?=\p{Han})")
@@ -225,12 +253,24 @@ def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
 
 
 def _non_generic(part: str, r: NameRules) -> bool:
-    return len(_HAN.findall(r.generic_parts.sub("", part))) >= 2
+    if len(part) < 2:
+        return False
+    rest = r.generic_parts.sub("", part)
+    return len(rest) >= 2 and len(_HAN.findall(rest)) >= 2
 
 
 def _strip_numbering(text: str, s: int, end: int) -> int:
+    if s >= end or not _may_open_numbering(text[s]):
+        return s
     m = _NUMBERING.match(text, s, end)
     return m.end() if m else s
+
+
+@lru_cache(maxsize=None)
+def _may_open_numbering(char: str) -> bool:
+    """Whether `char` may begin a _NUMBERING match (asked for every name: looked up once
+    per character, most names needing no pattern run)."""
+    return _NUMBERING_FIRST.match(char) is not None
 
 
 def _in_title_quotes(text: str, pos: int) -> bool:
@@ -248,18 +288,32 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     stop = pos
     while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
         stop += 1
-    # a stop word among the words only where one is written: most names need no words cut
-    if r.any_stop_word.search(text, pos, stop):
+    last = _last_match(r.road_ends, text, pos, stop)
+    if last is not None and last.end() > pos and _stop_word_before(text, pos, stop, last.end(), r):
         for ts, te in tokens.within(pos, stop):
             if text[ts:te] in r.stop_words and ts > pos:
-                stop = ts
+                last = _last_match(r.road_ends, text, pos, ts)  # the name stops before the word
                 break
-    last = None
-    for m in r.road_ends.finditer(text, pos, stop):
-        last = m
     if last is None or last.end() <= pos:
         return None
     return Mention("PROJECT", start, last.end(), text[start:last.end()])
+
+
+def _last_match(pattern: Pattern, text: str, pos: int, endpos: int) -> re.Match[str] | None:
+    last = None
+    for last in pattern.finditer(text, pos, endpos):
+        pass
+    return last
+
+
+def _stop_word_before(text: str, pos: int, stop: int, end: int, r: NameRules) -> bool:
+    """Whether a stop word is written in text[pos:stop] and one starts after `pos`, before
+    `end`. Only then are the words asked for (most names need none cut), and only a word cut
+    before the last end word changes it: the end words found before a later cut are the same."""
+    if not r.any_stop_word.search(text, pos, stop):
+        return False
+    written = r.any_stop_word.search(text, pos + 1, end + r.longest_stop_word - 1)
+    return written is not None and written.start() < end
 
 
 def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
@@ -291,20 +345,21 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
     for m in r.budget_ends.finditer(text):
-        end = m.end()
+        start, end = m.span()
         if text.startswith(r.not_followed_by, end):
             continue
-        if m.group().endswith("项目"):
-            head = text[m.start():end - 2]
-            if text.startswith(r.drop_xiangmu_before, end) or (
-                not head and r.budget_ends.search(text, max(0, m.start() - 4), m.start())
-            ):
-                end -= 2
-        tail = next((t for t in r.name_tails if end == m.end() and text.startswith(t, end)), "")
+        s = _name_start(text, start, MAX_PROJECT_CHARS, tokens, blockers, r)
+        if start - s < 2:
+            continue  # (most end words: a part this short is no budget name, whatever follows the word)
+        word = m.group()
+        if word.endswith("项目") and (text.startswith(r.drop_xiangmu_before, end) or (
+                word == "项目" and r.budget_ends.search(text, max(0, start - 4), start))):
+            end -= 2
+        tail = next((t for t in r.name_tails if text.startswith(t, end)), "") if end == m.end() else ""
         end += len(tail)
-        s = _strip_numbering(text, _name_start(text, m.start(), MAX_PROJECT_CHARS, tokens, blockers, r), m.start())
+        s = _strip_numbering(text, s, start)
         name = text[s:end]
-        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:m.start()], m.group() + tail, r):
+        if end <= s or name in r.generic_whole or not _is_budget_name(text[s:start], word + tail, r):
             continue
         if end < m.end() and len(name) < 4:  # 现将(项目支出): too short to name a project without 项目
             continue
