@@ -13,7 +13,7 @@ from typing import Any
 import regex
 
 from ..normalize import Normalized
-from ._common import SPACE, config, lines, without_space
+from ._common import SPACE, config, without_space
 
 _CN_DIGITS = "一二三四五六七八九十"
 _NUMBER_MARKS = re.compile(r"[()（）、.．]|" + SPACE)
@@ -46,6 +46,13 @@ def _any_number() -> "regex.Pattern[str]":
     return regex.compile(r"^\s*(?:%s)" % "|".join("(?:%s)" % p for p in config("sections")["levels"]))
 
 
+@lru_cache(maxsize=4096)
+def _may_open(first: str) -> bool:
+    """Whether a line starting with this character can open with a heading number: most lines
+    of narrative are turned away by their first character, without a pattern run on them."""
+    return _any_number().match(first, partial=True) is not None
+
+
 def _canonical(level: int, number: str) -> str:
     core = _NUMBER_MARKS.sub("", number)
     if level == 0:
@@ -57,7 +64,7 @@ def _canonical(level: int, number: str) -> str:
 
 def heading_at(line: str) -> tuple[int, str, int] | None:
     """(level, canonical number, length of the number prefix) when the line opens with a heading number."""
-    if "\t" in line or "|" in line or not _any_number().match(line):
+    if not line or not _may_open(line[0]) or "\t" in line or "|" in line or not _any_number().match(line):
         return None
     levels, _, _ = _patterns()
     for level, pattern in enumerate(levels):
@@ -73,7 +80,10 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
     found: list[tuple[int, int, str, str]] = []  # (level, norm start, number, heading)
     stack: list[tuple[int, str]] = []
     source = norm.source
-    for ls, le, line in lines(norm.text[start:end], start):
+    le = start - 1
+    for line in norm.text[start:end].split("\n"):
+        ls = le + 1
+        le = ls + len(line)
         hit = heading_at(line)
         if not hit:
             continue
