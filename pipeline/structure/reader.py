@@ -28,14 +28,15 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import accumulate, islice
+from operator import add
 from typing import Any, Iterator, Sequence
 
 import regex
 
 from ..normalize import fold_width
 from ..recognize.guard import bounded
-from ._common import SPACE, alternation, config, lines, squash, squashed_lines
+from ._common import SPACE, alternation, config, squash, squashed_lines
 from .sections import heading_at
 
 LAYOUTS = ("tab", "pipe", "space", "line", "glued")
@@ -352,24 +353,29 @@ Line = tuple[int, int, str]
 
 class Reading:
     """The lines of text[start:end], read once for every pass over them (tables, form cells,
-    numeric grids): a line's layout and cells are worked out when first asked for and kept.
-    Most lines of a report are narrative: one search over the squashed lines finds those
-    that hold a header word (or a form word), so that only those (and a header wrapped onto
-    the next line) are tried as a table's header. `read` is the lines and their squashed
-    text when already read (`part`)."""
+    numeric grids): each line's layout and whether it is skippable are worked out for all the
+    lines at once (most lines of a report are narrative, which one scan of the text sets
+    apart), its cells when first asked for, and kept. One search over the squashed lines
+    finds those that hold a header word (or a form word), so that only those (and a header
+    wrapped onto the next line) are tried as a table's header. `read` is what a reading of
+    the span already holds (`part`): its lines, their squashed text, layouts and skippable
+    flags."""
 
     def __init__(self, text: str, start: int = 0, end: int | None = None,
-                 read: tuple[list[Line], list[str]] | None = None):
+                 read: tuple[list[Line], list[str], list[str], list[bool]] | None = None):
         self.text = text
         if read is None:
             end = len(text) if end is None else end
-            read = list(lines(text[start:end], start)), squashed_lines(text[start:end]).split("\n")
-        self.lines, self._squashed_lines = read  # each line, and squash() of each line
-        self._layouts: list[str | None] = [None] * len(self.lines)
-        self._skippable: list[bool | None] = [None] * len(self.lines)
+            body = text[start:end]
+            raw = body.split("\n")
+            lengths = list(map(len, raw))
+            starts = list(accumulate(lengths, _next_line_start, initial=start))
+            spans = list(zip(starts, map(add, starts, lengths), raw))
+            read = spans, squashed_lines(body).split("\n"), _layouts(body, raw, starts, start), \
+                [not ln.strip() or (_may_open_page(ln[0]) and _PAGE_NUMBER.match(ln) is not None) for ln in raw]
+        # each line, squash() of each line, each line's layout, whether it is skippable (_skippable)
+        self.lines, self._squashed_lines, self._layouts, self._skippable = read
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
-        self._squashed_text: str | None = None
-        self._breaks: list[int] | None = None  # where the squashed lines end
         self._header_lines: set[int] | None = None
         self._starts: list[int] | None = None
 
@@ -381,31 +387,26 @@ class Reading:
             self._starts = [s for s, _e, _line in self.lines]
         i = bisect_left(self._starts, start)
         j = bisect_left(self._starts, end) if end < len(self.text) else len(self.lines)
-        tail = ([(end, end, "")], [""]) if end < len(self.text) else ([], [])
-        return Reading(self.text, read=(self.lines[i:j] + tail[0], self._squashed_lines[i:j] + tail[1]))
+        tail = ([(end, end, "")], [""], ["line"], [True]) if end < len(self.text) else ([], [], [], [])
+        return Reading(self.text, read=(self.lines[i:j] + tail[0], self._squashed_lines[i:j] + tail[1],
+                                        self._layouts[i:j] + tail[2], self._skippable[i:j] + tail[3]))
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def skippable(self, i: int) -> bool:
         """Whether line i is blank or a page number (_skippable)."""
-        skip = self._skippable[i]
-        if skip is None:
-            skip = self._skippable[i] = _skippable(self.lines[i][2])
-        return skip
+        return self._skippable[i]
 
     def layout(self, i: int) -> str:
-        layout = self._layouts[i]
-        if layout is None:
-            layout = self._layouts[i] = layout_of(self.lines[i][2])
-        return layout
+        return self._layouts[i]
 
     def cells(self, i: int) -> tuple[Cell, ...]:
         """Line i's cells in its own layout (a tuple: rows copy it before they change it)."""
         cells = self._cells[i]
         if cells is None:
             s, _e, line = self.lines[i]
-            cells = self._cells[i] = tuple(split_line(s, line, self.layout(i)))
+            cells = self._cells[i] = tuple(split_line(s, line, self._layouts[i]))
         return cells
 
     def squashed(self, i: int) -> str:
@@ -413,11 +414,9 @@ class Reading:
         return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
-        """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
-        if self._squashed_text is None:
-            self._squashed_text = "\n".join(self._squashed_lines)
-            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed_text)]
-        return {bisect_right(self._breaks, m.start()) for m in pattern.finditer(self._squashed_text)}
+        """The lines whose squashed text `pattern` finds a match in."""
+        search = pattern.search
+        return {k for k, squashed in enumerate(self._squashed_lines) if search(squashed) is not None}
 
     def holds_header_word(self, i: int) -> bool:
         """Whether line i holds a column word: a line without one is no header (header_roles)."""
@@ -430,13 +429,35 @@ class Reading:
         whose header may be wrapped onto the next line (a line of words, no digit in it)."""
         if self.holds_header_word(i):
             return True
-        if i + 1 >= len(self.lines):
+        if i + 1 >= len(self.lines) or self._layouts[i] == "line":
             return False
         nxt = self.lines[i + 1][2]
-        return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
+        return bool(nxt.strip()) and not _DIGIT.search(nxt)
 
 
-_LINE_BREAK = re.compile("\n")
+def _next_line_start(start: int, length: int) -> int:
+    return start + length + 1
+
+
+def _layouts(body: str, raw: list[str], starts: list[int], start: int) -> list[str]:
+    """layout_of() of every line of `body` (split into `raw`, starting at `starts` in the text):
+    a line without a tab, a pipe or two cells apart by whitespace (found by one scan of the
+    body) is one cell."""
+    apart = {bisect_right(starts, start + m.start()) - 1 for m in _TWO_CELLS_LINE.finditer(body)}
+    return [layout_of(ln) if "\t" in ln or "|" in ln or k in apart else "line" for k, ln in enumerate(raw)]
+
+
+# _TWO_CELLS within a line (the space between the cells no line break), and the rest of its
+# line: a line is found once
+_TWO_CELLS_LINE = re.compile(r"[\S\x1c-\x1f][^\S\n\x1c-\x1f]+[\S\x1c-\x1f][^\n]*")
+
+
+@lru_cache(maxsize=4096)
+def _may_open_page(first: str) -> bool:
+    """Whether a line starting with this character can be a page number (_PAGE_NUMBER): most
+    lines are turned away by their first character, without the pattern run on them."""
+    return _PAGE_NUMBER.match(first, partial=True) is not None
+
 
 
 def read_tables(reading: Reading) -> list[Table]:
