@@ -378,6 +378,8 @@ class Reading:
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
         self._header_lines: set[int] | None = None
         self._starts: list[int] | None = None
+        self._squashed_text: str | None = None
+        self._squashed_starts: list[int] = []  # where each squashed line starts in _squashed_text
 
     def part(self, start: int, end: int) -> "Reading":
         """The reading of text[start:end], a span from a line start to a line start or the
@@ -414,9 +416,19 @@ class Reading:
         return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
-        """The lines whose squashed text `pattern` finds a match in."""
-        search = pattern.search
-        return {k for k, squashed in enumerate(self._squashed_lines) if search(squashed) is not None}
+        """The lines whose squashed text `pattern` finds a match in (a match never spans lines):
+        searched in the squashed lines joined, from the line after each match found."""
+        if self._squashed_text is None:
+            self._squashed_text = "\n".join(self._squashed_lines)
+            self._squashed_starts = list(accumulate(map(len, self._squashed_lines), _next_line_start, initial=0))
+        text, starts, search = self._squashed_text, self._squashed_starts, pattern.search
+        found: set[int] = set()
+        m = search(text)
+        while m is not None:
+            k = bisect_right(starts, m.start()) - 1
+            found.add(k)
+            m = search(text, starts[k + 1])
+        return found
 
     def holds_header_word(self, i: int) -> bool:
         """Whether line i holds a column word: a line without one is no header (header_roles)."""
