@@ -227,12 +227,11 @@ def _titles(document: Reading) -> list[_Title]:
     endings = rules["squashed_ending_re"]
     kept = [k for k, (_s, _e, line) in enumerate(document.lines) if line.strip()]
     text_lines = [document.lines[k] for k in kept]
-    squashed = [document.squashed(k) for k in kept]
     found: list[_Title] = []
     first = next((k for k, (_, _, ln) in enumerate(text_lines) if not _is_chrome(ln)), None)
-    for i, (s, e, line) in enumerate(text_lines):
-        if not endings.search(squashed[i]):
-            continue
+    ending_lines = document.holding(endings)
+    for i in [i for i, k in enumerate(kept) if k in ending_lines]:
+        s, e, line = text_lines[i]
         if not _is_title(line):
             cut = _run_on_title(line) if i == first else None
             if cut is None:
