@@ -371,8 +371,10 @@ class Reading:
             lengths = list(map(len, raw))
             starts = list(accumulate(lengths, _next_line_start, initial=start))
             spans = list(zip(starts, map(add, starts, lengths), raw))
+            # a page number is only tried on lines whose first character can start one
+            page_firsts = {first for first in {ln[:1] for ln in raw} if first and _may_open_page(first)}
             read = spans, squashed_lines(body).split("\n"), _layouts(body, raw, starts, start), \
-                [not ln.strip() or (_may_open_page(ln[0]) and _PAGE_NUMBER.match(ln) is not None) for ln in raw]
+                [not ln.strip() or (ln[:1] in page_firsts and _PAGE_NUMBER.match(ln) is not None) for ln in raw]
         # each line, squash() of each line, each line's layout, whether it is skippable (_skippable)
         self.lines, self._squashed_lines, self._layouts, self._skippable = read
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
