@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, islice
 from operator import add
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
@@ -369,7 +369,7 @@ class Reading:
             body = text[start:end]
             raw = body.split("\n")
             lengths = list(map(len, raw))
-            starts = list(accumulate(lengths, _next_line_start, initial=start))
+            starts = _line_starts(lengths, start)
             spans = list(zip(starts, map(add, starts, lengths), raw))
             # a page number is only tried on lines whose first character can start one
             page_firsts = {first for first in {ln[:1] for ln in raw} if first and _may_open_page(first)}
@@ -422,7 +422,7 @@ class Reading:
         searched in the squashed lines joined, from the line after each match found."""
         if self._squashed_text is None:
             self._squashed_text = "\n".join(self._squashed_lines)
-            self._squashed_starts = list(accumulate(map(len, self._squashed_lines), _next_line_start, initial=0))
+            self._squashed_starts = _line_starts(map(len, self._squashed_lines))
         text, starts, search = self._squashed_text, self._squashed_starts, pattern.search
         found: set[int] = set()
         m = search(text)
@@ -438,6 +438,15 @@ class Reading:
             self._header_lines = self.holding(vocabulary()["any_word"])
         return i in self._header_lines
 
+    def header_openers(self) -> list[int]:
+        """The lines that may open a header (may_open_header), in order."""
+        if self._header_lines is None:
+            self._header_lines = self.holding(vocabulary()["any_word"])
+        lines = self.lines
+        wrapped = [i for i, layout in enumerate(self._layouts[:-1]) if layout != "line" and i not in self._header_lines
+                   and lines[i + 1][2].strip() and not _DIGIT.search(lines[i + 1][2])]
+        return sorted(self._header_lines.union(wrapped))
+
     def may_open_header(self, i: int) -> bool:
         """Whether line i can open a header: it holds a header word, or it is a row of cells
         whose header may be wrapped onto the next line (a line of words, no digit in it)."""
@@ -449,8 +458,10 @@ class Reading:
         return bool(nxt.strip()) and not _DIGIT.search(nxt)
 
 
-def _next_line_start(start: int, length: int) -> int:
-    return start + length + 1
+def _line_starts(lengths: Iterable[int], start: int = 0) -> list[int]:
+    """Where each line starts, given the lengths of the lines (and where the first starts),
+    and, last, where a line after them would: each line ends in a line break."""
+    return list(accumulate(map((1).__add__, lengths), initial=start))
 
 
 def _layouts(body: str, raw: list[str], starts: list[int], start: int) -> list[str]:
@@ -477,7 +488,7 @@ def _may_open_page(first: str) -> bool:
 def read_tables(reading: Reading) -> list[Table]:
     """The indicator tables of the reading's span, in order."""
     tables: list[Table] = []
-    starts = [i for i in range(len(reading)) if reading.may_open_header(i)]
+    starts = reading.header_openers()
     p = 0
     while p < len(starts):
         found = _header_at(reading, starts[p])
@@ -832,12 +843,15 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
     to another number. Their figures are table cells, not narrative."""
     out: list[tuple[int, int]] = []
     single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
+    skippable, layouts = reading._skippable, reading._layouts
     for i, (s, e, line) in enumerate(reading.lines):
-        if reading.skippable(i) and not line.strip().isdigit():
+        if skippable[i] and not line.strip().isdigit():
             continue
-        layout = reading.layout(i)
+        layout = layouts[i]
         if layout == "line":
-            numeric = _grid_cell(line)
+            # (a line longer than a grid cell, without a pipe at its end to take off, is none)
+            stripped = line.strip()
+            numeric = (len(stripped) <= 16 or stripped.endswith("|")) and _grid_cell(line)
             single.append((s, e, numeric))
             if not numeric and not _SENTENCE_MARK.search(line) and _GLUED_GRID.search(line.strip()):
                 out.append((s, e))
