@@ -569,11 +569,16 @@ def _skippable(line: str) -> bool:
 
 
 def _row_is_open(row: Row) -> bool:
-    """A row that so far holds no value after its name (its name continues on the next line)."""
-    cells = [c for c in row.cells if not c.blank]
-    while cells and is_level(cells[0]):
-        cells.pop(0)
-    return len(cells) <= 1
+    """A row that so far holds no value after its name (its name continues on the next line):
+    at most one cell that is not blank after the levels it opens with."""
+    after_levels = 0
+    for c in row.cells:
+        if c.blank or (not after_levels and is_level(c)):
+            continue
+        after_levels += 1
+        if after_levels > 1:
+            return False
+    return True
 
 
 def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:

@@ -116,7 +116,7 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         open_sections.append(j)
     for i, (level, ns, number, heading) in enumerate(found):
         ne = ends[i]
-        s = norm.to_source(ns, ns + 1)[0]
-        e = norm.to_source(ne, ne + 1)[0] if ne is not None else src_end
+        s = norm.source_offset(ns)  # (to_source of the one character there)
+        e = norm.source_offset(ne) if ne is not None else src_end
         sections.append(Section(number, heading, s, e, level))
     return sections
