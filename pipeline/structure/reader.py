@@ -883,9 +883,10 @@ def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
     one per column, and every column is a label), so the cells of a line further from every
     label are left out. A glued line of form words is cut at them (项目名称农村公路日常养护
     主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+    skippable = reading._skippable
+
     def kept(k: int) -> bool:
-        line = reading.lines[k][2]
-        return not reading.skippable(k) or (line.strip().isdigit() and _among_cells(reading, k))
+        return not skippable[k] or (reading.lines[k][2].strip().isdigit() and _among_cells(reading, k))
 
     labelled = {k: [cut for cell in reading.cells(k) if cell.text
                     for cut in ([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))]

@@ -419,6 +419,16 @@ def _amount(text: str, unit: str) -> Decimal | None:
     return q.value if q else None
 
 
+# The cells of a glued money row (_glued_amounts), compiled once.
+_GLUED_AMOUNT = regex.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2}|[-—–]+")
+_GLUED_RATE = regex.compile(r"\d+(?:\.\d+)?%|[-—–]+")
+_GLUED_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_GLUED_DASHES = regex.compile(r"[-—–]+")
+_GLUED_NUMBER_OR_DASHES = regex.compile(r"\d+(?:\.\d+)?|[-—–]+")
+# The unit a money grid's header gives its amounts in: 项目资金（万元）
+_GRID_UNIT = regex.compile(r"[(（](万元|元|亿元)[)）]")
+
+
 def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     """Glued cells of a money row cut by their columns: amounts have two decimals, the
     rate ends in %, the 分值得分 pair takes what is left (586.00612.40598.6297.75%109.8)."""
@@ -428,16 +438,16 @@ def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     for k, col in enumerate(columns):
         rest = text[pos:]
         if col in ("budget_start", "budget", "spent"):
-            m = regex.match(r"\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2}|[-—–]+", rest)
+            m = _GLUED_AMOUNT.match(rest)
         elif col == "execution_rate":
-            m = regex.match(r"\d+(?:\.\d+)?%|[-—–]+", rest)
+            m = _GLUED_RATE.match(rest)
         elif col == "weight" and k + 1 < len(columns) and columns[k + 1] == "score":
-            pair = weight_and_score(rest) if regex.fullmatch(r"\d+(?:\.\d+)?", rest) else None
+            pair = weight_and_score(rest) if _GLUED_NUMBER.fullmatch(rest) else None
             if pair:
                 return out + list(pair)
-            m = regex.match(r"[-—–]+", rest)
+            m = _GLUED_DASHES.match(rest)
         else:
-            m = regex.match(r"\d+(?:\.\d+)?|[-—–]+", rest)
+            m = _GLUED_NUMBER_OR_DASHES.match(rest)
         if not m:
             break
         out.append(m.group())
@@ -474,7 +484,7 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
             form.execution_rate = _percent(value)
         elif label.startswith(rules["money_label"]) or (_column(cell) and not columns):
             # the money grid's header: its columns, then the 年度资金总额 row
-            unit = regex.search(r"[(（](万元|元|亿元)[)）]", cell.key)
+            unit = _GRID_UNIT.search(cell.key)
             grid_unit = unit.group(1) if unit else grid_unit
             start = k + 1 if label.startswith(rules["money_label"]) else k
             j, columns = start, []
