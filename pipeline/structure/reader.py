@@ -371,10 +371,13 @@ class Reading:
             lengths = list(map(len, raw))
             starts = _line_starts(lengths, start)
             spans = list(zip(starts, map(add, starts, lengths), raw))
-            # a page number is only tried on lines whose first character can start one
-            page_firsts = {first for first in {ln[:1] for ln in raw} if first and _may_open_page(first)}
-            read = spans, squashed_lines(body).split("\n"), _layouts(body, raw, starts, start), \
-                [not ln.strip() or (ln[:1] in page_firsts and _PAGE_NUMBER.match(ln) is not None) for ln in raw]
+            squashed = squashed_lines(body).split("\n")
+            # a line is blank or a page number only when its first character is whitespace or
+            # can start a page number (or it has none)
+            firsts = {first for first in {ln[:1] for ln in raw}
+                      if not first or first.isspace() or _may_open_page(first)}
+            read = spans, squashed, _layouts(raw, squashed), \
+                [ln[:1] in firsts and (not ln.strip() or _PAGE_NUMBER.match(ln) is not None) for ln in raw]
         # each line, squash() of each line, each line's layout, whether it is skippable (_skippable)
         self.lines, self._squashed_lines, self._layouts, self._skippable = read
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
@@ -464,17 +467,11 @@ def _line_starts(lengths: Iterable[int], start: int = 0) -> list[int]:
     return list(accumulate(map((1).__add__, lengths), initial=start))
 
 
-def _layouts(body: str, raw: list[str], starts: list[int], start: int) -> list[str]:
-    """layout_of() of every line of `body` (split into `raw`, starting at `starts` in the text):
-    a line without a tab, a pipe or two cells apart by whitespace (found by one scan of the
-    body) is one cell."""
-    apart = {bisect_right(starts, start + m.start()) - 1 for m in _TWO_CELLS_LINE.finditer(body)}
-    return [layout_of(ln) if "\t" in ln or "|" in ln or k in apart else "line" for k, ln in enumerate(raw)]
-
-
-# _TWO_CELLS within a line (the space between the cells no line break), and the rest of its
-# line: a line is found once
-_TWO_CELLS_LINE = re.compile(r"[\S\x1c-\x1f][^\S\n\x1c-\x1f]+[\S\x1c-\x1f][^\n]*")
+def _layouts(raw: list[str], squashed: list[str]) -> list[str]:
+    """layout_of() of every line (`squashed`: squash() of each, as long as the line when it
+    holds no whitespace): a line without whitespace (no tab, no two cells apart) and without
+    a pipe is one cell."""
+    return [layout_of(ln) if len(ln) != len(sq) or "|" in ln else "line" for ln, sq in zip(raw, squashed)]
 
 
 @lru_cache(maxsize=4096)
@@ -698,7 +695,8 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
     stream: list[Cell | None] = []  # None: a row break
     while j < len(reading):
         line = reading.lines[j][2]
-        if not line.strip() or _MARKED_PAGE_NUMBER.match(line):
+        # (a marked page number is a page number: only a skippable line can be one)
+        if not line.strip() or (reading.skippable(j) and _MARKED_PAGE_NUMBER.match(line)):
             if not line.strip():
                 nxt = _next_line(reading, j + 1, str.strip)
                 if nxt is None or layout_of(nxt) != "line":
@@ -923,7 +921,7 @@ def _among_cells(reading: Reading, k: int) -> bool:
         line = reading.lines[j][2]
         s = line.strip()
         return bool(s) and reading.layout(j) == "line" and len(s) <= 16 and not _SENTENCE_MARK.search(s) \
-            and not _MARKED_PAGE_NUMBER.match(line)
+            and not (reading.skippable(j) and _MARKED_PAGE_NUMBER.match(line))
 
     return any(0 <= j < len(reading) and short_cell(j) for j in (k - 1, k + 1))
 
