@@ -88,7 +88,7 @@ class Cell:
     def level_text(self) -> str:
         """The text as a level's name, its points off (level_text)."""
         if self._level_text is None:
-            self._level_text = level_text(self.text)
+            self._level_text = levels()["weight"].sub("", self.key)  # level_text(), on the key
         return self._level_text
 
     @property
@@ -151,11 +151,11 @@ def vocabulary() -> dict[str, Any]:
     }
 
 
-def cell_role(text: str) -> str | None:
-    s = squash(text)
-    if not s or len(s) > 16:
+def key_role(key: str) -> str | None:
+    """The column a header cell names, read on its key (its text squashed), or None."""
+    if not key or len(key) > 16:
         return None
-    return _role_of(s)
+    return _role_of(key)
 
 
 @lru_cache(maxsize=16384)
@@ -174,7 +174,7 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
     if len(cells) < vocabulary()["min_header"]:
         return None  # (each cell names one column at most)
-    roles = [cell_role(c.text) for c in cells]
+    roles = [key_role(c.key) for c in cells]
     if not {"name", "level1", "level2"} & set(roles):
         # no level or name column named: a first column headed 绩效指标 holds the names
         first = next((k for k, c in enumerate(cells) if not c.blank), None)
@@ -518,11 +518,11 @@ def _header_at(reading: Reading, i: int) -> tuple[Table, int] | None:
                 return Table(layout, roles, s, reading.lines[i + 1][1]), i + 2
         return None
     cell = reading.cells(i)[0]
-    if cell_role(cell.text):
+    if key_role(cell.key):
         cells, j = [], i
         while j < len(reading) and j - i < MAX_HEADER_CELLS and reading.layout(j) == "line":
             c = reading.cells(j)[0]
-            if not cell_role(c.text):
+            if not key_role(c.key):
                 break
             cells.append(c)
             j += 1
@@ -542,7 +542,7 @@ def _wrapped_header(cells: Sequence[Cell], below: Sequence[Cell], layout: str) -
     if not parts or any(_DIGIT.search(c.text) or len(c.key) > 6 for c in parts):
         return None
     if layout == "space" or len(below) == 1:
-        open_cells = [k for k, c in enumerate(cells) if not c.blank and cell_role(c.text) is None]
+        open_cells = [k for k, c in enumerate(cells) if not c.blank and key_role(c.key) is None]
         if len(open_cells) != len(parts):
             return None
         pairs = list(zip(open_cells, parts))
@@ -727,7 +727,7 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
             continue
         level = is_level(cell)
         if not named:
-            if is_total(cell.text) or (level and len(row) >= MAX_LEVEL_CELLS):
+            if cell.key.startswith(vocabulary()["total"]) or (level and len(row) >= MAX_LEVEL_CELLS):
                 close()
             row.append(cell)
             named += not level
@@ -755,7 +755,7 @@ def _glued_body(reading: Reading, j: int, table: Table) -> int:
         if reading.layout(j) != "line":
             return j
         cell = reading.cells(j)[0]
-        if is_total(cell.text):
+        if cell.key.startswith(vocabulary()["total"]):  # is_total(), on the key
             number_at = trailing_number(cell.text)
             label_end = number_at if number_at is not None else len(cell.text)
             table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),

@@ -482,7 +482,8 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
             continue
         for row in table.rows:
             first = next((c for c in row.cells if not c.blank), None)  # the label, before the row's other cells
-            if first is None or not (any(map(first.key.__contains__, labels)) if labels else is_total(first.text)):
+            if first is None or not (any(map(first.key.__contains__, labels)) if labels
+                                     else first.key.startswith(vocabulary()["total"])):
                 continue
             present = [c for c in row.cells if not c.blank]
             numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
