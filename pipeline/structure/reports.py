@@ -512,9 +512,8 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
 def _money_row(form: _Form, columns: list[str], texts: list[str], unit: str) -> None:
     for col, text in zip(columns, texts):
         if col in ("budget_start", "budget", "spent"):
-            amount = _amount(text, unit)
-            if amount is not None and getattr(form, col) is None:
-                setattr(form, col, amount)
+            if getattr(form, col) is None:  # (an amount already read is kept: none read again)
+                setattr(form, col, _amount(text, unit))
         elif col == "execution_rate" and form.execution_rate is None:
             form.execution_rate = _percent(text)
         elif col in ("weight", "score") and getattr(form, "budget_" + col) is None:
@@ -600,43 +599,46 @@ def _read_money(report: Report, norm: Normalized, amounts: "_Amounts", form: _Fo
     allowed = _report_rules()["fields"].get(report.category, set())
     body_start, body_end = report.norm_start, report.norm_end
     text = norm.text
-    if report.category == "决算":
-        trail = _money_trail(text, amounts, body_start, body_end, cues=rules["final_spent"])
-    else:
-        funds = next(((to_norm(norm, s.start), to_norm(norm, s.end)) for s in report.sections
-                      if any(w in s.heading for w in rules["funds_words"])), None)
-        trail = _money_trail(text, amounts, *funds) if funds else {}
-        whole = _money_trail(text, amounts, body_start, body_end)
-        trail = {k: trail.get(k) if trail.get(k) is not None else whole[k] for k in whole}
-        if trail["budget_full"] is not None:
-            trail["budget"] = trail["budget_full"]
-        scope = text[funds[0]:funds[1]] if funds else text[body_start:body_end]
-        if trail["spent"] is None and any(p.search(scope) for p in rules["full_spend"]):
-            trail["spent"] = trail["received"] or trail["budget"]
-    values: dict[str, Decimal | None] = {
-        "budget": form.budget if form.budget is not None else (form.budget_start if form.budget_start is not None
-                                                               else trail.get("budget")),
-        "received": trail.get("received"),
-        "spent": form.spent if form.spent is not None else trail.get("spent"),
-    }
-    rate = form.execution_rate
-    if rate is None:
-        m = rules["exec_rate"].search(text, body_start, body_end)
-        rate = _percent(m.group(1) + "%") if m else None
-    values["execution_rate"] = rate
-    score = form.self_score
-    at = form.self_score_at
-    # a self-score label heading a total row of the table: the row's 得分, not its 分值
-    totals = total_rows(tables) if at is not None or score is None else []
-    in_total = next((t for t in totals if at is not None and t.start <= at < t.end), None)
-    if in_total is not None and in_total.score is not None:
-        score = in_total.score
-    if score is None:
-        m = rules["score"].search(text, body_start, body_end)
-        score = score_number(m.group(1)) if m else None
-    if score is None:
-        score = totals[0].score if totals else None
-    values["self_score"] = score
+    # only what the report's category has is read: the other fields stay None
+    values: dict[str, Decimal | None] = dict.fromkeys(MONEY_FIELDS)
+    if allowed & {"budget", "received", "spent"}:
+        if report.category == "决算":
+            trail = _money_trail(text, amounts, body_start, body_end, cues=rules["final_spent"])
+        else:
+            funds = next(((to_norm(norm, s.start), to_norm(norm, s.end)) for s in report.sections
+                          if any(w in s.heading for w in rules["funds_words"])), None)
+            trail = _money_trail(text, amounts, *funds) if funds else {}
+            whole = _money_trail(text, amounts, body_start, body_end)
+            trail = {k: trail.get(k) if trail.get(k) is not None else whole[k] for k in whole}
+            if trail["budget_full"] is not None:
+                trail["budget"] = trail["budget_full"]
+            scope = text[funds[0]:funds[1]] if funds else text[body_start:body_end]
+            if trail["spent"] is None and any(p.search(scope) for p in rules["full_spend"]):
+                trail["spent"] = trail["received"] or trail["budget"]
+        values["budget"] = form.budget if form.budget is not None else (
+            form.budget_start if form.budget_start is not None else trail.get("budget"))
+        values["received"] = trail.get("received")
+        values["spent"] = form.spent if form.spent is not None else trail.get("spent")
+    if "execution_rate" in allowed:
+        rate = form.execution_rate
+        if rate is None:
+            m = rules["exec_rate"].search(text, body_start, body_end)
+            rate = _percent(m.group(1) + "%") if m else None
+        values["execution_rate"] = rate
+    if "self_score" in allowed:
+        score = form.self_score
+        at = form.self_score_at
+        # a self-score label heading a total row of the table: the row's 得分, not its 分值
+        totals = total_rows(tables) if at is not None or score is None else []
+        in_total = next((t for t in totals if at is not None and t.start <= at < t.end), None)
+        if in_total is not None and in_total.score is not None:
+            score = in_total.score
+        if score is None:
+            m = rules["score"].search(text, body_start, body_end)
+            score = score_number(m.group(1)) if m else None
+        if score is None:
+            score = totals[0].score if totals else None
+        values["self_score"] = score
     for name in MONEY_FIELDS:
         setattr(report, name, values[name] if name in allowed else None)
 
