@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import regex
@@ -80,13 +81,16 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
     found: list[tuple[int, int, str, str]] = []  # (level, norm start, number, heading)
     stack: list[tuple[int, str]] = []
     source = norm.source
-    le = start - 1
-    for line in norm.text[start:end].split("\n"):
-        ls = le + 1
-        le = ls + len(line)
+    lines = norm.text[start:end].split("\n")
+    # the first characters that can open a heading number, of those the lines start with
+    openers = {first for first in {line[:1] for line in lines} if first and _may_open(first)}
+    for ls, line in zip(accumulate(map((1).__add__, map(len, lines)), initial=start), lines):
+        if line[:1] not in openers:
+            continue
         hit = heading_at(line)
         if not hit:
             continue
+        le = ls + len(line)
         level, number, prefix = hit
         body_start = ls + prefix
         m = heading_end.search(norm.text, body_start, le)
