@@ -16,6 +16,7 @@ units stay as written. Where a report gives the same indicators in two tables
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -151,6 +152,9 @@ def _number(cell: Cell | None) -> Decimal | None:
     return score_number(cell.text) if cell is not None else None
 
 
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
+
+
 def _met(ind: Indicator) -> bool | None:
     t, a = ind.target, ind.actual
     if not isinstance(t, Decimal) or not isinstance(a, Decimal):
@@ -161,7 +165,7 @@ def _met(ind: Indicator) -> bool | None:
     op = ind.target_op
     if op is None:
         op = "<=" if any(w in ind.name for w in _rules()["lower_better"]) else ">="
-    return {">=": a >= t, "<=": a <= t, ">": a > t, "<": a < t, "=": a == t}[op]
+    return _COMPARE[op](a, t)
 
 
 # ---------------------------------------------------------------- rows -> indicators
@@ -385,14 +389,15 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
 
 def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: str, report: int | None,
                    quote: _Quote) -> Indicator | None:
+    rules = _rules()
     first = next((c for c in row.cells if not c.blank), None)
     # (is_total and _note_row of the first cell, read on its key: squash() leaves a key as it is)
-    if first is None or first.key.startswith(vocabulary()["total"]) or first.key in _rules()["note_rows"]:
+    if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
     name_cell, values = _row_values(table, cols, row, carry, quote)
     if name_cell is None or not values:
         return None
-    prefix = _rules()["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
+    prefix = rules["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
     name = quote(name_cell)[prefix.end() if prefix else 0:]
     if not name or is_total(name):
         return None
@@ -410,11 +415,11 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
     ind.weight = _number(values.get("weight"))
     ind.score = _number(values.get("score"))
     reason = values.get("reason")
-    # as written; a reason run over several cells keeps one space where a cell ended
-    text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip() if reason else ""
-    bare = squash(text).strip("|")
-    ind.reason = "" if not bare or bare in _rules()["no_value"] or _DASH_RUN.match(bare) \
-        else text
+    if reason is not None:
+        # as written; a reason run over several cells keeps one space where a cell ended
+        text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip()
+        bare = squash(text).strip("|")
+        ind.reason = "" if not bare or bare in rules["no_value"] or _DASH_RUN.match(bare) else text
     return ind
 
 
