@@ -354,8 +354,8 @@ Line = tuple[int, int, str]
 class Reading:
     """The lines of text[start:end], read once for every pass over them (tables, form cells,
     numeric grids): each line's layout and whether it is skippable are worked out for all the
-    lines at once (most lines of a report are narrative, which one scan of the text sets
-    apart), its cells when first asked for, and kept. One search over the squashed lines
+    lines at once (most lines of a report are narrative, set apart by their squashed text and
+    first character), its cells when first asked for, and kept. One search over the squashed lines
     finds those that hold a header word (or a form word), so that only those (and a header
     wrapped onto the next line) are tried as a table's header. `read` is what a reading of
     the span already holds (`part`): its lines, their squashed text, layouts and skippable
@@ -382,6 +382,8 @@ class Reading:
         self.lines, self._squashed_lines, self._layouts, self._skippable = read
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
         self._header_lines: set[int] | None = None
+        self._openers: list[int] | None = None
+        self._opener_set: set[int] = set()
         self._starts: list[int] | None = None
         self._squashed_text: str | None = None
         self._squashed_starts: list[int] = []  # where each squashed line starts in _squashed_text
@@ -442,23 +444,23 @@ class Reading:
         return i in self._header_lines
 
     def header_openers(self) -> list[int]:
-        """The lines that may open a header (may_open_header), in order."""
-        if self._header_lines is None:
-            self._header_lines = self.holding(vocabulary()["any_word"])
-        lines = self.lines
-        wrapped = [i for i, layout in enumerate(self._layouts[:-1]) if layout != "line" and i not in self._header_lines
-                   and lines[i + 1][2].strip() and not _DIGIT.search(lines[i + 1][2])]
-        return sorted(self._header_lines.union(wrapped))
+        """The lines that can open a header, in order: those holding a header word, and rows of
+        cells whose header may be wrapped onto the next line (a line of words, no digit in it)."""
+        if self._openers is None:
+            if self._header_lines is None:
+                self._header_lines = self.holding(vocabulary()["any_word"])
+            lines = self.lines
+            wrapped = [i for i, layout in enumerate(self._layouts[:-1]) if layout != "line"
+                       and i not in self._header_lines and lines[i + 1][2].strip() and not _DIGIT.search(lines[i + 1][2])]
+            self._openers = sorted(self._header_lines.union(wrapped))
+            self._opener_set = set(self._openers)
+        return self._openers
 
     def may_open_header(self, i: int) -> bool:
-        """Whether line i can open a header: it holds a header word, or it is a row of cells
-        whose header may be wrapped onto the next line (a line of words, no digit in it)."""
-        if self.holds_header_word(i):
-            return True
-        if i + 1 >= len(self.lines) or self._layouts[i] == "line":
-            return False
-        nxt = self.lines[i + 1][2]
-        return bool(nxt.strip()) and not _DIGIT.search(nxt)
+        """Whether line i can open a header (header_openers)."""
+        if self._openers is None:
+            self.header_openers()
+        return i in self._opener_set
 
 
 def _line_starts(lengths: Iterable[int], start: int = 0) -> list[int]:
@@ -479,7 +481,6 @@ def _may_open_page(first: str) -> bool:
     """Whether a line starting with this character can be a page number (_PAGE_NUMBER): most
     lines are turned away by their first character, without the pattern run on them."""
     return _PAGE_NUMBER.match(first, partial=True) is not None
-
 
 
 def read_tables(reading: Reading) -> list[Table]:
