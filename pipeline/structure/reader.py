@@ -845,31 +845,32 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
     label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
     2,120.00 …`, glued `其中：财政拨款586.00612.40…`), or, one cell a line, a number next
     to another number. Their figures are table cells, not narrative."""
-    out: list[tuple[int, int]] = []
-    single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
-    skippable, layouts = reading._skippable, reading._layouts
-    for i, (s, e, line) in enumerate(reading.lines):
-        if skippable[i] and not line.strip().isdigit():
-            continue
+    lines, skippable, layouts = reading.lines, reading._skippable, reading._layouts
+    # the lines read: those not skippable, and bare numbers (a page number, or a cell among cells)
+    read = [i for i, skip in enumerate(skippable) if not skip or lines[i][2].strip().isdigit()]
+    single = [i for i in read if layouts[i] == "line"]  # one-cell lines, in order
+    numeric = [_short_grid_cell(lines[i][2]) for i in single]
+    out = [lines[i][:2] for i, number in zip(single, numeric) if not number
+           and not _SENTENCE_MARK.search(lines[i][2]) and _GLUED_GRID.search(lines[i][2].strip())]
+    for i in read:
         layout = layouts[i]
-        if layout == "line":
-            # (a line longer than a grid cell, without a pipe at its end to take off, is none)
-            stripped = line.strip()
-            numeric = (len(stripped) <= 16 or stripped.endswith("|")) and _grid_cell(line)
-            single.append((s, e, numeric))
-            if not numeric and not _SENTENCE_MARK.search(line) and _GLUED_GRID.search(line.strip()):
-                out.append((s, e))
-            continue
-        if not _may_be_grid_row(line, layout):
+        if layout == "line" or not _may_be_grid_row(lines[i][2], layout):
             continue
         cells = [c for c in reading.cells(i) if c.text]
         values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
         if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
-            out.append((s, e))
-    for k, (s, e, numeric) in enumerate(single):
-        if numeric and any(single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)):
-            out.append((s, e))
+            out.append(lines[i][:2])
+    last = len(single) - 1
+    out += [lines[i][:2] for k, i in enumerate(single)
+            if numeric[k] and ((k > 0 and numeric[k - 1]) or (k < last and numeric[k + 1]))]
     return sorted(out)
+
+
+def _short_grid_cell(line: str) -> bool:
+    """_grid_cell() of a line, tried only when it is short enough to be one (or ends in a pipe
+    to take off)."""
+    stripped = line.strip()
+    return (len(stripped) <= 16 or stripped.endswith("|")) and _grid_cell(line)
 
 
 # ---------------------------------------------------------------- every cell, for forms
