@@ -895,12 +895,17 @@ def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
     out: list[Cell] = []
     labels: list[int] = []
     owed = 0  # cells still to keep after the last label's line
-    for k in range(len(reading)):
+    # (nothing is kept before the first labelled line, nor once the last one is paid for)
+    first, last = min(labelled, default=len(reading)), max(labelled, default=-1)
+    for k in range(first, len(reading)):
         if k in labelled:
             labels.extend(range(len(out), len(out) + len(labelled[k])))
             out.extend(labelled[k])
             owed = window
-        elif owed > 0 and kept(k):
+        elif owed <= 0:
+            if k > last:
+                break
+        elif kept(k):
             present = [cell for cell in reading.cells(k) if cell.text]
             out.extend(present)
             owed -= len(present)
