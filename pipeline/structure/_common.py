@@ -43,8 +43,13 @@ def without_space(text: str) -> str:
 
 def squashed_lines(text: str) -> str:
     """squash() of every line of `text`, in one pass, the lines kept: line k of the result is
-    squash(line k of `text`) (fold_width keeps offsets; only whitespace is removed)."""
-    return _INLINE_SPACE.sub("", fold_width(text))
+    squash(line k of `text`) (fold_width keeps offsets; only whitespace is removed). Spaces and
+    tabs are the whitespace of most texts: what is left once they are gone is searched for
+    only when something unprintable is (as every other whitespace character is)."""
+    folded = fold_width(text).replace(" ", "").replace("\t", "")
+    if folded.replace("\n", "").isprintable():
+        return folded
+    return _INLINE_SPACE.sub("", folded)
 
 
 def lines(text: str, offset: int = 0) -> Iterator[tuple[int, int, str]]:

@@ -28,14 +28,15 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
-from typing import Any, Iterator, Sequence
+from itertools import accumulate, islice
+from operator import add
+from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
 from ..normalize import fold_width
 from ..recognize.guard import bounded
-from ._common import SPACE, alternation, config, lines, squash, squashed_lines
+from ._common import SPACE, alternation, config, squash, squashed_lines
 from .sections import heading_at
 
 LAYOUTS = ("tab", "pipe", "space", "line", "glued")
@@ -87,7 +88,7 @@ class Cell:
     def level_text(self) -> str:
         """The text as a level's name, its points off (level_text)."""
         if self._level_text is None:
-            self._level_text = level_text(self.text)
+            self._level_text = levels()["weight"].sub("", self.key)  # level_text(), on the key
         return self._level_text
 
     @property
@@ -150,11 +151,11 @@ def vocabulary() -> dict[str, Any]:
     }
 
 
-def cell_role(text: str) -> str | None:
-    s = squash(text)
-    if not s or len(s) > 16:
+def key_role(key: str) -> str | None:
+    """The column a header cell names, read on its key (its text squashed), or None."""
+    if not key or len(key) > 16:
         return None
-    return _role_of(s)
+    return _role_of(key)
 
 
 @lru_cache(maxsize=16384)
@@ -173,7 +174,7 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     label in the first cell (`年度绩效目标(90分)`, `绩效指标`)."""
     if len(cells) < vocabulary()["min_header"]:
         return None  # (each cell names one column at most)
-    roles = [cell_role(c.text) for c in cells]
+    roles = [key_role(c.key) for c in cells]
     if not {"name", "level1", "level2"} & set(roles):
         # no level or name column named: a first column headed 绩效指标 holds the names
         first = next((k for k, c in enumerate(cells) if not c.blank), None)
@@ -352,26 +353,40 @@ Line = tuple[int, int, str]
 
 class Reading:
     """The lines of text[start:end], read once for every pass over them (tables, form cells,
-    numeric grids): a line's layout and cells are worked out when first asked for and kept.
-    Most lines of a report are narrative: one search over the squashed lines finds those
-    that hold a header word (or a form word), so that only those (and a header wrapped onto
-    the next line) are tried as a table's header. `read` is the lines and their squashed
-    text when already read (`part`)."""
+    numeric grids): each line's layout and whether it is skippable are worked out for all the
+    lines at once (most lines of a report are narrative, set apart by their squashed text and
+    first character), its cells when first asked for, and kept. One search over the squashed lines
+    finds those that hold a header word (or a form word), so that only those (and a header
+    wrapped onto the next line) are tried as a table's header. `read` is what a reading of
+    the span already holds (`part`): its lines, their squashed text, layouts and skippable
+    flags."""
 
     def __init__(self, text: str, start: int = 0, end: int | None = None,
-                 read: tuple[list[Line], list[str]] | None = None):
+                 read: tuple[list[Line], list[str], list[str], list[bool]] | None = None):
         self.text = text
         if read is None:
             end = len(text) if end is None else end
-            read = list(lines(text[start:end], start)), squashed_lines(text[start:end]).split("\n")
-        self.lines, self._squashed_lines = read  # each line, and squash() of each line
-        self._layouts: list[str | None] = [None] * len(self.lines)
-        self._skippable: list[bool | None] = [None] * len(self.lines)
+            body = text[start:end]
+            raw = body.split("\n")
+            lengths = list(map(len, raw))
+            starts = _line_starts(lengths, start)
+            spans = list(zip(starts, map(add, starts, lengths), raw))
+            squashed = squashed_lines(body).split("\n")
+            # a line is blank or a page number only when its first character is whitespace or
+            # can start a page number (or it has none)
+            firsts = {first for first in {ln[:1] for ln in raw}
+                      if not first or first.isspace() or _may_open_page(first)}
+            read = spans, squashed, _layouts(raw, squashed), \
+                [ln[:1] in firsts and (not ln.strip() or _PAGE_NUMBER.match(ln) is not None) for ln in raw]
+        # each line, squash() of each line, each line's layout, whether it is skippable (_skippable)
+        self.lines, self._squashed_lines, self._layouts, self._skippable = read
         self._cells: list[tuple[Cell, ...] | None] = [None] * len(self.lines)
-        self._squashed_text: str | None = None
-        self._breaks: list[int] | None = None  # where the squashed lines end
         self._header_lines: set[int] | None = None
+        self._openers: list[int] | None = None
+        self._opener_set: set[int] = set()
         self._starts: list[int] | None = None
+        self._squashed_text: str | None = None
+        self._squashed_starts: list[int] = []  # where each squashed line starts in _squashed_text
 
     def part(self, start: int, end: int) -> "Reading":
         """The reading of text[start:end], a span from a line start to a line start or the
@@ -381,31 +396,26 @@ class Reading:
             self._starts = [s for s, _e, _line in self.lines]
         i = bisect_left(self._starts, start)
         j = bisect_left(self._starts, end) if end < len(self.text) else len(self.lines)
-        tail = ([(end, end, "")], [""]) if end < len(self.text) else ([], [])
-        return Reading(self.text, read=(self.lines[i:j] + tail[0], self._squashed_lines[i:j] + tail[1]))
+        tail = ([(end, end, "")], [""], ["line"], [True]) if end < len(self.text) else ([], [], [], [])
+        return Reading(self.text, read=(self.lines[i:j] + tail[0], self._squashed_lines[i:j] + tail[1],
+                                        self._layouts[i:j] + tail[2], self._skippable[i:j] + tail[3]))
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def skippable(self, i: int) -> bool:
         """Whether line i is blank or a page number (_skippable)."""
-        skip = self._skippable[i]
-        if skip is None:
-            skip = self._skippable[i] = _skippable(self.lines[i][2])
-        return skip
+        return self._skippable[i]
 
     def layout(self, i: int) -> str:
-        layout = self._layouts[i]
-        if layout is None:
-            layout = self._layouts[i] = layout_of(self.lines[i][2])
-        return layout
+        return self._layouts[i]
 
     def cells(self, i: int) -> tuple[Cell, ...]:
         """Line i's cells in its own layout (a tuple: rows copy it before they change it)."""
         cells = self._cells[i]
         if cells is None:
             s, _e, line = self.lines[i]
-            cells = self._cells[i] = tuple(split_line(s, line, self.layout(i)))
+            cells = self._cells[i] = tuple(split_line(s, line, self._layouts[i]))
         return cells
 
     def squashed(self, i: int) -> str:
@@ -413,11 +423,19 @@ class Reading:
         return self._squashed_lines[i]
 
     def holding(self, pattern: Any) -> set[int]:
-        """The lines whose squashed text `pattern` finds a match in (a match never spans lines)."""
+        """The lines whose squashed text `pattern` finds a match in (a match never spans lines):
+        searched in the squashed lines joined, from the line after each match found."""
         if self._squashed_text is None:
             self._squashed_text = "\n".join(self._squashed_lines)
-            self._breaks = [m.start() for m in _LINE_BREAK.finditer(self._squashed_text)]
-        return {bisect_right(self._breaks, m.start()) for m in pattern.finditer(self._squashed_text)}
+            self._squashed_starts = _line_starts(map(len, self._squashed_lines))
+        text, starts, search = self._squashed_text, self._squashed_starts, pattern.search
+        found: set[int] = set()
+        m = search(text)
+        while m is not None:
+            k = bisect_right(starts, m.start()) - 1
+            found.add(k)
+            m = search(text, starts[k + 1])
+        return found
 
     def holds_header_word(self, i: int) -> bool:
         """Whether line i holds a column word: a line without one is no header (header_roles)."""
@@ -425,24 +443,50 @@ class Reading:
             self._header_lines = self.holding(vocabulary()["any_word"])
         return i in self._header_lines
 
+    def header_openers(self) -> list[int]:
+        """The lines that can open a header, in order: those holding a header word, and rows of
+        cells whose header may be wrapped onto the next line (a line of words, no digit in it)."""
+        if self._openers is None:
+            if self._header_lines is None:
+                self._header_lines = self.holding(vocabulary()["any_word"])
+            lines = self.lines
+            wrapped = [i for i, layout in enumerate(self._layouts[:-1]) if layout != "line"
+                       and i not in self._header_lines and lines[i + 1][2].strip() and not _DIGIT.search(lines[i + 1][2])]
+            self._openers = sorted(self._header_lines.union(wrapped))
+            self._opener_set = set(self._openers)
+        return self._openers
+
     def may_open_header(self, i: int) -> bool:
-        """Whether line i can open a header: it holds a header word, or it is a row of cells
-        whose header may be wrapped onto the next line (a line of words, no digit in it)."""
-        if self.holds_header_word(i):
-            return True
-        if i + 1 >= len(self.lines):
-            return False
-        nxt = self.lines[i + 1][2]
-        return bool(nxt.strip()) and not _DIGIT.search(nxt) and self.layout(i) != "line"
+        """Whether line i can open a header (header_openers)."""
+        if self._openers is None:
+            self.header_openers()
+        return i in self._opener_set
 
 
-_LINE_BREAK = re.compile("\n")
+def _line_starts(lengths: Iterable[int], start: int = 0) -> list[int]:
+    """Where each line starts, given the lengths of the lines (and where the first starts),
+    and, last, where a line after them would: each line ends in a line break."""
+    return list(accumulate(map((1).__add__, lengths), initial=start))
+
+
+def _layouts(raw: list[str], squashed: list[str]) -> list[str]:
+    """layout_of() of every line (`squashed`: squash() of each, as long as the line when it
+    holds no whitespace): a line without whitespace (no tab, no two cells apart) and without
+    a pipe is one cell."""
+    return [layout_of(ln) if len(ln) != len(sq) or "|" in ln else "line" for ln, sq in zip(raw, squashed)]
+
+
+@lru_cache(maxsize=4096)
+def _may_open_page(first: str) -> bool:
+    """Whether a line starting with this character can be a page number (_PAGE_NUMBER): most
+    lines are turned away by their first character, without the pattern run on them."""
+    return _PAGE_NUMBER.match(first, partial=True) is not None
 
 
 def read_tables(reading: Reading) -> list[Table]:
     """The indicator tables of the reading's span, in order."""
     tables: list[Table] = []
-    starts = [i for i in range(len(reading)) if reading.may_open_header(i)]
+    starts = reading.header_openers()
     p = 0
     while p < len(starts):
         found = _header_at(reading, starts[p])
@@ -475,11 +519,11 @@ def _header_at(reading: Reading, i: int) -> tuple[Table, int] | None:
                 return Table(layout, roles, s, reading.lines[i + 1][1]), i + 2
         return None
     cell = reading.cells(i)[0]
-    if cell_role(cell.text):
+    if key_role(cell.key):
         cells, j = [], i
         while j < len(reading) and j - i < MAX_HEADER_CELLS and reading.layout(j) == "line":
             c = reading.cells(j)[0]
-            if not cell_role(c.text):
+            if not key_role(c.key):
                 break
             cells.append(c)
             j += 1
@@ -499,7 +543,7 @@ def _wrapped_header(cells: Sequence[Cell], below: Sequence[Cell], layout: str) -
     if not parts or any(_DIGIT.search(c.text) or len(c.key) > 6 for c in parts):
         return None
     if layout == "space" or len(below) == 1:
-        open_cells = [k for k, c in enumerate(cells) if not c.blank and cell_role(c.text) is None]
+        open_cells = [k for k, c in enumerate(cells) if not c.blank and key_role(c.key) is None]
         if len(open_cells) != len(parts):
             return None
         pairs = list(zip(open_cells, parts))
@@ -523,11 +567,16 @@ def _skippable(line: str) -> bool:
 
 
 def _row_is_open(row: Row) -> bool:
-    """A row that so far holds no value after its name (its name continues on the next line)."""
-    cells = [c for c in row.cells if not c.blank]
-    while cells and is_level(cells[0]):
-        cells.pop(0)
-    return len(cells) <= 1
+    """A row that so far holds no value after its name (its name continues on the next line):
+    at most one cell that is not blank after the levels it opens with."""
+    after_levels = 0
+    for c in row.cells:
+        if c.blank or (not after_levels and is_level(c)):
+            continue
+        after_levels += 1
+        if after_levels > 1:
+            return False
+    return True
 
 
 def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:
@@ -647,7 +696,8 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
     stream: list[Cell | None] = []  # None: a row break
     while j < len(reading):
         line = reading.lines[j][2]
-        if not line.strip() or _MARKED_PAGE_NUMBER.match(line):
+        # (a marked page number is a page number: only a skippable line can be one)
+        if not line.strip() or (reading.skippable(j) and _MARKED_PAGE_NUMBER.match(line)):
             if not line.strip():
                 nxt = _next_line(reading, j + 1, str.strip)
                 if nxt is None or layout_of(nxt) != "line":
@@ -678,7 +728,7 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
             continue
         level = is_level(cell)
         if not named:
-            if is_total(cell.text) or (level and len(row) >= MAX_LEVEL_CELLS):
+            if cell.key.startswith(vocabulary()["total"]) or (level and len(row) >= MAX_LEVEL_CELLS):
                 close()
             row.append(cell)
             named += not level
@@ -706,7 +756,7 @@ def _glued_body(reading: Reading, j: int, table: Table) -> int:
         if reading.layout(j) != "line":
             return j
         cell = reading.cells(j)[0]
-        if is_total(cell.text):
+        if cell.key.startswith(vocabulary()["total"]):  # is_total(), on the key
             number_at = trailing_number(cell.text)
             label_end = number_at if number_at is not None else len(cell.text)
             table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),
@@ -795,28 +845,32 @@ def grid_lines(reading: Reading) -> list[tuple[int, int]]:
     label and at least two cells that are all numbers, rates or dashes (`年度资金总额 1,850.00
     2,120.00 …`, glued `其中：财政拨款586.00612.40…`), or, one cell a line, a number next
     to another number. Their figures are table cells, not narrative."""
-    out: list[tuple[int, int]] = []
-    single: list[tuple[int, int, bool]] = []  # one-cell lines: (start, end, numeric)
-    for i, (s, e, line) in enumerate(reading.lines):
-        if reading.skippable(i) and not line.strip().isdigit():
-            continue
-        layout = reading.layout(i)
-        if layout == "line":
-            numeric = _grid_cell(line)
-            single.append((s, e, numeric))
-            if not numeric and not _SENTENCE_MARK.search(line) and _GLUED_GRID.search(line.strip()):
-                out.append((s, e))
-            continue
-        if not _may_be_grid_row(line, layout):
+    lines, skippable, layouts = reading.lines, reading._skippable, reading._layouts
+    # the lines read: those not skippable, and bare numbers (a page number, or a cell among cells)
+    read = [i for i, skip in enumerate(skippable) if not skip or lines[i][2].strip().isdigit()]
+    single = [i for i in read if layouts[i] == "line"]  # one-cell lines, in order
+    numeric = [_short_grid_cell(lines[i][2]) for i in single]
+    out = [lines[i][:2] for i, number in zip(single, numeric) if not number
+           and not _SENTENCE_MARK.search(lines[i][2]) and _GLUED_GRID.search(lines[i][2].strip())]
+    for i in read:
+        layout = layouts[i]
+        if layout == "line" or not _may_be_grid_row(lines[i][2], layout):
             continue
         cells = [c for c in reading.cells(i) if c.text]
         values = cells[1:] if cells and not _grid_cell(cells[0].text) else cells
         if len(values) >= 2 and all(_grid_cell(c.text) for c in values):
-            out.append((s, e))
-    for k, (s, e, numeric) in enumerate(single):
-        if numeric and any(single[j][2] for j in (k - 1, k + 1) if 0 <= j < len(single)):
-            out.append((s, e))
+            out.append(lines[i][:2])
+    last = len(single) - 1
+    out += [lines[i][:2] for k, i in enumerate(single)
+            if numeric[k] and ((k > 0 and numeric[k - 1]) or (k < last and numeric[k + 1]))]
     return sorted(out)
+
+
+def _short_grid_cell(line: str) -> bool:
+    """_grid_cell() of a line, tried only when it is short enough to be one (or ends in a pipe
+    to take off)."""
+    stripped = line.strip()
+    return (len(stripped) <= 16 or stripped.endswith("|")) and _grid_cell(line)
 
 
 # ---------------------------------------------------------------- every cell, for forms
@@ -829,9 +883,10 @@ def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
     one per column, and every column is a label), so the cells of a line further from every
     label are left out. A glued line of form words is cut at them (项目名称农村公路日常养护
     主管部门… -> 项目名称 | 农村公路日常养护 | …)."""
+    skippable = reading._skippable
+
     def kept(k: int) -> bool:
-        line = reading.lines[k][2]
-        return not reading.skippable(k) or (line.strip().isdigit() and _among_cells(reading, k))
+        return not skippable[k] or (reading.lines[k][2].strip().isdigit() and _among_cells(reading, k))
 
     labelled = {k: [cut for cell in reading.cells(k) if cell.text
                     for cut in ([cell] if _SENTENCE_MARK.search(cell.text) else _cut_form_words(cell))]
@@ -840,12 +895,17 @@ def form_cells(reading: Reading) -> tuple[list[Cell], list[int]]:
     out: list[Cell] = []
     labels: list[int] = []
     owed = 0  # cells still to keep after the last label's line
-    for k in range(len(reading)):
+    # (nothing is kept before the first labelled line, nor once the last one is paid for)
+    first, last = min(labelled, default=len(reading)), max(labelled, default=-1)
+    for k in range(first, len(reading)):
         if k in labelled:
             labels.extend(range(len(out), len(out) + len(labelled[k])))
             out.extend(labelled[k])
             owed = window
-        elif owed > 0 and kept(k):
+        elif owed <= 0:
+            if k > last:
+                break
+        elif kept(k):
             present = [cell for cell in reading.cells(k) if cell.text]
             out.extend(present)
             owed -= len(present)
@@ -868,7 +928,7 @@ def _among_cells(reading: Reading, k: int) -> bool:
         line = reading.lines[j][2]
         s = line.strip()
         return bool(s) and reading.layout(j) == "line" and len(s) <= 16 and not _SENTENCE_MARK.search(s) \
-            and not _MARKED_PAGE_NUMBER.match(line)
+            and not (reading.skippable(j) and _MARKED_PAGE_NUMBER.match(line))
 
     return any(0 <= j < len(reading) and short_cell(j) for j in (k - 1, k + 1))
 

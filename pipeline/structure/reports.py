@@ -227,12 +227,11 @@ def _titles(document: Reading) -> list[_Title]:
     endings = rules["squashed_ending_re"]
     kept = [k for k, (_s, _e, line) in enumerate(document.lines) if line.strip()]
     text_lines = [document.lines[k] for k in kept]
-    squashed = [document.squashed(k) for k in kept]
     found: list[_Title] = []
     first = next((k for k, (_, _, ln) in enumerate(text_lines) if not _is_chrome(ln)), None)
-    for i, (s, e, line) in enumerate(text_lines):
-        if not endings.search(squashed[i]):
-            continue
+    ending_lines = document.holding(endings)
+    for i in [i for i, k in enumerate(kept) if k in ending_lines]:
+        s, e, line = text_lines[i]
         if not _is_title(line):
             cut = _run_on_title(line) if i == first else None
             if cut is None:
@@ -420,6 +419,16 @@ def _amount(text: str, unit: str) -> Decimal | None:
     return q.value if q else None
 
 
+# The cells of a glued money row (_glued_amounts), compiled once.
+_GLUED_AMOUNT = regex.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2}|[-—–]+")
+_GLUED_RATE = regex.compile(r"\d+(?:\.\d+)?%|[-—–]+")
+_GLUED_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_GLUED_DASHES = regex.compile(r"[-—–]+")
+_GLUED_NUMBER_OR_DASHES = regex.compile(r"\d+(?:\.\d+)?|[-—–]+")
+# The unit a money grid's header gives its amounts in: 项目资金（万元）
+_GRID_UNIT = regex.compile(r"[(（](万元|元|亿元)[)）]")
+
+
 def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     """Glued cells of a money row cut by their columns: amounts have two decimals, the
     rate ends in %, the 分值得分 pair takes what is left (586.00612.40598.6297.75%109.8)."""
@@ -429,16 +438,16 @@ def _glued_amounts(text: str, columns: list[str]) -> list[str]:
     for k, col in enumerate(columns):
         rest = text[pos:]
         if col in ("budget_start", "budget", "spent"):
-            m = regex.match(r"\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2}|[-—–]+", rest)
+            m = _GLUED_AMOUNT.match(rest)
         elif col == "execution_rate":
-            m = regex.match(r"\d+(?:\.\d+)?%|[-—–]+", rest)
+            m = _GLUED_RATE.match(rest)
         elif col == "weight" and k + 1 < len(columns) and columns[k + 1] == "score":
-            pair = weight_and_score(rest) if regex.fullmatch(r"\d+(?:\.\d+)?", rest) else None
+            pair = weight_and_score(rest) if _GLUED_NUMBER.fullmatch(rest) else None
             if pair:
                 return out + list(pair)
-            m = regex.match(r"[-—–]+", rest)
+            m = _GLUED_DASHES.match(rest)
         else:
-            m = regex.match(r"\d+(?:\.\d+)?|[-—–]+", rest)
+            m = _GLUED_NUMBER_OR_DASHES.match(rest)
         if not m:
             break
         out.append(m.group())
@@ -475,7 +484,7 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
             form.execution_rate = _percent(value)
         elif label.startswith(rules["money_label"]) or (_column(cell) and not columns):
             # the money grid's header: its columns, then the 年度资金总额 row
-            unit = regex.search(r"[(（](万元|元|亿元)[)）]", cell.key)
+            unit = _GRID_UNIT.search(cell.key)
             grid_unit = unit.group(1) if unit else grid_unit
             start = k + 1 if label.startswith(rules["money_label"]) else k
             j, columns = start, []
@@ -503,9 +512,8 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
 def _money_row(form: _Form, columns: list[str], texts: list[str], unit: str) -> None:
     for col, text in zip(columns, texts):
         if col in ("budget_start", "budget", "spent"):
-            amount = _amount(text, unit)
-            if amount is not None and getattr(form, col) is None:
-                setattr(form, col, amount)
+            if getattr(form, col) is None:  # (an amount already read is kept: none read again)
+                setattr(form, col, _amount(text, unit))
         elif col == "execution_rate" and form.execution_rate is None:
             form.execution_rate = _percent(text)
         elif col in ("weight", "score") and getattr(form, "budget_" + col) is None:
@@ -591,43 +599,46 @@ def _read_money(report: Report, norm: Normalized, amounts: "_Amounts", form: _Fo
     allowed = _report_rules()["fields"].get(report.category, set())
     body_start, body_end = report.norm_start, report.norm_end
     text = norm.text
-    if report.category == "决算":
-        trail = _money_trail(text, amounts, body_start, body_end, cues=rules["final_spent"])
-    else:
-        funds = next(((to_norm(norm, s.start), to_norm(norm, s.end)) for s in report.sections
-                      if any(w in s.heading for w in rules["funds_words"])), None)
-        trail = _money_trail(text, amounts, *funds) if funds else {}
-        whole = _money_trail(text, amounts, body_start, body_end)
-        trail = {k: trail.get(k) if trail.get(k) is not None else whole[k] for k in whole}
-        if trail["budget_full"] is not None:
-            trail["budget"] = trail["budget_full"]
-        scope = text[funds[0]:funds[1]] if funds else text[body_start:body_end]
-        if trail["spent"] is None and any(p.search(scope) for p in rules["full_spend"]):
-            trail["spent"] = trail["received"] or trail["budget"]
-    values: dict[str, Decimal | None] = {
-        "budget": form.budget if form.budget is not None else (form.budget_start if form.budget_start is not None
-                                                               else trail.get("budget")),
-        "received": trail.get("received"),
-        "spent": form.spent if form.spent is not None else trail.get("spent"),
-    }
-    rate = form.execution_rate
-    if rate is None:
-        m = rules["exec_rate"].search(text, body_start, body_end)
-        rate = _percent(m.group(1) + "%") if m else None
-    values["execution_rate"] = rate
-    score = form.self_score
-    at = form.self_score_at
-    # a self-score label heading a total row of the table: the row's 得分, not its 分值
-    totals = total_rows(tables) if at is not None or score is None else []
-    in_total = next((t for t in totals if at is not None and t.start <= at < t.end), None)
-    if in_total is not None and in_total.score is not None:
-        score = in_total.score
-    if score is None:
-        m = rules["score"].search(text, body_start, body_end)
-        score = score_number(m.group(1)) if m else None
-    if score is None:
-        score = totals[0].score if totals else None
-    values["self_score"] = score
+    # only what the report's category has is read: the other fields stay None
+    values: dict[str, Decimal | None] = dict.fromkeys(MONEY_FIELDS)
+    if allowed & {"budget", "received", "spent"}:
+        if report.category == "决算":
+            trail = _money_trail(text, amounts, body_start, body_end, cues=rules["final_spent"])
+        else:
+            funds = next(((to_norm(norm, s.start), to_norm(norm, s.end)) for s in report.sections
+                          if any(w in s.heading for w in rules["funds_words"])), None)
+            trail = _money_trail(text, amounts, *funds) if funds else {}
+            whole = _money_trail(text, amounts, body_start, body_end)
+            trail = {k: trail.get(k) if trail.get(k) is not None else whole[k] for k in whole}
+            if trail["budget_full"] is not None:
+                trail["budget"] = trail["budget_full"]
+            scope = text[funds[0]:funds[1]] if funds else text[body_start:body_end]
+            if trail["spent"] is None and any(p.search(scope) for p in rules["full_spend"]):
+                trail["spent"] = trail["received"] or trail["budget"]
+        values["budget"] = form.budget if form.budget is not None else (
+            form.budget_start if form.budget_start is not None else trail.get("budget"))
+        values["received"] = trail.get("received")
+        values["spent"] = form.spent if form.spent is not None else trail.get("spent")
+    if "execution_rate" in allowed:
+        rate = form.execution_rate
+        if rate is None:
+            m = rules["exec_rate"].search(text, body_start, body_end)
+            rate = _percent(m.group(1) + "%") if m else None
+        values["execution_rate"] = rate
+    if "self_score" in allowed:
+        score = form.self_score
+        at = form.self_score_at
+        # a self-score label heading a total row of the table: the row's 得分, not its 分值
+        totals = total_rows(tables) if at is not None or score is None else []
+        in_total = next((t for t in totals if at is not None and t.start <= at < t.end), None)
+        if in_total is not None and in_total.score is not None:
+            score = in_total.score
+        if score is None:
+            m = rules["score"].search(text, body_start, body_end)
+            score = score_number(m.group(1)) if m else None
+        if score is None:
+            score = totals[0].score if totals else None
+        values["self_score"] = score
     for name in MONEY_FIELDS:
         setattr(report, name, values[name] if name in allowed else None)
 

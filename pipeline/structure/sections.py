@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import regex
 
 from ..normalize import Normalized
-from ._common import SPACE, config, lines, without_space
+from ._common import SPACE, config, without_space
 
 _CN_DIGITS = "一二三四五六七八九十"
 _NUMBER_MARKS = re.compile(r"[()（）、.．]|" + SPACE)
@@ -46,6 +47,13 @@ def _any_number() -> "regex.Pattern[str]":
     return regex.compile(r"^\s*(?:%s)" % "|".join("(?:%s)" % p for p in config("sections")["levels"]))
 
 
+@lru_cache(maxsize=4096)
+def _may_open(first: str) -> bool:
+    """Whether a line starting with this character can open with a heading number: most lines
+    of narrative are turned away by their first character, without a pattern run on them."""
+    return _any_number().match(first, partial=True) is not None
+
+
 def _canonical(level: int, number: str) -> str:
     core = _NUMBER_MARKS.sub("", number)
     if level == 0:
@@ -57,7 +65,7 @@ def _canonical(level: int, number: str) -> str:
 
 def heading_at(line: str) -> tuple[int, str, int] | None:
     """(level, canonical number, length of the number prefix) when the line opens with a heading number."""
-    if "\t" in line or "|" in line or not _any_number().match(line):
+    if not line or not _may_open(line[0]) or "\t" in line or "|" in line or not _any_number().match(line):
         return None
     levels, _, _ = _patterns()
     for level, pattern in enumerate(levels):
@@ -73,10 +81,16 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
     found: list[tuple[int, int, str, str]] = []  # (level, norm start, number, heading)
     stack: list[tuple[int, str]] = []
     source = norm.source
-    for ls, le, line in lines(norm.text[start:end], start):
+    lines = norm.text[start:end].split("\n")
+    # the first characters that can open a heading number, of those the lines start with
+    openers = {first for first in {line[:1] for line in lines} if first and _may_open(first)}
+    for ls, line in zip(accumulate(map((1).__add__, map(len, lines)), initial=start), lines):
+        if line[:1] not in openers:
+            continue
         hit = heading_at(line)
         if not hit:
             continue
+        le = ls + len(line)
         level, number, prefix = hit
         body_start = ls + prefix
         m = heading_end.search(norm.text, body_start, le)
@@ -106,7 +120,7 @@ def parse_sections(norm: Normalized, start: int, end: int) -> list[Section]:
         open_sections.append(j)
     for i, (level, ns, number, heading) in enumerate(found):
         ne = ends[i]
-        s = norm.to_source(ns, ns + 1)[0]
-        e = norm.to_source(ne, ne + 1)[0] if ne is not None else src_end
+        s = norm.source_offset(ns)  # (to_source of the one character there)
+        e = norm.source_offset(ne) if ne is not None else src_end
         sections.append(Section(number, heading, s, e, level))
     return sections

@@ -16,6 +16,7 @@ units stay as written. Where a report gives the same indicators in two tables
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,7 +28,8 @@ import regex
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
 from ._common import SPACE, config, json_number, squash, without_space
-from .reader import VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables
+from .reader import (VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables,
+                     vocabulary)
 
 Value = Decimal | str | None
 _DASH_RUN = re.compile(r"^[-—–_/]+$")
@@ -150,6 +152,9 @@ def _number(cell: Cell | None) -> Decimal | None:
     return score_number(cell.text) if cell is not None else None
 
 
+_COMPARE = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "=": operator.eq}
+
+
 def _met(ind: Indicator) -> bool | None:
     t, a = ind.target, ind.actual
     if not isinstance(t, Decimal) or not isinstance(a, Decimal):
@@ -160,7 +165,7 @@ def _met(ind: Indicator) -> bool | None:
     op = ind.target_op
     if op is None:
         op = "<=" if any(w in ind.name for w in _rules()["lower_better"]) else ">="
-    return {">=": a >= t, "<=": a <= t, ">": a > t, "<": a < t, "=": a == t}[op]
+    return _COMPARE[op](a, t)
 
 
 # ---------------------------------------------------------------- rows -> indicators
@@ -261,20 +266,41 @@ def _space_values(tokens: list[Cell], roles: list[str]) -> dict[str, Cell]:
     return out
 
 
-def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[Cell | None, dict[str, Cell]]:
+@dataclass(frozen=True)
+class _Columns:
+    """What a table's header says of its columns, worked out once for all its rows."""
+
+    has_levels: bool  # levels can open a row
+    name_col: int | None
+    level_cols: tuple[int, ...]  # the level1 and level2 columns
+    value_cols: tuple[tuple[int, str], ...]  # (column, role) of the value columns after the name's
+    most: int  # levels a row names before its name
+    value_roles: list[str]  # Table.value_roles
+
+    @classmethod
+    def of(cls, table: Table) -> "_Columns":
+        roles = table.roles
+        name_col = roles.index("name") if "name" in roles else None
+        level_cols = tuple(k for k, r in enumerate(roles) if r in ("level1", "level2"))
+        value_cols = tuple((k, r) for k, r in enumerate(roles)
+                           if name_col is not None and k > name_col and r in VALUE_ROLES)
+        return cls(bool(level_cols) or table.layout == "line", name_col, level_cols, value_cols,
+                   len(level_cols) or MAX_LEVELS, table.value_roles)
+
+
+def _row_values(table: Table, cols: _Columns, row: Row, carry: _Carry,
+                quote: _Quote) -> tuple[Cell | None, dict[str, Cell]]:
     """The name cell and the value cells (by role) of a row; levels are carried as a side effect."""
     cells = row.cells
     present = [k for k, c in enumerate(cells) if not c.blank]
-    has_levels = "level1" in table.roles or "level2" in table.roles or table.layout == "line"
-    name_col = table.roles.index("name") if "name" in table.roles else None
+    has_levels, name_col = cols.has_levels, cols.name_col
     # a row that lines up with the header: the name column holds the name, even a name
     # that is also a level word (满意度) when a value (a comparator, a number) follows it;
     # otherwise a level there is a row shifted right
-    after = next((c for c in cells[name_col + 1:] if not c.blank), None) if name_col is not None else None
     aligned = (len(cells) == len(table.roles) and name_col is not None and not cells[name_col].blank
-               and (not is_level(cells[name_col]) or (after is not None and _numeric_cell(after))))
+               and (not is_level(cells[name_col]) or _numeric_after(cells, name_col)))
     if table.layout == "space":  # spaces leave no empty cells: a row lines up only when it names its levels
-        aligned = aligned and all(is_level(c) for c, r in zip(cells, table.roles) if r in ("level1", "level2"))
+        aligned = aligned and all(is_level(cells[k]) for k in cols.level_cols)
     if (len(cells) == len(table.roles) and name_col is not None and cells[name_col].text
             and cells[name_col].blank):
         return None, {}  # a row labelled across the level and name columns (预算执行率 — —): not an indicator
@@ -282,32 +308,32 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
         tokens = list(cells)
         level_cells: list[tuple[int | None, Cell]] = []
         # at most one level a level column; a level word after them is the name (服务对象满意度)
-        most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
+        most = cols.most
         while has_levels and len(level_cells) < most and len(tokens) > 1 and is_level(tokens[0]):
             level_cells.append((None, tokens.pop(0)))
         if all(is_level(t) for t in tokens):  # a merged level cell on its own line
             _set_levels(table, carry, level_cells + [(None, t) for t in tokens], quote)
             return None, {}
-        values = _space_values(tokens, table.value_roles)
+        values = _space_values(tokens, cols.value_roles)
         while "name" not in values and level_cells:  # a level word taken for a level was the name
             tokens.insert(0, level_cells.pop()[1])
-            values = _space_values(tokens, table.value_roles)
+            values = _space_values(tokens, cols.value_roles)
         _set_levels(table, carry, level_cells, quote)
         return values.pop("name", None), values
     values: dict[str, Cell] = {}
     if aligned:
         # the row lines up with the header: every cell is in its column (序号 columns included)
-        _set_levels(table, carry, [(k, cells[k]) for k in present if table.roles[k] in ("level1", "level2")], quote)
-        for k in present:
-            if k > name_col and table.roles[k] in VALUE_ROLES:
-                values[table.roles[k]] = cells[k]
+        _set_levels(table, carry, [(k, cells[k]) for k in cols.level_cols if not cells[k].blank], quote)
+        for k, role in cols.value_cols:
+            if not cells[k].blank:
+                values[role] = cells[k]
         return cells[name_col], values
     # shifted or merged cells: levels from the left, then the name, then values in header order
     while len(present) > 2 and _ROW_NUMBER.match(cells[present[0]].key):
         present = present[1:]
     p = 0
     level_cells = []
-    most = sum(r in ("level1", "level2") for r in table.roles) or MAX_LEVELS
+    most = cols.most
     while has_levels and p < min(len(present) - 1, most) and is_level(cells[present[p]]):
         level_cells.append((None, cells[present[p]]))
         p += 1
@@ -320,14 +346,21 @@ def _row_values(table: Table, row: Row, carry: _Carry, quote: _Quote) -> tuple[C
         return None, {}
     _set_levels(table, carry, level_cells, quote)
     rest = present[p + 1:]
-    for role, k in zip(table.value_roles, rest):
+    value_roles = cols.value_roles
+    for role, k in zip(value_roles, rest):
         values[role] = cells[k]
-    extra = rest[len(table.value_roles):]
-    if extra and table.value_roles and table.value_roles[-1] == "reason":
-        first = cells[rest[len(table.value_roles) - 1]]
+    extra = rest[len(value_roles):]
+    if extra and value_roles and value_roles[-1] == "reason":
+        first = cells[rest[len(value_roles) - 1]]
         values["reason"] = Cell(first.start, cells[extra[-1]].end,
-                                " ".join(cells[k].text.strip() for k in [rest[len(table.value_roles) - 1], *extra]))
+                                " ".join(cells[k].text.strip() for k in [rest[len(value_roles) - 1], *extra]))
     return cells[present[p]], values
+
+
+def _numeric_after(cells: list[Cell], k: int) -> bool:
+    """Whether the first cell after cells[k] that is not blank is a number (_numeric_cell)."""
+    after = next((c for c in cells[k + 1:] if not c.blank), None)
+    return after is not None and _numeric_cell(after)
 
 
 def _unit_apart(number: Cell, token: Cell) -> bool:
@@ -354,15 +387,17 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
     return op, value, _shown_unit(shown[span[0]:span[1]]) if span else None
 
 
-def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int | None,
+def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: str, report: int | None,
                    quote: _Quote) -> Indicator | None:
-    present = [c for c in row.cells if not c.blank]
-    if not present or is_total(present[0].key) or _note_row(row):  # (the key: squashed once)
+    rules = _rules()
+    first = next((c for c in row.cells if not c.blank), None)
+    # (is_total and _note_row of the first cell, read on its key: squash() leaves a key as it is)
+    if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
-    name_cell, values = _row_values(table, row, carry, quote)
+    name_cell, values = _row_values(table, cols, row, carry, quote)
     if name_cell is None or not values:
         return None
-    prefix = _rules()["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
+    prefix = rules["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
     name = quote(name_cell)[prefix.end() if prefix else 0:]
     if not name or is_total(name):
         return None
@@ -380,11 +415,11 @@ def _row_indicator(table: Table, row: Row, carry: _Carry, doc: str, report: int 
     ind.weight = _number(values.get("weight"))
     ind.score = _number(values.get("score"))
     reason = values.get("reason")
-    # as written; a reason run over several cells keeps one space where a cell ended
-    text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip() if reason else ""
-    bare = squash(text).strip("|")
-    ind.reason = "" if not bare or bare in _rules()["no_value"] or _DASH_RUN.match(bare) \
-        else text
+    if reason is not None:
+        # as written; a reason run over several cells keeps one space where a cell ended
+        text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip()
+        bare = squash(text).strip("|")
+        ind.reason = "" if not bare or bare in rules["no_value"] or _DASH_RUN.match(bare) else text
     return ind
 
 
@@ -410,10 +445,11 @@ def indicators_of(tables: Sequence[Table], written: str, doc: str, report: int |
     earlier: dict[str, list[Indicator]] = {}
     for table in tables:
         carry = _Carry()
+        cols = _Columns.of(table)
         used: set[int] = set()
         mine: list[tuple[str, Indicator]] = []
         for row in table.rows:
-            ind = _row_indicator(table, row, carry, doc, report, quote)
+            ind = _row_indicator(table, cols, row, carry, doc, report, quote)
             if ind is None:
                 continue
             key = squash(ind.name)
@@ -451,7 +487,8 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
             continue
         for row in table.rows:
             first = next((c for c in row.cells if not c.blank), None)  # the label, before the row's other cells
-            if first is None or not (any(map(first.key.__contains__, labels)) if labels else is_total(first.text)):
+            if first is None or not (any(map(first.key.__contains__, labels)) if labels
+                                     else first.key.startswith(vocabulary()["total"])):
                 continue
             present = [c for c in row.cells if not c.blank]
             numbers = [n for n in (_number(c) for c in present[1:]) if n is not None]
