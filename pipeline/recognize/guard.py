@@ -17,6 +17,7 @@ Patterns are compiled with `guarded` (on `regex`, each call timed) or `bounded`:
 from __future__ import annotations
 
 import re
+import sys
 from functools import lru_cache
 from typing import Any, Callable, Iterator, Union
 
@@ -69,13 +70,6 @@ class Guarded:
     def finditer(self, string: str, pos: int | None = None, endpos: int | None = None) -> Iterator["regex.Match[str]"]:
         return self.compiled.finditer(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
-    def finditer_by_lines(self, string: str) -> Iterator["regex.Match[str]"]:
-        """`finditer` over pieces of whole lines, each as short as allows running it
-        without the time limit (a longer line is one piece, with the limit). The same
-        matches as `finditer` for a pattern that never reads past a line break."""
-        for start, end in line_pieces(string, UNTIMED_SPAN, whole_lines=True):
-            yield from self.finditer(string, start, end)
-
     def findall(self, string: str, pos: int | None = None, endpos: int | None = None) -> list[Any]:
         return self.compiled.findall(string, pos, endpos, timeout=_timeout(string, pos, endpos))
 
@@ -90,6 +84,33 @@ class Guarded:
 
     def sub(self, repl: str | Callable[["regex.Match[str]"], str], string: str, count: int = 0) -> str:
         return self.compiled.sub(repl, string, count, timeout=_timeout(string, None, None))
+
+
+class Twin:
+    """One pattern of `regex` on both engines (for_re: they match alike): `re`, the faster,
+    over spans short enough to run without the time limit, `regex` with the limit over longer
+    ones. Match objects of either have the same groups."""
+
+    __slots__ = ("fast", "fast_beyond_bmp", "timed")
+
+    def __init__(self, pattern: str):
+        self.fast = re.compile(for_re(pattern, beyond_bmp=False))
+        self.fast_beyond_bmp = re.compile(for_re(pattern))
+        self.timed = guarded(for_re(pattern))
+
+    def finditer_by_lines(self, string: str, wide: bool) -> Iterator["re.Match[str] | regex.Match[str]"]:
+        """`finditer` over pieces of whole lines, each as short as allows running it
+        without the time limit (a longer line is one piece, with the limit). The same
+        matches as `finditer` for a pattern that never reads past a line break.
+        `wide`: whether `string` has a character beyond the BMP (beyond_bmp)."""
+        fast = self.fast_beyond_bmp if wide else self.fast
+        for start, end in line_pieces(string, UNTIMED_SPAN, whole_lines=True):
+            yield from (fast if end - start <= UNTIMED_SPAN else self.timed).finditer(string, start, end)
+
+    def match(self, string: str, pos: int, endpos: int, wide: bool) -> "re.Match[str] | regex.Match[str] | None":
+        if endpos - pos > UNTIMED_SPAN:
+            return self.timed.match(string, pos, endpos)
+        return (self.fast_beyond_bmp if wide else self.fast).match(string, pos, endpos)
 
 
 def line_pieces(text: str, size: int, *, whole_lines: bool) -> Iterator[tuple[int, int]]:
@@ -140,3 +161,77 @@ def bounded(pattern: str) -> "re.Pattern[str]":
     if repeats_without_bound(pattern):
         raise ValueError(f"pattern repeats without bound, so it needs guarded(): {pattern[:80]!r}")
     return re.compile(pattern)
+
+
+# `regex` and `re` read a pattern alike but for the classes below, which `regex` takes
+# from a newer Unicode than the standard library's tables (its \d has 110 more digits, all
+# beyond the BMP; re's \d has none it lacks). for_re writes them out as `regex` reads them,
+# code point by code point; a text without a character beyond the BMP needs only the BMP's.
+_WRITTEN_OUT = (r"\p{Han}", r"\d")
+_CLASS_ITEM = re.compile(r"\\p\{Han\}|\\.|[^\\]", re.S)
+
+
+@lru_cache(maxsize=None)
+def _ranges(escape: str, beyond_bmp: bool) -> str:
+    r"""The characters `regex` takes for `escape`, as ranges in a class (\d in the BMP: re's own)."""
+    if escape == r"\d" and not beyond_bmp:
+        return r"\d"
+    every = "".join(map(chr, range(sys.maxunicode + 1 if beyond_bmp else 0x10000)))
+    runs = [(run.start(), run.end() - 1) for run in regex.finditer(f"{escape}+", every)]
+    if escape == r"\d":
+        runs = [(first, last) for first, last in runs if not re.fullmatch(r"\d+", every[first:last + 1])]
+        return r"\d" + "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in runs)
+    return "".join(f"\\U{first:08x}" + (f"-\\U{last:08x}" if last > first else "") for first, last in runs)
+
+
+def _class_for_re(body: str, negated: bool, beyond_bmp: bool) -> str:
+    """A class of `regex` (its text between the brackets) as `re` reads it."""
+    items = _CLASS_ITEM.findall(body)
+    escapes = [item for item in items if item in _WRITTEN_OUT]
+    if not escapes:
+        return f"[{'^' if negated else ''}{body}]"
+    if negated:
+        raise ValueError(f"no re spelling for a negated class with {escapes}: [^{body}]")
+    for k, item in enumerate(items):
+        if item in _WRITTEN_OUT and "-" in (items[k - 1:k] + items[k + 1:k + 2]):
+            raise ValueError(f"{item} beside a range's dash: [{body}]")
+    written = (_ranges(item, beyond_bmp) if item in _WRITTEN_OUT else item for item in items)
+    return f"[{''.join(written)}]"
+
+
+def for_re(pattern: str, beyond_bmp: bool = True) -> str:
+    r"""`pattern`, written for `regex`, written for `re` to match the same: \d and \p{Han}
+    (also in classes) as `regex` reads them; without `beyond_bmp`, the same only on text
+    without a character beyond the BMP (`re` tests a class of BMP characters the fastest).
+    Raises ValueError on a construct `re` would read otherwise (other classes by name, \s,
+    \w, \b: write them out first) and re.error where `re` lacks it (a lookbehind of varying
+    width, a group name used twice)."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "[":
+            negated = pattern.startswith("[^", i)
+            j = i + 1 + negated
+            j += pattern[j] == "]"  # a `]` first in a class is a literal
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(_class_for_re(pattern[i + 1 + negated:j], negated, beyond_bmp))
+            i = j + 1
+        elif pattern.startswith(r"\p{Han}", i) or pattern.startswith(r"\d", i):
+            escape = r"\d" if pattern[i + 1] == "d" else r"\p{Han}"
+            out.append(_class_for_re(escape, False, beyond_bmp))
+            i += len(escape)
+        elif pattern[i] == "\\":
+            escape = pattern[i:i + 2]
+            if escape[1:].isascii() and escape[1:].isalnum():
+                raise ValueError(f"no re spelling for {escape!r} in {pattern[:80]!r}")
+            out.append(escape)
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def beyond_bmp(text: str) -> bool:
+    """Whether `text` has a character beyond the BMP (each takes two UTF-16 units)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
