@@ -156,6 +156,14 @@ def guarded(pattern: str, flags: int = 0) -> Guarded:
     return Guarded(regex.compile(pattern, flags))
 
 
+def bounded_regex(pattern: str) -> "regex.Pattern[str]":
+    """`pattern`, which must repeat nothing without bound, on `regex` without a time limit
+    (for what `re` cannot run: a lookbehind of varying width)."""
+    if repeats_without_bound(pattern):
+        raise ValueError(f"pattern repeats without bound, so it needs guarded(): {pattern[:80]!r}")
+    return regex.compile(pattern)
+
+
 def bounded(pattern: str) -> "re.Pattern[str]":
     """`pattern`, which must repeat nothing without bound, on `re` without a time limit."""
     if repeats_without_bound(pattern):

@@ -15,7 +15,7 @@ import regex
 from ..errors import ModelError
 from ..resolve.units import unit_words
 from ..resources import load_yaml, lookup
-from .guard import Guarded, Twin, guarded, named_groups
+from .guard import Guarded, Twin, bounded_regex, guarded
 
 PATTERN_FILE = "patterns.yaml"
 # regex's own {m,n} quantifiers start with a digit and \p{Han} follows \p, so neither is a hole.
@@ -114,26 +114,23 @@ class ScanMatch:
 
     __slots__ = ("match", "slots", "behind", "groups")
 
-    def __init__(self, match, slots: dict[str, tuple[int, ...]], behind: "regex.Match[str]"):
+    def __init__(self, match, slots: "Slots", behind: "regex.Match[str]"):
         self.match, self.slots, self.behind = match, slots, behind
         found = match.groups()
-        groups = {}
-        for name, indices in slots.items():
-            value = None
-            for index in indices:  # a name given to groups in two branches: the one taken
-                if found[index - 1] is not None:
-                    value = found[index - 1]
-            groups[name] = value
-        groups.update(named_groups(behind))
+        groups = {name: found[index] for name, index in slots.single}
+        for name, indices in slots.shared:  # a name given to groups in two branches: the one taken
+            groups[name] = next((found[index] for index in reversed(indices) if found[index] is not None), None)
+        groups.update(zip(slots.behind, behind.groups()))
         self.groups = groups
 
     def span(self, name: str | int = 0) -> tuple[int, int]:
-        if name == 0:
-            return self.match.span()
-        if name in self.slots:
-            for index in reversed(self.slots[name]):
-                if self.match.start(index) >= 0:
-                    return self.match.span(index)
+        group = self.slots.group.get(name)
+        if group is not None:
+            return self.match.span(group)
+        if name in self.slots.indices:
+            for index in reversed(self.slots.indices[name]):
+                if self.match.start(index + 1) >= 0:
+                    return self.match.span(index + 1)
             return -1, -1
         return self.behind.span(name)
 
@@ -142,6 +139,24 @@ class ScanMatch:
 
     def end(self, name: str | int = 0) -> int:
         return self.span(name)[1]
+
+
+class Slots:
+    """Where a pattern's named groups sit in the groups() of its match, by name (0-based):
+    names of one group, names of several (`single`, `shared`), and the names read behind it;
+    `group`: the group number of each name of one group."""
+
+    __slots__ = ("indices", "single", "shared", "behind", "group")
+
+    def __init__(self, compiled: "re.Pattern[str]", names: list[tuple[str, str]], behind: tuple[str, ...]):
+        self.indices: dict[str, tuple[int, ...]] = {}
+        for name, unique in names:
+            self.indices[name] = self.indices.get(name, ()) + (compiled.groupindex[unique] - 1,)
+        self.single = tuple((name, found[0]) for name, found in self.indices.items() if len(found) == 1)
+        self.shared = tuple((name, found) for name, found in self.indices.items() if len(found) > 1)
+        self.behind = behind
+        # the group number to read a span by: the whole match's (0), a name of one group's
+        self.group = {0: 0, **{name: index + 1 for name, index in self.single}}
 
 
 def _unique_names(pattern: str, taken: dict[str, int]) -> tuple[str, list[tuple[str, str]]]:
@@ -157,13 +172,6 @@ def _unique_names(pattern: str, taken: dict[str, int]) -> tuple[str, list[tuple[
         return f"(?P<{unique}>"
 
     return _GROUP.sub(rename, pattern), names
-
-
-def _slots(compiled: "re.Pattern[str]", names: list[tuple[str, str]]) -> dict[str, tuple[int, ...]]:
-    slots: dict[str, tuple[int, ...]] = {}
-    for name, unique in names:
-        slots[name] = slots.get(name, ()) + (compiled.groupindex[unique],)
-    return slots
 
 
 class QuantityScan:
@@ -182,6 +190,9 @@ class QuantityScan:
         if not common.endswith(BEHIND):
             raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not all start with {{...}}{BEHIND}")
         start = expand(common[:-len(BEHIND)])
+        # words and \\s? behind the number, no repetition (checked): bounded, so no time limit
+        self._behind = bounded_regex(expand(BEHIND))
+        behind_names = tuple(sorted(self._behind.groupindex, key=self._behind.groupindex.get))
         taken: dict[str, int] = {}
         alternatives, named, self._alone = [], [], {}
         for label, pattern in patterns:
@@ -192,15 +203,14 @@ class QuantityScan:
             named.append((alt, label, names))
             alone_body, alone_names = _unique_names(written, {})
             alone = Twin(start + alone_body)
-            self._alone.setdefault(label, []).append((alone, _slots(alone.fast, alone_names)))
+            self._alone.setdefault(label, []).append((alone, Slots(alone.fast, alone_names, behind_names)))
         try:
             self._scan = Twin(start + "(?:" + "|".join(alternatives) + ")")
         except (re.error, regex.error) as exc:
             raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc
         # an alternative's group closes after all groups inside it: the match's lastindex names it
-        self._by_alternative = {self._scan.fast.groupindex[alt]: (label, _slots(self._scan.fast, names))
+        self._by_alternative = {self._scan.fast.groupindex[alt]: (label, Slots(self._scan.fast, names, behind_names))
                                 for alt, label, names in named}
-        self._behind = guarded(expand(BEHIND))
 
     def finditer(self, text: str, wide: bool) -> Iterator[tuple[str, ScanMatch]]:
         """`wide`: whether `text` has a character beyond the BMP (guard.beyond_bmp)."""
