@@ -76,7 +76,8 @@ def test_finditer_by_lines_finds_what_finditer_finds(lines):
 EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
 
 
-@pytest.mark.parametrize("pattern", [r"\d", r"\p{Han}", r"[\d.A-Za-z]", r"[%\p{Han}A-Za-z]", r"[-−负\d零十]", "[Oo]"])
+@pytest.mark.parametrize("pattern", [r"\d", r"\s", r"\S", r"\p{Han}", r"[\d.A-Za-z]", r"[%\p{Han}A-Za-z]",
+                                     r"[-−负\d零十]", r"[\s\t]", "[Oo]"])
 def test_for_re_matches_what_regex_matches_at_every_code_point(pattern):
     runs = [m.span() for m in regex.finditer(f"(?:{pattern})+", EVERY_CHARACTER)]
     assert [m.span() for m in re.finditer(f"(?:{for_re(pattern)})+", EVERY_CHARACTER)] == runs
@@ -84,7 +85,7 @@ def test_for_re_matches_what_regex_matches_at_every_code_point(pattern):
     assert [m.span() for m in re.finditer(f"(?:{for_re(pattern, beyond_bmp=False)})+", EVERY_CHARACTER[:0x10000])] == bmp
 
 
-@pytest.mark.parametrize("pattern", [r"\s", r"\w+", r"\bx", r"[^\d]", r"[a\d-z]"])
+@pytest.mark.parametrize("pattern", [r"\w+", r"\bx", r"[^\d]", r"[^\s]", r"[\S]", r"[\w]", r"[a\d-z]"])
 def test_for_re_refuses_what_it_cannot_write(pattern):
     with pytest.raises(ValueError):
         for_re(pattern)

@@ -173,10 +173,16 @@ def bounded(pattern: str) -> "re.Pattern[str]":
 
 # `regex` and `re` read a pattern alike but for the classes below, which `regex` takes
 # from a newer Unicode than the standard library's tables (its \d has 110 more digits, all
-# beyond the BMP; re's \d has none it lacks). for_re writes them out as `regex` reads them,
-# code point by code point; a text without a character beyond the BMP needs only the BMP's.
-_WRITTEN_OUT = (r"\p{Han}", r"\d")
+# beyond the BMP; re's \d has none it lacks; re's \s also takes \x1c-\x1f). for_re writes
+# them out as `regex` reads them, code point by code point; a text without a character
+# beyond the BMP needs only the BMP's.
+_WRITTEN_OUT = (r"\p{Han}", r"\d", r"\s")
 _CLASS_ITEM = re.compile(r"\\p\{Han\}|\\.|[^\\]", re.S)
+
+
+@lru_cache(maxsize=1)
+def _every_character() -> str:
+    return "".join(map(chr, range(sys.maxunicode + 1)))
 
 
 @lru_cache(maxsize=None)
@@ -184,7 +190,7 @@ def _ranges(escape: str, beyond_bmp: bool) -> str:
     r"""The characters `regex` takes for `escape`, as ranges in a class (\d in the BMP: re's own)."""
     if escape == r"\d" and not beyond_bmp:
         return r"\d"
-    every = "".join(map(chr, range(sys.maxunicode + 1 if beyond_bmp else 0x10000)))
+    every = _every_character()[:sys.maxunicode + 1 if beyond_bmp else 0x10000]
     runs = [(run.start(), run.end() - 1) for run in regex.finditer(f"{escape}+", every)]
     if escape == r"\d":
         runs = [(first, last) for first, last in runs if not re.fullmatch(r"\d+", every[first:last + 1])]
@@ -192,9 +198,17 @@ def _ranges(escape: str, beyond_bmp: bool) -> str:
     return "".join(f"\\U{first:08x}" + (f"-\\U{last:08x}" if last > first else "") for first, last in runs)
 
 
+def _read_alike(escape: str) -> bool:
+    """Whether both engines read `escape` alike: an escaped mark, or a character by its code."""
+    return not (escape[1:].isascii() and escape[1:].isalnum()) or escape[1] in "ntrfvxuU"
+
+
 def _class_for_re(body: str, negated: bool, beyond_bmp: bool) -> str:
     """A class of `regex` (its text between the brackets) as `re` reads it."""
     items = _CLASS_ITEM.findall(body)
+    for item in items:
+        if item[0] == "\\" and item not in _WRITTEN_OUT and not _read_alike(item):
+            raise ValueError(f"no re spelling for {item!r} in [{body}]")
     escapes = [item for item in items if item in _WRITTEN_OUT]
     if not escapes:
         return f"[{'^' if negated else ''}{body}]"
@@ -208,11 +222,11 @@ def _class_for_re(body: str, negated: bool, beyond_bmp: bool) -> str:
 
 
 def for_re(pattern: str, beyond_bmp: bool = True) -> str:
-    r"""`pattern`, written for `regex`, written for `re` to match the same: \d and \p{Han}
-    (also in classes) as `regex` reads them; without `beyond_bmp`, the same only on text
-    without a character beyond the BMP (`re` tests a class of BMP characters the fastest).
-    Raises ValueError on a construct `re` would read otherwise (other classes by name, \s,
-    \w, \b: write them out first) and re.error where `re` lacks it (a lookbehind of varying
+    r"""`pattern`, written for `regex`, written for `re` to match the same: \d, \s and \p{Han}
+    (also in classes; \S outside them) as `regex` reads them; without `beyond_bmp`, the same
+    only on text without a character beyond the BMP (`re` tests a class of BMP characters the
+    fastest). Raises ValueError on a construct `re` would read otherwise (other classes by
+    name, \w, \b, \S in a class: write them out first) and re.error where `re` lacks it (a lookbehind of varying
     width, a group name used twice)."""
     out, i = [], 0
     while i < len(pattern):
@@ -224,13 +238,16 @@ def for_re(pattern: str, beyond_bmp: bool = True) -> str:
                 j += 2 if pattern[j] == "\\" else 1
             out.append(_class_for_re(pattern[i + 1 + negated:j], negated, beyond_bmp))
             i = j + 1
-        elif pattern.startswith(r"\p{Han}", i) or pattern.startswith(r"\d", i):
-            escape = r"\d" if pattern[i + 1] == "d" else r"\p{Han}"
-            out.append(_class_for_re(escape, False, beyond_bmp))
+        elif pattern.startswith((r"\p{Han}", r"\d", r"\s", r"\S"), i):
+            escape = r"\p{Han}" if pattern[i + 1] == "p" else pattern[i:i + 2]
+            if escape == r"\S":  # outside a class only: the class of what \s does not take
+                out.append("[^" + _ranges(r"\s", beyond_bmp) + "]")
+            else:
+                out.append(_class_for_re(escape, False, beyond_bmp))
             i += len(escape)
         elif pattern[i] == "\\":
             escape = pattern[i:i + 2]
-            if escape[1:].isascii() and escape[1:].isalnum():
+            if not _read_alike(escape):
                 raise ValueError(f"no re spelling for {escape!r} in {pattern[:80]!r}")
             out.append(escape)
             i += 2
