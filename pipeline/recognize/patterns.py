@@ -15,7 +15,7 @@ import regex
 from ..errors import ModelError
 from ..resolve.units import unit_words
 from ..resources import load_yaml, lookup
-from .guard import Guarded, Twin, bounded_regex, guarded
+from .guard import Guarded, Twin, bounded_regex, characters, guarded
 
 PATTERN_FILE = "patterns.yaml"
 # regex's own {m,n} quantifiers start with a digit and \p{Han} follows \p, so neither is a hole.
@@ -114,7 +114,7 @@ class ScanMatch:
 
     __slots__ = ("match", "slots", "behind", "groups")
 
-    def __init__(self, match, slots: "Slots", behind: "regex.Match[str]"):
+    def __init__(self, match: "re.Match[str] | regex.Match[str]", slots: "Slots", behind: "regex.Match[str]"):
         self.match, self.slots, self.behind = match, slots, behind
         found = match.groups()
         groups = {name: found[index] for name, index in slots.single}
@@ -174,6 +174,15 @@ def _unique_names(pattern: str, taken: dict[str, int]) -> tuple[str, list[tuple[
     return _GROUP.sub(rename, pattern), names
 
 
+def _characters_read(pattern: str) -> frozenset[str] | None:
+    """The characters a pattern of words and \\s reads: those written in it and whitespace;
+    None where it may read others (a class by name, a negated class, a dot)."""
+    written = pattern.replace(r"\s", "")
+    if regex.search(r"\\[A-Za-z0-9]|\[\^|(?<!\\)\.", written):
+        return None
+    return frozenset(written) | characters(r"\s")
+
+
 class QuantityScan:
     """The patterns of `labels` (models/patterns.yaml) as one scan over a text, on `re` (the
     faster) and, over lines too long to run without the time limit, on `regex`: each
@@ -190,8 +199,10 @@ class QuantityScan:
         if not common.endswith(BEHIND):
             raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not all start with {{...}}{BEHIND}")
         start = expand(common[:-len(BEHIND)])
-        # words and \\s? behind the number, no repetition (checked): bounded, so no time limit
+        # words and \s? behind the number, no repetition (checked): bounded, so no time limit
         self._behind = bounded_regex(expand(BEHIND))
+        self._behind_ends = _characters_read(self._behind.pattern)
+        self._nothing_behind = self._behind.match("")  # its empty alternative: no group taken
         behind_names = tuple(sorted(self._behind.groupindex, key=self._behind.groupindex.get))
         taken: dict[str, int] = {}
         alternatives, named, self._alone = [], [], {}
@@ -202,12 +213,12 @@ class QuantityScan:
             alternatives.append(f"(?P<{alt}>{body})")
             named.append((alt, label, names))
             alone_body, alone_names = _unique_names(written, {})
-            alone = Twin(start + alone_body)
+            try:
+                alone = Twin(start + alone_body)
+            except (ValueError, re.error, regex.error) as exc:
+                raise ModelError(PATTERN_FILE, f"a pattern of {label} does not run on re: {exc}") from exc
             self._alone.setdefault(label, []).append((alone, Slots(alone.fast, alone_names, behind_names)))
-        try:
-            self._scan = Twin(start + "(?:" + "|".join(alternatives) + ")")
-        except (re.error, regex.error) as exc:
-            raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc
+        self._scan = Twin(start + "(?:" + "|".join(alternatives) + ")")
         # an alternative's group closes after all groups inside it: the match's lastindex names it
         self._by_alternative = {self._scan.fast.groupindex[alt]: (label, Slots(self._scan.fast, names, behind_names))
                                 for alt, label, names in named}
@@ -216,7 +227,7 @@ class QuantityScan:
         """`wide`: whether `text` has a character beyond the BMP (guard.beyond_bmp)."""
         for match in self._scan.finditer_by_lines(text, wide):  # no quantity reads past a line break
             label, slots = self._by_alternative[match.lastindex]
-            yield label, ScanMatch(match, slots, self._behind.match(text, match.start(), match.end()))
+            yield label, ScanMatch(match, slots, self._read_behind(text, match.start(), match.end()))
 
     def matches(self, label: str, text: str, pos: int, wide: bool) -> Iterator[ScanMatch]:
         """The match at `pos` of each of `label`'s patterns that matches there, in file order."""
@@ -224,7 +235,13 @@ class QuantityScan:
         for pattern, slots in self._alone[label]:
             match = pattern.match(text, pos, line_end, wide)
             if match:
-                yield ScanMatch(match, slots, self._behind.match(text, pos, line_end))
+                yield ScanMatch(match, slots, self._read_behind(text, pos, line_end))
+
+    def _read_behind(self, text: str, pos: int, endpos: int) -> "regex.Match[str]":
+        """What BEHIND reads before `pos`; only where the character before could end it."""
+        if pos and (self._behind_ends is None or text[pos - 1] in self._behind_ends):
+            return self._behind.match(text, pos, endpos)
+        return self._nothing_behind
 
 
 @lru_cache(maxsize=None)
