@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import sys
 from array import array
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterator, Union
 
 import regex
@@ -93,14 +93,20 @@ class Guarded:
 class Twin:
     """One pattern of `regex` on both engines (for_re: they match alike): `re`, the faster,
     over spans short enough to run without the time limit, `regex` with the limit over longer
-    ones. Match objects of either have the same groups."""
-
-    __slots__ = ("fast", "fast_beyond_bmp", "timed")
+    ones. Match objects of either have the same groups. Only the form for text of the BMP
+    is compiled up front; the others when first needed (rare; regex compiles slowly)."""
 
     def __init__(self, pattern: str):
+        self.pattern = pattern
         self.fast = re.compile(for_re(pattern, beyond_bmp=False))
-        self.fast_beyond_bmp = re.compile(for_re(pattern))
-        self.timed = guarded(for_re(pattern))
+
+    @cached_property
+    def fast_beyond_bmp(self) -> "re.Pattern[str]":
+        return re.compile(for_re(self.pattern))
+
+    @cached_property
+    def timed(self) -> Guarded:
+        return guarded(for_re(self.pattern))
 
     def finditer_by_lines(self, string: str, wide: bool) -> Iterator["re.Match[str] | regex.Match[str]"]:
         """`finditer` over pieces of whole lines, each as short as allows running it
