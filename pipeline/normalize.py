@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-import regex
+from .recognize.guard import for_re
 
 # U+FF01..U+FF5E are the full-width forms of U+0021..U+007E; U+3000 and NBSP are spaces.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -24,21 +24,26 @@ _FOLD_CHARS = {chr(cp): chr(to) for cp, to in _FOLD.items()}
 # the characters fold_width changes (structure's squash tests for them before folding)
 FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
 
-_SPACE_RUN = re.compile(r" +")
+# A run of spaces between two other characters (whitespace as str.isspace takes it), unless
+# both are ASCII (`ISO 9001`, `1. 2023年`) and the second is not % (`5 %`).
+# (The tests behind come after a space ahead, which fails fast at most characters.)
+_SPACES_CUT = re.compile(r"(?= )(?:(?<=[^\s!-~]) ++(?=\S)|(?<=\S) ++(?=[^\s!-~]|%))")
 # Control characters a text reader let through (an ESC, a NUL among thousands of characters):
 # deleted, so that they neither split a word nor become one. Tab, line breaks and form feed stay.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
 _CR = re.compile(r"\r(?=\n)")
-_LINE_BREAK = regex.compile(
-    r"(?<=\S)(?<![。！？；：:;!?…][”’)）》】]?)[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])"
-)
+# (Written for regex, run on re by for_re; a line break ahead is tested before what is behind.)
+_LINE_BREAK = re.compile(for_re(
+    r"(?=[ \t]*\n)(?<=\S)(?<![。！？；：:;!?…])(?<![。！？；：:;!?…][”’)）》】])[ \t]*\n(?:[ \t]*\n)*[ \t]*"
+    r"(?=[\p{Han}\d(“《])"
+))
 _HEADING = re.compile(
     r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[(（]\d+[)）]|第[一二三四五六七八九十\d]+[章节部分条]"
 )
 # A line ending in one of these is a title, not a sentence wrapped by a PDF converter.
 _TITLE_ENDINGS = ("报告", "总结", "通知", "决定", "意见", "办法", "方案", "说明", "请示", "批复")
 # A news item's header lines (来源：…, 发布时间：…) and the title above them are never wrapped text.
-_META_LINE = regex.compile(r"\s*(?:来源|发布时间|发布日期|发布机构|作者|编辑|责任编辑|信息来源|时间)\s*[:：]")
+_META_LINE = re.compile(for_re(r"\s*(?:来源|发布时间|发布日期|发布机构|作者|编辑|责任编辑|信息来源|时间)\s*[:：]"))
 # A wrapped body line is at least this long; shorter lines are titles, headings or signatures.
 MIN_WRAPPED_LINE = 15
 # A numbered line this long is the first line of a wrapped paragraph (`2. 截止…其余5万` / `元主要用于…`), not a heading.
@@ -75,7 +80,7 @@ class Normalized:
         return self.source_offset(start), self.source_offset(end - 1) + 1
 
 
-def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
+def _line_join_allowed(text: str, match: "re.Match[str]") -> bool:
     line_start = text.rfind("\n", 0, match.start()) + 1
     line = text[line_start:match.start()]
     if "\t" in line or len(line.strip()) < MIN_WRAPPED_LINE:
@@ -94,14 +99,7 @@ def _line_join_allowed(text: str, match: "regex.Match[str]") -> bool:
 def _deletions(text: str) -> list[tuple[int, int]]:
     cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
     cuts.extend((m.start(), m.end()) for m in _CONTROLS.finditer(text))
-    for m in _SPACE_RUN.finditer(text):
-        s, e = m.span()
-        if s == 0 or e == len(text) or text[s - 1].isspace() or text[e].isspace():
-            continue  # only spaces between two other characters are cut
-        # Spaces between two ASCII characters are kept (`ISO 9001`, `1. 2023年`), except before %.
-        if "!" <= text[s - 1] <= "~" and "!" <= text[e] <= "~" and text[e] != "%":
-            continue
-        cuts.append((s, e))
+    cuts.extend(m.span() for m in _SPACES_CUT.finditer(text))
     cuts.extend((m.start(), m.end()) for m in _LINE_BREAK.finditer(text) if _line_join_allowed(text, m))
     cuts.sort()
     merged: list[tuple[int, int]] = []

@@ -3,7 +3,9 @@ import re
 
 import pytest
 
-from pipeline.recognize.guard import Guarded, bounded, guarded, repeats_without_bound
+import regex
+
+from pipeline.recognize.guard import Guarded, Twin, bounded, for_re, guarded, repeats_without_bound
 
 
 @pytest.mark.parametrize("pattern,unbounded", [
@@ -54,7 +56,7 @@ def test_only_calls_over_a_long_span_carry_the_time_limit(monkeypatch):
     assert digits.search(long_text, len(long_text) - 10).start() == len(long_text) - 10
     for call in (lambda: digits.match(long_text), lambda: list(digits.finditer(long_text)),
                  lambda: digits.sub("", long_text), lambda: digits.fullmatch(long_text, 5),
-                 lambda: list(digits.finditer_by_lines("12\n" + long_text))):
+                 lambda: list(Twin(r"\d+").finditer_by_lines("12\n" + long_text, False))):
         with pytest.raises(TimeoutError):
             call()
 
@@ -65,6 +67,25 @@ def test_only_calls_over_a_long_span_carry_the_time_limit(monkeypatch):
     ["x" * 999, "12个", "", "3年", "y" * 1001],     # lines at the span's edge
 ])
 def test_finditer_by_lines_finds_what_finditer_finds(lines):
-    pattern = guarded(r"(?<![\d])\d+(?:万元|公里|个|年)")
+    pattern = r"(?<![\d])\d+(?:万元|公里|个|年)"
     for text in ("\n".join(lines), "\n".join(lines) + "\n"):
-        assert [m.span() for m in pattern.finditer_by_lines(text)] == [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in Twin(pattern).finditer_by_lines(text, False)] == \
+            [m.span() for m in regex.finditer(pattern, text)]
+
+
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+
+
+@pytest.mark.parametrize("pattern", [r"\d", r"\s", r"\S", r"\p{Han}", r"[\d.A-Za-z]", r"[%\p{Han}A-Za-z]",
+                                     r"[-−负\d零十]", r"[\s\t]", "[Oo]"])
+def test_for_re_matches_what_regex_matches_at_every_code_point(pattern):
+    runs = [m.span() for m in regex.finditer(f"(?:{pattern})+", EVERY_CHARACTER)]
+    assert [m.span() for m in re.finditer(f"(?:{for_re(pattern)})+", EVERY_CHARACTER)] == runs
+    bmp = [(s, min(e, 0x10000)) for s, e in runs if s < 0x10000]
+    assert [m.span() for m in re.finditer(f"(?:{for_re(pattern, beyond_bmp=False)})+", EVERY_CHARACTER[:0x10000])] == bmp
+
+
+@pytest.mark.parametrize("pattern", [r"\w+", r"\bx", r"[^\d]", r"[^\s]", r"[\S]", r"[\w]", r"[a\d-z]"])
+def test_for_re_refuses_what_it_cannot_write(pattern):
+    with pytest.raises(ValueError):
+        for_re(pattern)

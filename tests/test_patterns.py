@@ -16,8 +16,8 @@ from pipeline.recognize.patterns import (
     expand,
     first_characters,
     lexicon_words,
+    quantity_scan,
     references,
-    scanner,
 )
 from pipeline.resolve.quantities import QUANTITY_TYPES
 from pipeline.resources import load_yaml, lookup
@@ -62,9 +62,39 @@ def test_every_reference_is_used():
 
 
 def test_combined_scanner_compiles():
-    pattern, names = scanner(QUANTITY_TYPES)
-    assert [label for _name, label in names] == [lab for lab in QUANTITY_TYPES for _ in SPEC["patterns"][lab]]
-    assert pattern.search("预算30万元")
+    scan = quantity_scan(QUANTITY_TYPES)
+    assert [label for label, _slots in scan._by_alternative.values()] == \
+        [lab for lab in QUANTITY_TYPES for _ in SPEC["patterns"][lab]]
+    assert [label for label, _match in scan.finditer("预算30万元", False)] == ["MONEY"]
+
+
+def _scan_texts(sample_text: str) -> list[str]:
+    beyond = "".join(chr(cp) for cp in (0x10D41, 0x116D5, 0x1D7D0, 0x20001, 0x1E5F3))
+    return [_probe_text(unit) for unit in _unit_words()] + [
+        sample_text,
+        "不低于\n5%，约\n30万元，数\n十万元",                      # a comparator or hedge on the line before
+        "预算" + "1" * 1500 + "万元\n" + "约30万元，" * 300,          # lines longer than the untimed span
+        "预算𐵁万元，" + beyond + "3个" + "，".join(c + "5公里" for c in beyond),
+    ]
+
+
+def test_scan_finds_what_the_patterns_find(sample_text):
+    """The scan on `re` (each pattern's comparator and hedge read behind it apart) finds the
+    matches, types and groups that the patterns as written find on `regex`, in one pattern."""
+    patterns = [(label, p) for label in QUANTITY_TYPES for p in SPEC["patterns"][label]]
+    written = regex.compile("|".join(f"(?P<alt{k}>{expand(p)})" for k, (_label, p) in enumerate(patterns)))
+    scan = quantity_scan(QUANTITY_TYPES)
+    for text in _scan_texts(sample_text):
+        expected = []
+        for match in written.finditer(text):
+            label = next(lab for k, (lab, _p) in enumerate(patterns) if match.group(f"alt{k}") is not None)
+            expected.append((label, match.span(), {k: v for k, v in match.groupdict().items() if v and "alt" not in k}))
+        wide = any(ord(c) > 0xFFFF for c in text)
+        found = [(label, m.span(), {k: v for k, v in m.groups.items() if v}) for label, m in scan.finditer(text, wide)]
+        assert found == expected, text[:40]
+        for label, span, groups in found:  # each pattern alone, as the fallback reads them
+            alone = [m for lab in QUANTITY_TYPES for m in scan.matches(lab, text, span[0], wide) if lab == label]
+            assert alone and alone[0].span() == span and {k: v for k, v in alone[0].groups.items() if v} == groups
 
 
 # The scan's two shortcuts change no match: QuantityAhead only skips positions where no

@@ -1,9 +1,13 @@
 """Recognisers: find typed spans in normalised text. One module per mention family."""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from .mention import MENTION_TYPES, NAME_TYPES, PRIORITY_ORDER, Mention
 
 PRIORITY = {t: i for i, t in enumerate(PRIORITY_ORDER)}
+_START = attrgetter("start")
+_PLACE = attrgetter("start", "end")
 
 
 def select(mentions: list[Mention], selected: list[Mention] | None = None) -> list[Mention]:
@@ -17,21 +21,39 @@ def select(mentions: list[Mention], selected: list[Mention] | None = None) -> li
         return list(mentions)  # in text order and disjoint, as one scan finds them: nothing to choose
     selected = selected or []
     kept: list[Mention] = []
-    size = max((m.end for m in (*selected, *mentions)), default=0)
     for names in (False, True):
         if not any((m.type in NAME_TYPES) == names for m in mentions):
             kept.extend(m for m in selected if (m.type in NAME_TYPES) == names)
             continue
-        taken = bytearray(size)  # 1 where a kept span of this group lies
-        candidates = sorted(
-            (m for m in (*selected, *mentions) if (m.type in NAME_TYPES) == names),
-            key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start),
-        )
-        for m in candidates:
-            if m.end > m.start and taken.find(1, m.start, m.end) < 0:
-                taken[m.start:m.end] = b"\x01" * (m.end - m.start)
-                kept.append(m)
-    kept.sort(key=lambda m: (m.start, m.end, PRIORITY[m.type]))
+        kept.extend(_longest([m for m in (*selected, *mentions) if (m.type in NAME_TYPES) == names]))
+    # In order of (start, end, PRIORITY): a group's spans do not overlap, and names, last in
+    # PRIORITY_ORDER, come after the other types' where two spans tie (a stable sort).
+    kept.sort(key=_PLACE)
+    return kept
+
+
+def _longest(candidates: list[Mention]) -> list[Mention]:
+    """Longest first (then by PRIORITY, then leftmost), each span kept unless it overlaps one
+    kept before it; an empty span never. A span decides only among those it overlaps, and
+    they among theirs: each run of overlapping spans is chosen in on its own, and a span
+    that overlaps none is kept as it is."""
+    spans = sorted((m for m in candidates if m.end > m.start), key=_START)  # stable: ties keep their order
+    kept: list[Mention] = []
+    i = 0
+    while i < len(spans):
+        j, end = i + 1, spans[i].end
+        while j < len(spans) and spans[j].start < end:
+            end = max(end, spans[j].end)
+            j += 1
+        if j == i + 1:
+            kept.append(spans[i])
+        else:
+            chosen: list[Mention] = []
+            for m in sorted(spans[i:j], key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start)):
+                if all(m.end <= c.start or c.end <= m.start for c in chosen):
+                    chosen.append(m)
+            kept.extend(chosen)
+        i = j
     return kept
 
 

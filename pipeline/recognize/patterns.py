@@ -6,15 +6,16 @@ of the words' first characters. An unknown hole is an error, not a literal.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import regex
 
 from ..errors import ModelError
 from ..resolve.units import unit_words
 from ..resources import load_yaml, lookup
-from .guard import Guarded, guarded
+from .guard import Guarded, Twin, bounded_regex, characters, guarded
 
 PATTERN_FILE = "patterns.yaml"
 # regex's own {m,n} quantifiers start with a digit and \p{Han} follows \p, so neither is a hole.
@@ -98,25 +99,151 @@ def reference_pattern(name: str) -> Guarded:
     return compile_pattern("{" + name + "}")
 
 
-@lru_cache(maxsize=None)
-def scanner(labels: tuple[str, ...]) -> tuple[Guarded, list[tuple[str, str]]]:
-    """One pattern that finds the mentions of all `labels` in a single pass over the text.
+# What a quantity pattern reads behind its number (a comparator, a hedge), as lookbehinds
+# of varying width, which `re` lacks. It matches at every position and consumes nothing, so a
+# pattern matches where it matches without it: the scan leaves it out and reads it at each
+# match's start.
+BEHIND = "{OpPrefix}"
+_GROUP = regex.compile(r"\(\?P<([A-Za-z_]\w*)>")
 
-    Each type's patterns become alternatives named `alt0`, `alt1`… in the order given
-    (at one position the first alternative that matches wins); returns the pattern and
-    [(alternative name, label)]. Inner groups share names, as the `regex` module allows.
-    """
-    spec = load_yaml(PATTERN_FILE).get("patterns") or {}
-    patterns = [(label, pattern) for label in labels for pattern in spec[label]]
-    # The start all alternatives share is tested once per position, not once per alternative.
-    common = os.path.commonprefix([p for _label, p in patterns])
-    common = common[:common.rfind("}") + 1] if "{" in common else ""
-    alternatives, names = [], []
-    for label, pattern in patterns:
-        name = f"alt{len(names)}"
-        alternatives.append(f"(?P<{name}>{expand(pattern[len(common):])})")
-        names.append((name, label))
-    try:
-        return guarded(expand(common) + "(?:" + "|".join(alternatives) + ")"), names
-    except regex.error as exc:
-        raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not combine: {exc}") from exc
+
+class ScanMatch:
+    """A match of one quantity pattern (a `re` or `regex` match, the same groups), read by the
+    names the pattern gives its groups: `span(name)`, `start(name)`, `end(name)` and `groups`
+    ({name: text or None} for the pattern's names and those read behind it)."""
+
+    __slots__ = ("match", "slots", "behind", "groups")
+
+    def __init__(self, match: "re.Match[str] | regex.Match[str]", slots: "Slots", behind: "regex.Match[str]"):
+        self.match, self.slots, self.behind = match, slots, behind
+        found = match.groups()
+        groups = {name: found[index] for name, index in slots.single}
+        for name, indices in slots.shared:  # a name given to groups in two branches: the one taken
+            groups[name] = next((found[index] for index in reversed(indices) if found[index] is not None), None)
+        groups.update(zip(slots.behind, behind.groups()))
+        self.groups = groups
+
+    def span(self, name: str | int = 0) -> tuple[int, int]:
+        group = self.slots.group.get(name)
+        if group is not None:
+            return self.match.span(group)
+        if name in self.slots.indices:
+            for index in reversed(self.slots.indices[name]):
+                if self.match.start(index + 1) >= 0:
+                    return self.match.span(index + 1)
+            return -1, -1
+        return self.behind.span(name)
+
+    def start(self, name: str | int = 0) -> int:
+        return self.span(name)[0]
+
+    def end(self, name: str | int = 0) -> int:
+        return self.span(name)[1]
+
+
+class Slots:
+    """Where a pattern's named groups sit in the groups() of its match, by name (0-based):
+    names of one group, names of several (`single`, `shared`), and the names read behind it;
+    `group`: the group number of each name of one group."""
+
+    __slots__ = ("indices", "single", "shared", "behind", "group")
+
+    def __init__(self, compiled: "re.Pattern[str]", names: list[tuple[str, str]], behind: tuple[str, ...]):
+        self.indices: dict[str, tuple[int, ...]] = {}
+        for name, unique in names:
+            self.indices[name] = self.indices.get(name, ()) + (compiled.groupindex[unique] - 1,)
+        self.single = tuple((name, found[0]) for name, found in self.indices.items() if len(found) == 1)
+        self.shared = tuple((name, found) for name, found in self.indices.items() if len(found) > 1)
+        self.behind = behind
+        # the group number to read a span by: the whole match's (0), a name of one group's
+        self.group = {0: 0, **{name: index + 1 for name, index in self.single}}
+
+
+def _unique_names(pattern: str, taken: dict[str, int]) -> tuple[str, list[tuple[str, str]]]:
+    """`pattern` with each group name used before (in `taken`, counted there) made unique for
+    `re`: num, num__2…; and [(name as written, unique name)] in order."""
+    names: list[tuple[str, str]] = []
+
+    def rename(match: "regex.Match[str]") -> str:
+        name = match.group(1)
+        taken[name] = taken.get(name, 0) + 1
+        unique = name if taken[name] == 1 else f"{name}__{taken[name]}"
+        names.append((name, unique))
+        return f"(?P<{unique}>"
+
+    return _GROUP.sub(rename, pattern), names
+
+
+def _characters_read(pattern: str) -> frozenset[str] | None:
+    """The characters a pattern of words and \\s reads: those written in it and whitespace;
+    None where it may read others (a class by name, a negated class, a dot)."""
+    written = pattern.replace(r"\s", "")
+    if regex.search(r"\\[A-Za-z0-9]|\[\^|(?<!\\)\.", written):
+        return None
+    return frozenset(written) | characters(r"\s")
+
+
+class QuantityScan:
+    """The patterns of `labels` (models/patterns.yaml) as one scan over a text, on `re` (the
+    faster) and, over lines too long to run without the time limit, on `regex`: each
+    pattern an alternative, tried in the order given (at one position the first that matches
+    wins). `finditer(text, …)` gives (label, ScanMatch); `matches(label, text, pos, …)` tries one
+    label's patterns alone at `pos`."""
+
+    def __init__(self, labels: tuple[str, ...]):
+        spec = load_yaml(PATTERN_FILE).get("patterns") or {}
+        patterns = [(label, pattern) for label in labels for pattern in spec[label]]
+        # The start all alternatives share is tested once per position, not once per alternative.
+        common = os.path.commonprefix([p for _label, p in patterns])
+        common = common[:common.rfind("}") + 1] if "{" in common else ""
+        if not common.endswith(BEHIND):
+            raise ModelError(PATTERN_FILE, f"the patterns of {labels} do not all start with {{...}}{BEHIND}")
+        start = expand(common[:-len(BEHIND)])
+        # words and \s? behind the number, no repetition (checked): bounded, so no time limit
+        self._behind = bounded_regex(expand(BEHIND))
+        self._behind_ends = _characters_read(self._behind.pattern)
+        self._nothing_behind = self._behind.match("")  # its empty alternative: no group taken
+        behind_names = tuple(sorted(self._behind.groupindex, key=self._behind.groupindex.get))
+        taken: dict[str, int] = {}
+        alternatives, named, self._alone = [], [], {}
+        for label, pattern in patterns:
+            written = expand(pattern[len(common):])
+            body, names = _unique_names(written, taken)
+            alt = f"alt{len(alternatives)}"
+            alternatives.append(f"(?P<{alt}>{body})")
+            named.append((alt, label, names))
+            alone_body, alone_names = _unique_names(written, {})
+            try:
+                alone = Twin(start + alone_body)
+            except (ValueError, re.error, regex.error) as exc:
+                raise ModelError(PATTERN_FILE, f"a pattern of {label} does not run on re: {exc}") from exc
+            self._alone.setdefault(label, []).append((alone, Slots(alone.fast, alone_names, behind_names)))
+        self._scan = Twin(start + "(?:" + "|".join(alternatives) + ")")
+        # an alternative's group closes after all groups inside it: the match's lastindex names it
+        self._by_alternative = {self._scan.fast.groupindex[alt]: (label, Slots(self._scan.fast, names, behind_names))
+                                for alt, label, names in named}
+
+    def finditer(self, text: str, wide: bool) -> Iterator[tuple[str, ScanMatch]]:
+        """`wide`: whether `text` has a character beyond the BMP (guard.beyond_bmp)."""
+        for match in self._scan.finditer_by_lines(text, wide):  # no quantity reads past a line break
+            label, slots = self._by_alternative[match.lastindex]
+            yield label, ScanMatch(match, slots, self._read_behind(text, match.start(), match.end()))
+
+    def matches(self, label: str, text: str, pos: int, wide: bool) -> Iterator[ScanMatch]:
+        """The match at `pos` of each of `label`'s patterns that matches there, in file order."""
+        line_end = text.find("\n", pos) + 1 or len(text)
+        for pattern, slots in self._alone[label]:
+            match = pattern.match(text, pos, line_end, wide)
+            if match:
+                yield ScanMatch(match, slots, self._read_behind(text, pos, line_end))
+
+    def _read_behind(self, text: str, pos: int, endpos: int) -> "regex.Match[str]":
+        """What BEHIND reads before `pos`; only where the character before could end it."""
+        if pos and (self._behind_ends is None or text[pos - 1] in self._behind_ends):
+            return self._behind.match(text, pos, endpos)
+        return self._nothing_behind
+
+
+@lru_cache(maxsize=None)
+def quantity_scan(labels: tuple[str, ...]) -> QuantityScan:
+    return QuantityScan(labels)

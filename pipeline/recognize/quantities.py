@@ -11,20 +11,18 @@ from bisect import bisect_left
 from dataclasses import replace
 from functools import lru_cache
 
-import regex
-
 from ..resolve.numbers import NotANumber
 from ..resolve.quantities import Quantity, quantity_from_groups, range_ends
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
-from .guard import named_groups
+from .guard import beyond_bmp
 from .mention import QUANTITY_TYPES, Mention
-from .patterns import compiled_patterns, scanner
+from .patterns import QuantityScan, ScanMatch, quantity_scan
 
 
 _SCALE_CHARS = frozenset("十拾百佰千仟万亿")
 
 
-def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
+def _is_money(text: str, match: ScanMatch, groups: dict) -> bool:
     """An amount with its currency is money; a bare 万/亿 (资金30万) and a Chinese numeral
     without a scale before 元 (南风、三元、红旗 are places) only after a money cue."""
     number = groups["num"]
@@ -39,7 +37,7 @@ def _is_money(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     return bool(cue_pattern("money_before").search(before))
 
 
-def _is_length(text: str, match: "regex.Match[str]", groups: dict) -> bool:
+def _is_length(text: str, match: ScanMatch, groups: dict) -> bool:
     before = line_before(text, match.start("q"), 10)
     for link in cue_words("length_links"):
         if before.endswith(link):
@@ -51,7 +49,7 @@ def _is_length(text: str, match: "regex.Match[str]", groups: dict) -> bool:
     return not _is_dimension(text, match, before)
 
 
-def _is_dimension(text: str, match: "regex.Match[str]", before: str) -> bool:
+def _is_dimension(text: str, match: ScanMatch, before: str) -> bool:
     """长15米,宽8米: a bare 长 (not 全长, 桥长, 路长…) whose figure is followed by a width or a
     height measures a building or a thing, not a road."""
     if not before.endswith("长") or before[:-1].endswith(cue_words("length_of_works")):
@@ -59,7 +57,7 @@ def _is_dimension(text: str, match: "regex.Match[str]", before: str) -> bool:
     return bool(cue_pattern("dimension_after").search(line_after(text, match.end("q"), cue_window("dimension_after"))))
 
 
-def _is_duration(text: str, match: "regex.Match[str]", groups: dict) -> bool:
+def _is_duration(text: str, match: ScanMatch, groups: dict) -> bool:
     """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration
     cue says so; `10年初预算数` is a cell's figure before a header that starts with 年."""
     if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
@@ -90,7 +88,7 @@ def has_duration_cue(text: str, start: int, end: int) -> bool:
     return bool(cue_pattern("duration_row_names").search(line_before(text, start, cue_window("duration_row_names"))))
 
 
-def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int]]) -> bool:
+def _is_count(text: str, match: ScanMatch, blocked: list[tuple[int, int]]) -> bool:
     """Not a fixed term (一批, 三项制度), not an ordinal (第3个), not a classifier that begins
     another word (9个别路段: 个别), and a whole number of things: 3.1本项目 is an outline
     number before 本项目 (3.2万户 is whole)."""
@@ -105,7 +103,7 @@ def _is_count(text: str, match: "regex.Match[str]", blocked: list[tuple[int, int
     return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
 
 
-def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
+def _accepted(label: str, text: str, match: ScanMatch, groups: dict,
               blocked_counts: list[tuple[int, int]]) -> bool:
     if label == "MONEY":
         return _is_money(text, match, groups)
@@ -118,7 +116,7 @@ def _accepted(label: str, text: str, match: "regex.Match[str]", groups: dict,
     return True
 
 
-def _resolved(label: str, text: str, match: "regex.Match[str]", groups: dict) -> Mention | None:
+def _resolved(label: str, text: str, match: ScanMatch, groups: dict) -> Mention | None:
     q = _quantity(label, *map(groups.get, _RESOLVED_GROUPS))
     if q is None or (label == "COUNT" and q.value is not None and q.value != q.value.to_integral_value()):
         return None
@@ -152,28 +150,25 @@ def find_quantities(text: str) -> list[Mention]:
     """One pass of the combined quantity pattern; where the first type that matches is
     rejected by its context rule, the types after it are tried at the same position
     (those before it did not match there)."""
-    combined, alternatives = scanner(QUANTITY_TYPES)
-    patterns = compiled_patterns()
+    scan = quantity_scan(QUANTITY_TYPES)
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
-    for match in combined.finditer_by_lines(text):  # no quantity reads past a line break
-        groups = named_groups(match)
-        label = next(lab for name, lab in alternatives if groups[name] is not None)
-        if not _accepted(label, text, match, range_ends(groups), blocked_counts):
-            match, label = _fallback(text, match.start(), label, patterns, blocked_counts)
+    wide = beyond_bmp(text)
+    for label, match in scan.finditer(text, wide):
+        if not _accepted(label, text, match, range_ends(match.groups), blocked_counts):
+            match, label = _fallback(text, match.start(), label, scan, wide, blocked_counts)
             if match is None:
                 continue
-            groups = named_groups(match)
-        mention = _resolved(label, text, match, groups)
+        mention = _resolved(label, text, match, match.groups)
         if mention:
             found.append(mention)
     return found
 
 
-def _fallback(text: str, pos: int, rejected: str, patterns, blocked_counts) -> tuple["regex.Match[str] | None", str]:
+def _fallback(text: str, pos: int, rejected: str, scan: QuantityScan, wide: bool,
+              blocked_counts: list[tuple[int, int]]) -> tuple[ScanMatch | None, str]:
     for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
-        for pattern in patterns[label]:
-            match = pattern.match(text, pos)
-            if match and _accepted(label, text, match, range_ends(named_groups(match)), blocked_counts):
+        for match in scan.matches(label, text, pos, wide):
+            if _accepted(label, text, match, range_ends(match.groups), blocked_counts):
                 return match, label
     return None, rejected

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
 from .context import cue_pattern, cue_words, line_after
-from .guard import Guarded, bounded, guarded, named_groups
+from .guard import Guarded, bounded, guarded
 from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue, is_header_after_figure
@@ -64,9 +64,10 @@ def find_references(text: str, years: ReferenceYears | None = None) -> list[Ment
     patterns = compiled_patterns()
     found: list[Mention] = []
     for pattern in patterns["DATE"]:
+        with_yy = "yy" in pattern.groupindex  # a two-digit year (23年)
         for match in pattern.finditer(text):
             s, e = match.span("q")
-            yy = named_groups(match).get("yy")
+            yy = match.group("yy") if with_yy else None
             if yy and (has_duration_cue(text, s, e) or is_header_after_figure(text, s + len(yy), yy)):
                 continue
             found.append(Mention("DATE", s, e, text[s:e], date_from_match(match, years.at(s))))
