@@ -48,11 +48,13 @@ def _longest(candidates: list[Mention]) -> list[Mention]:
         if j == i + 1:
             kept.append(spans[i])
         else:
-            chosen: list[Mention] = []
+            # a run can chain any number of spans, so what is taken is marked, not compared
+            base = spans[i].start
+            taken = bytearray(end - base)  # 1 where a kept span lies
             for m in sorted(spans[i:j], key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start)):
-                if all(m.end <= c.start or c.end <= m.start for c in chosen):
-                    chosen.append(m)
-            kept.extend(chosen)
+                if taken.find(1, m.start - base, m.end - base) < 0:
+                    taken[m.start - base:m.end - base] = b"\x01" * (m.end - m.start)
+                    kept.append(m)
         i = j
     return kept
 
