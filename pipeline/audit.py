@@ -96,53 +96,6 @@ class Finding:
 
 # ---------------------------------------------------------------- configuration
 
-# A pattern opening with a group of plain words, `(?:自评得分|总得分)…`, not optional
-_LEADING_WORDS = regex.compile(r"\(\?:([^\\.^$*+?{}\[\]|()]+(?:\|[^\\.^$*+?{}\[\]|()]+)*)\)(?![?*{])")
-# groups that leave the words literal (no inline flags such as (?i), which would change them)
-_PLAIN_GROUPS = regex.compile(r"\(\?(?![:=!]|<[=!]|P<)")
-# escapes and character classes, whose | and parentheses are literal
-_ESCAPES_AND_CLASSES = regex.compile(r"\\.|\[(?:\\.|[^\]\\])*\]")
-_INNERMOST_GROUP = regex.compile(r"\([^()]*\)")
-
-
-def _one_branch(pattern: str) -> bool:
-    """No | outside a group (every match starts with the pattern's first group) and no inline flags."""
-    if _PLAIN_GROUPS.search(pattern) or "[]" in pattern or "[^]" in pattern:
-        return False
-    bare = _ESCAPES_AND_CLASSES.sub("", pattern)
-    while True:  # innermost groups out, till none is left
-        outer = _INNERMOST_GROUP.sub("", bare)
-        if outer == bare:
-            return "|" not in bare
-        bare = outer
-
-
-class _Scan:
-    """A pattern of audit.yaml run over a report's text. Where it opens with a group of plain
-    words (`(?:自评得分|总得分)\\s*…`), every match starts where one of them does: the scan
-    starts at the first of them, found by `re` (which finds literal words several times
-    faster), and a report holding none is not scanned at all."""
-
-    def __init__(self, pattern: str):
-        self.pattern = regex.compile(pattern)
-        lead = _LEADING_WORDS.match(pattern)
-        self.lead = re.compile(lead.group(1)) if lead and _one_branch(pattern) else None
-
-    def _start(self, text: str, start: int, end: int) -> int | None:
-        if self.lead is None:
-            return start
-        first = self.lead.search(text, start, end)
-        return first.start() if first else None
-
-    def finditer(self, text: str, start: int, end: int) -> Iterator["regex.Match[str]"]:
-        at = self._start(text, start, end)
-        return iter(()) if at is None else self.pattern.finditer(text, at, end)
-
-    def search(self, text: str, start: int, end: int) -> "regex.Match[str] | None":
-        at = self._start(text, start, end)
-        return None if at is None else self.pattern.search(text, at, end)
-
-
 def _any_word(words: list[str]) -> "re.Pattern[str]":
     """Finds whether a text holds any of `words` (none, for no words), as `any(w in text ...)`."""
     return re.compile(alternation(words) if words else "(?!)")
@@ -157,16 +110,16 @@ def rules_config() -> dict[str, Any]:
         "rate_tol": Decimal(str(cfg["rate_tolerance"])),
         "budget_words": tuple(cfg["budget_part"]["words"]),
         "budget_max": Decimal(str(cfg["budget_part"]["max_points"])),
-        "self_score": _Scan(cfg["self_score_pattern"]),
-        "budget_score": _Scan(cfg["budget_part"]["score_pattern"]),
+        "self_score": regex.compile(cfg["self_score_pattern"]),
+        "budget_score": regex.compile(cfg["budget_part"]["score_pattern"]),
         "full_score": Decimal(str(cfg["budget_part"]["full_score"])),
         "total_words": tuple(lookup("structure.tables.total_words")),
-        "rate_patterns": {name: _Scan(r["pattern"]) for name, r in cfg["rates"].items()},
-        "completion_re": _Scan(cfg["completion"]["pattern"]),
+        "rate_patterns": {name: regex.compile(r["pattern"]) for name, r in cfg["rates"].items()},
+        "completion_re": regex.compile(cfg["completion"]["pattern"]),
         # word lists: `re` finds the same in them, faster
         "completion_words": re.compile(alternation(cfg["completion"]["words"])),
         "clause_end": regex.compile(cfg["completion"]["clause_end"]),
-        "deadline": _Scan(cfg["target_deadline"]["pattern"]),
+        "deadline": regex.compile(cfg["target_deadline"]["pattern"]),
         "target_headings": _any_word(cfg["target_deadline"]["target_headings"]),
         "not_headings": _any_word(cfg["target_deadline"]["not_headings"]),
         "row_deadline": regex.compile(cfg["target_deadline"]["row_pattern"]),
