@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -29,6 +28,7 @@ from pipeline.recognize.mention import MENTION_TYPES, NAME_TYPES
 from pipeline.resolve.quantities import QUANTITY_TYPES, resolve_quantity
 from pipeline.resolve.references import resolve_date, resolve_docno, resolve_road
 from pipeline.script import simplified
+from timing import assert_linear
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -307,16 +307,9 @@ GROWING = {  # hostile text of n characters
 
 @pytest.mark.parametrize("make", list(GROWING.values()), ids=list(GROWING))
 def test_hostile_text_takes_linear_time(make):
-    """Eight times the text may take eight times as long, with room for noise, never
-    the sixty-four times a quadratic pattern would."""
-    def seconds(n: int) -> float:
-        started = time.perf_counter()
-        pipeline.extract(make(n))
-        return time.perf_counter() - started
-
-    seconds(1000)  # warm up
-    small, large = seconds(2_500), seconds(20_000)
-    assert large < 24 * max(small, 0.02), f"{small:.3f}s for 2,500 characters, {large:.3f}s for 20,000"
+    """Eight times the text may take about eight times as long, never the sixty-four
+    times a quadratic pattern would."""
+    assert_linear(pipeline.extract, make, 2_500, times=8)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

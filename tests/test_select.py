@@ -1,10 +1,10 @@
 """recognize.select: the longest of overlapping spans wins, names apart from other types."""
 from __future__ import annotations
 
-import time
 
 from pipeline.recognize import select
 from pipeline.recognize.mention import Mention
+from timing import assert_linear
 
 
 def m(label: str, start: int, end: int) -> Mention:
@@ -57,15 +57,5 @@ def test_a_chain_of_overlapping_spans_is_chosen_in_linear_time():
     found = select(_chain(7))
     assert spans(found) == [("MONEY", 0, 3), ("MONEY", 4, 7), ("MONEY", 8, 11), ("MONEY", 12, 15)]
 
-    def seconds(n: int) -> float:  # the best of three: one run can take a collector's pass
-        mentions = _chain(n)
-        best = float("inf")
-        for _run in range(3):
-            start = time.process_time()
-            select(mentions)
-            best = min(best, time.process_time() - start)
-        return best
-
-    # linear: ~4x; each span compared with every one kept before it: ~16x
-    small, large = seconds(5_000), seconds(20_000)
-    assert large <= 8 * small + 0.05, f"4x the spans took {large:.3f} s against {small:.3f} s"
+    # each span compared with every one kept before it would be quadratic
+    assert_linear(select, _chain, 5_000)

@@ -5,6 +5,7 @@ import pytest
 
 from casetable import read_table
 from pipeline.structure import parse_reports
+from timing import assert_linear
 
 
 def doc(*lines: str) -> str:
@@ -193,20 +194,17 @@ STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hosti
 @pytest.mark.parametrize("make", list(STRUCTURE_GROWING.values()), ids=list(STRUCTURE_GROWING))
 def test_structure_takes_linear_time(make):
     """Reports, their forms and tables over a 60 KB line: eight times the text may take
-    eight times as long, with room for noise, never the sixty-four times of a quadratic scan."""
-    import time
-
+    about eight times as long, never the sixty-four times of a quadratic scan."""
     from pipeline.extract import analyse
     from pipeline.structure import parse_indicators
 
-    def seconds(n: int) -> float:
+    def analysed(n: int):
         text = "某局2023年度某项目项目支出绩效自评报告\n" + make(n) + "\n"
-        analysis = analyse(text)
-        started = time.perf_counter()
+        return text, analyse(text)
+
+    def structure(analysed_text) -> None:
+        text, analysis = analysed_text
         reports = parse_reports(text, "long.txt", analysis.norm, mentions=analysis.mentions)
         parse_indicators(text, "long.txt", reports)
-        return time.perf_counter() - started
 
-    seconds(1000)  # warm up
-    small, large = seconds(7_500), seconds(60_000)
-    assert large < 24 * max(small, 0.02), f"{small:.3f}s for 7,500 characters, {large:.3f}s for 60,000"
+    assert_linear(structure, analysed, 7_500, times=8)
