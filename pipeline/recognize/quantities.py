@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import Quantity, quantity_from_groups, range_ends
+from ..resolve.quantities import Quantity, quantity_from_groups
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import beyond_bmp
 from .mention import QUANTITY_TYPES, Mention
@@ -66,13 +66,18 @@ def _is_duration(text: str, match: ScanMatch, groups: dict, blocked_counts: list
         return False
     if groups.get("unit") != "年":
         return True
-    groups = range_ends(groups)
-    if is_header_after_figure(text, match.end("q") - 1, groups["num"]):
+    # a range's ends (range_ends): its high end is the number read before 年
+    number, low = (groups["hi"], groups["num"]) if groups.get("hi") else (groups["num"], None)
+    if is_header_after_figure(text, match.end("q") - 1, number):
         return False
-    numbers = [groups["num"]] + ([groups["lo"]] if groups.get("lo") else [])
-    if not any(len(n) in (2, 4) and n.isascii() and n.isdigit() for n in numbers):
+    if not (_year_like(number) or (low and _year_like(low))):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
+
+
+def _year_like(number: str) -> bool:
+    """Two or four ASCII digits: 23, 2023."""
+    return len(number) in (2, 4) and number.isascii() and number.isdigit()
 
 
 def is_header_after_figure(text: str, year_at: int, number: str) -> bool:
