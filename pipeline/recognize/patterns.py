@@ -245,15 +245,9 @@ class QuantityScan:
 
     def finditer(self, text: str, wide: bool) -> Iterator[tuple[str, ScanMatch]]:
         """`wide`: whether `text` has a character beyond the BMP (guard.beyond_bmp)."""
-        by_alternative, behind, behind_ends = self._by_alternative, self._behind, self._behind_ends
         for match in self._scan.finditer_by_lines(text, wide):  # no quantity reads past a line break
-            label, slots = by_alternative[match.lastindex]
-            start = match.start()
-            # what BEHIND reads, only where the character before could end it (_read_behind)
-            if start and (behind_ends is None or text[start - 1] in behind_ends):
-                yield label, ScanMatch(match, slots, _taken(behind.match(text, start, match.end())))
-            else:
-                yield label, ScanMatch(match, slots, None)
+            label, slots = self._by_alternative[match.lastindex]
+            yield label, ScanMatch(match, slots, self._read_behind(text, match.start(), match.end()))
 
     def matches(self, label: str, text: str, pos: int, wide: bool) -> Iterator[ScanMatch]:
         """The match at `pos` of each of `label`'s patterns that matches there, in file order."""
@@ -267,13 +261,9 @@ class QuantityScan:
         """What BEHIND reads before `pos`, None where nothing; only where the character
         before could end it."""
         if pos and (self._behind_ends is None or text[pos - 1] in self._behind_ends):
-            return _taken(self._behind.match(text, pos, endpos))
+            behind = self._behind.match(text, pos, endpos)  # always matches, consuming nothing
+            return None if behind.lastindex is None else behind
         return None
-
-
-def _taken(behind: "regex.Match[str]") -> "regex.Match[str] | None":
-    """A reading of BEHIND (which always matches, consuming nothing), None where it took no group."""
-    return None if behind.lastindex is None else behind
 
 
 @lru_cache(maxsize=None)
