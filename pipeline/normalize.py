@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from .recognize.guard import for_re
@@ -24,19 +25,25 @@ _FOLD_CHARS = {chr(cp): chr(to) for cp, to in _FOLD.items()}
 # the characters fold_width changes (structure's squash tests for them before folding)
 FOLDABLE = re.compile("[" + "".join(re.escape(char) for char in sorted(_FOLD_CHARS)) + "]")
 
-# A run of spaces between two other characters (whitespace as str.isspace takes it), unless
-# both are ASCII (`ISO 9001`, `1. 2023年`) and the second is not % (`5 %`).
-# (The tests behind come after a space ahead, which fails fast at most characters.)
-_SPACES_CUT = re.compile(r"(?= )(?:(?<=[^\s!-~]) ++(?=\S)|(?<=\S) ++(?=[^\s!-~]|%))")
 # Control characters a text reader let through (an ESC, a NUL among thousands of characters):
 # deleted, so that they neither split a word nor become one. Tab, line breaks and form feed stay.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
-_CR = re.compile(r"\r(?=\n)")
-# (Written for regex, run on re by for_re; a line break ahead is tested before what is behind.)
-_LINE_BREAK = re.compile(for_re(
-    r"(?=[ \t]*\n)(?<=\S)(?<![。！？；：:;!?…])(?<![。！？；：:;!?…][”’)）》】])[ \t]*\n(?:[ \t]*\n)*[ \t]*"
-    r"(?=[\p{Han}\d(“《])"
-))
+_CONTROL = r"\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"
+# Every cut, in one pass. Each starts at a character of one class, so that `re` skips every
+# other position without trying the pattern there, and each branch tests what that
+# character was (their cuts are disjoint, so one pass finds what a pass each would):
+# - a \r before \n;
+# - a run of control characters;
+# - a run of spaces between two other characters (whitespace as str.isspace takes it),
+#   unless both are ASCII (`ISO 9001`, `1. 2023年`) and the second is not % (`5 %`);
+# - (group `br`) a line break after a line that does not end a sentence, with the spaces
+#   around it and blank lines after it, before a Chinese character, a digit or an opening
+#   mark; kept only where _line_join_allowed. (Written for regex, run on re by for_re.)
+_CUTS = re.compile(
+    rf"[ \t\n\r{_CONTROL}](?:(?<=\r)(?=\n)|(?<=[{_CONTROL}])[{_CONTROL}]*"
+    r"|(?<=[^\s!-~] ) *+(?=\S)|(?<=\S ) *+(?=[^\s!-~]|%)"
+    + for_re(r"|(?P<br>(?<=\S[ \t\n])(?<![。！？；：:;!?…][ \t\n])(?<![。！？；：:;!?…][”’)）》】][ \t\n])"
+             r"(?:(?<=\n)|[ \t]*\n)(?:[ \t]*\n)*[ \t]*(?=[\p{Han}\d(“《])))")
+)
 _HEADING = re.compile(
     r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[(（]\d+[)）]|第[一二三四五六七八九十\d]+[章节部分条]"
 )
@@ -97,13 +104,12 @@ def _line_join_allowed(text: str, match: "re.Match[str]") -> bool:
 
 
 def _deletions(text: str) -> list[tuple[int, int]]:
-    cuts = [(m.start(), m.end()) for m in _CR.finditer(text)]
-    cuts.extend((m.start(), m.end()) for m in _CONTROLS.finditer(text))
-    cuts.extend(m.span() for m in _SPACES_CUT.finditer(text))
-    cuts.extend((m.start(), m.end()) for m in _LINE_BREAK.finditer(text) if _line_join_allowed(text, m))
-    cuts.sort()
+    """The spans to cut, in order, those that touch merged."""
     merged: list[tuple[int, int]] = []
-    for s, e in cuts:
+    for m in _CUTS.finditer(text):
+        if m.lastindex and not _line_join_allowed(text, m):
+            continue
+        s, e = m.span()
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
@@ -113,14 +119,10 @@ def _deletions(text: str) -> list[tuple[int, int]]:
 
 def normalize(source: str) -> Normalized:
     folded = fold_width(source)
-    pieces: list[str] = []
-    norm_starts, src_starts = [0], [0]
-    pos = norm = 0
-    for s, e in _deletions(folded):
-        pieces.append(folded[pos:s])
-        norm += s - pos
-        pos = e
-        norm_starts.append(norm)
-        src_starts.append(e)
-    pieces.append(folded[pos:])
-    return Normalized(source, "".join(pieces), norm_starts, src_starts)
+    cuts = _deletions(folded)
+    # piece k of the text is folded[src_starts[k]:piece_ends[k]]
+    src_starts = [0, *(e for _s, e in cuts)]
+    piece_ends = [*(s for s, _e in cuts), len(folded)]
+    norm_starts = [0, *accumulate(end - start for start, end in zip(src_starts, piece_ends[:-1]))]
+    text = "".join([folded[start:end] for start, end in zip(src_starts, piece_ends)])
+    return Normalized(source, text, norm_starts, src_starts)

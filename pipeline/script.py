@@ -44,18 +44,27 @@ def _convert_run(run: str) -> str:
     return "".join(out)
 
 
-@lru_cache(maxsize=65536)
-def _char_changes(char: str) -> bool:
-    """Whether t2s changes this character on its own (OpenCC is pure Python and slow on
-    long texts; the characters of a sample repeat, so they are looked up once each)."""
-    converted = _t2s().convert(char)
-    return len(converted) == 1 and converted != char
+# Characters looked up so far (OpenCC is pure Python and slow on long texts; the characters
+# of a sample repeat, so each is looked up once): all of them, and the Chinese ones that
+# t2s changes on their own. Keyed by a character, as a vocabulary lookup is.
+_LOOKED_UP: set[str] = set()
+_CHANGING: set[str] = set()
+
+
+def _changing(chars: set[str]) -> set[str]:
+    """The Chinese characters of `chars` that t2s changes on their own."""
+    for char in chars - _LOOKED_UP:
+        converted = _t2s().convert(char)
+        if len(converted) == 1 and converted != char and _HAN_CHAR.match(char):
+            _CHANGING.add(char)
+        _LOOKED_UP.add(char)
+    return chars & _CHANGING
 
 
 def is_traditional(text: str) -> bool:
     sample = text[:SAMPLE_CHARS]
     # Each distinct character is looked up once; in Simplified text none or a few change.
-    changing = [c for c in set(sample) if _char_changes(c) and _HAN_CHAR.match(c)]
+    changing = _changing(set(sample))
     if not changing:
         return False
     changed = sum(sample.count(c) for c in changing)

@@ -22,10 +22,9 @@ def select(mentions: list[Mention], selected: list[Mention] | None = None) -> li
     selected = selected or []
     kept: list[Mention] = []
     for names in (False, True):
-        if not any((m.type in NAME_TYPES) == names for m in mentions):
-            kept.extend(m for m in selected if (m.type in NAME_TYPES) == names)
-            continue
-        kept.extend(_longest([m for m in (*selected, *mentions) if (m.type in NAME_TYPES) == names]))
+        new = [m for m in mentions if (m.type in NAME_TYPES) == names]
+        old = [m for m in selected if (m.type in NAME_TYPES) == names]
+        kept.extend(_longest(old + new) if new else old)
     # In order of (start, end, PRIORITY): a group's spans do not overlap, and names, last in
     # PRIORITY_ORDER, come after the other types' where two spans tie (a stable sort).
     kept.sort(key=_PLACE)
@@ -37,26 +36,36 @@ def _longest(candidates: list[Mention]) -> list[Mention]:
     kept before it; an empty span never. A span decides only among those it overlaps, and
     they among theirs: each run of overlapping spans is chosen in on its own, and a span
     that overlaps none is kept as it is."""
-    spans = sorted((m for m in candidates if m.end > m.start), key=_START)  # stable: ties keep their order
     kept: list[Mention] = []
-    i = 0
-    while i < len(spans):
-        j, end = i + 1, spans[i].end
-        while j < len(spans) and spans[j].start < end:
-            end = max(end, spans[j].end)
-            j += 1
-        if j == i + 1:
-            kept.append(spans[i])
-        else:
-            # a run can chain any number of spans, so what is taken is marked, not compared
-            base = spans[i].start
-            taken = bytearray(end - base)  # 1 where a kept span lies
-            for m in sorted(spans[i:j], key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start)):
-                if taken.find(1, m.start - base, m.end - base) < 0:
-                    taken[m.start - base:m.end - base] = b"\x01" * (m.end - m.start)
-                    kept.append(m)
-        i = j
+    run: list[Mention] = []  # the run of overlapping spans read so far, and where it ends
+    end = -1
+    for m in sorted((m for m in candidates if m.end > m.start), key=_START):  # stable: ties keep their order
+        if m.start < end:
+            run.append(m)
+            if m.end > end:
+                end = m.end
+            continue
+        if len(run) > 1:
+            _choose(run, end, kept)
+        elif run:
+            kept.append(run[0])
+        run, end = [m], m.end
+    if len(run) > 1:
+        _choose(run, end, kept)
+    elif run:
+        kept.append(run[0])
     return kept
+
+
+def _choose(run: list[Mention], end: int, kept: list[Mention]) -> None:
+    """Add to `kept` the spans chosen in a run of overlapping spans that ends at `end`."""
+    # a run can chain any number of spans, so what is taken is marked, not compared
+    base = run[0].start
+    taken = bytearray(end - base)  # 1 where a kept span lies
+    for m in sorted(run, key=lambda m: (m.start - m.end, PRIORITY[m.type], m.start)):
+        if taken.find(1, m.start - base, m.end - base) < 0:
+            taken[m.start - base:m.end - base] = b"\x01" * (m.end - m.start)
+            kept.append(m)
 
 
 __all__ = ["MENTION_TYPES", "Mention", "select"]

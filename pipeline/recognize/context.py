@@ -33,5 +33,6 @@ def cue_pattern(name: str) -> "re.Pattern[str]":
     return bounded(alternation(cue_words(name)))
 
 
+@lru_cache(maxsize=None)
 def cue_window(name: str) -> int:
     return int(lookup(f"cues.{name}.window"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, Iterable, Iterator
 
 import regex
@@ -114,13 +115,20 @@ class ScanMatch:
 
     __slots__ = ("match", "slots", "behind", "groups")
 
-    def __init__(self, match: "re.Match[str] | regex.Match[str]", slots: "Slots", behind: "regex.Match[str]"):
-        self.match, self.slots, self.behind = match, slots, behind
-        found = match.groups()
-        groups = {name: found[index] for name, index in slots.single}
-        for name, indices in slots.shared:  # a name given to groups in two branches: the one taken
-            groups[name] = next((found[index] for index in reversed(indices) if found[index] is not None), None)
-        groups.update(zip(slots.behind, behind.groups()))
+    def __init__(self, match: "re.Match[str] | regex.Match[str]", slots: "Slots", behind: "regex.Match[str] | None"):
+        """`behind`: what was read behind the match, None where nothing was."""
+        self.match, self.slots = match, slots
+        groups = dict(zip(slots.single_names, slots.single_values(match.groups())))
+        if slots.shared:
+            found = match.groups()
+            for name, indices in slots.shared:  # a name given to groups in two branches: the one taken
+                groups[name] = next((found[index] for index in reversed(indices) if found[index] is not None), None)
+        if behind is None:
+            groups.update(slots.nothing_behind)
+            behind = slots.empty_behind
+        else:
+            groups.update(zip(slots.behind, behind.groups()))
+        self.behind = behind
         self.groups = groups
 
     def span(self, name: str | int = 0) -> tuple[int, int]:
@@ -144,17 +152,27 @@ class ScanMatch:
 class Slots:
     """Where a pattern's named groups sit in the groups() of its match, by name (0-based):
     names of one group, names of several (`single`, `shared`), and the names read behind it;
-    `group`: the group number of each name of one group."""
+    `group`: the group number of each name of one group. `single_values(groups())` gives the
+    values of `single_names`; `nothing_behind` the behind names' values where nothing is read
+    there, and `empty_behind` that empty reading's match."""
 
-    __slots__ = ("indices", "single", "shared", "behind", "group")
+    __slots__ = ("indices", "single", "shared", "behind", "group", "single_names", "single_values",
+                 "nothing_behind", "empty_behind")
 
-    def __init__(self, compiled: "re.Pattern[str]", names: list[tuple[str, str]], behind: tuple[str, ...]):
+    def __init__(self, compiled: "re.Pattern[str]", names: list[tuple[str, str]], behind: tuple[str, ...],
+                 empty_behind: "regex.Match[str]"):
         self.indices: dict[str, tuple[int, ...]] = {}
         for name, unique in names:
             self.indices[name] = self.indices.get(name, ()) + (compiled.groupindex[unique] - 1,)
         self.single = tuple((name, found[0]) for name, found in self.indices.items() if len(found) == 1)
         self.shared = tuple((name, found) for name, found in self.indices.items() if len(found) > 1)
         self.behind = behind
+        self.single_names = tuple(name for name, _index in self.single)
+        # itemgetter of one index gives the value, not a 1-tuple: the tuple's own slice then
+        indices = [index for _name, index in self.single]
+        self.single_values = itemgetter(*indices) if len(indices) > 1 else (lambda found: found[indices[0]:indices[0] + 1])
+        self.nothing_behind = dict(zip(behind, empty_behind.groups()))
+        self.empty_behind = empty_behind
         # the group number to read a span by: the whole match's (0), a name of one group's
         self.group = {0: 0, **{name: index + 1 for name, index in self.single}}
 
@@ -217,11 +235,13 @@ class QuantityScan:
                 alone = Twin(start + alone_body)
             except (ValueError, re.error, regex.error) as exc:
                 raise ModelError(PATTERN_FILE, f"a pattern of {label} does not run on re: {exc}") from exc
-            self._alone.setdefault(label, []).append((alone, Slots(alone.fast, alone_names, behind_names)))
+            self._alone.setdefault(label, []).append(
+                (alone, Slots(alone.fast, alone_names, behind_names, self._nothing_behind)))
         self._scan = Twin(start + "(?:" + "|".join(alternatives) + ")")
         # an alternative's group closes after all groups inside it: the match's lastindex names it
-        self._by_alternative = {self._scan.fast.groupindex[alt]: (label, Slots(self._scan.fast, names, behind_names))
-                                for alt, label, names in named}
+        self._by_alternative = {
+            self._scan.fast.groupindex[alt]: (label, Slots(self._scan.fast, names, behind_names, self._nothing_behind))
+            for alt, label, names in named}
 
     def finditer(self, text: str, wide: bool) -> Iterator[tuple[str, ScanMatch]]:
         """`wide`: whether `text` has a character beyond the BMP (guard.beyond_bmp)."""
@@ -237,11 +257,13 @@ class QuantityScan:
             if match:
                 yield ScanMatch(match, slots, self._read_behind(text, pos, line_end))
 
-    def _read_behind(self, text: str, pos: int, endpos: int) -> "regex.Match[str]":
-        """What BEHIND reads before `pos`; only where the character before could end it."""
+    def _read_behind(self, text: str, pos: int, endpos: int) -> "regex.Match[str] | None":
+        """What BEHIND reads before `pos`, None where nothing; only where the character
+        before could end it."""
         if pos and (self._behind_ends is None or text[pos - 1] in self._behind_ends):
-            return self._behind.match(text, pos, endpos)
-        return self._nothing_behind
+            behind = self._behind.match(text, pos, endpos)  # always matches, consuming nothing
+            return None if behind.lastindex is None else behind
+        return None
 
 
 @lru_cache(maxsize=None)

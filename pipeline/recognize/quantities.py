@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..resolve.numbers import NotANumber
-from ..resolve.quantities import Quantity, quantity_from_groups, range_ends
+from ..resolve.quantities import Quantity, quantity_from_groups
 from .context import cue_pattern, cue_window, cue_words, line_after, line_before
 from .guard import beyond_bmp
 from .mention import QUANTITY_TYPES, Mention
@@ -22,11 +22,13 @@ from .patterns import QuantityScan, ScanMatch, quantity_scan
 _SCALE_CHARS = frozenset("十拾百佰千仟万亿")
 
 
-def _is_money(text: str, match: ScanMatch, groups: dict) -> bool:
+def _is_money(text: str, match: ScanMatch, groups: dict, blocked_counts: list[tuple[int, int]]) -> bool:
     """An amount with its currency is money; a bare 万/亿 (资金30万) and a Chinese numeral
     without a scale before 元 (南风、三元、红旗 are places) only after a money cue."""
-    number = groups["num"]
-    small_chinese = not groups.get("lo") and not any(ch.isdigit() or ch in _SCALE_CHARS for ch in number)
+    if groups.get("hi"):  # a range (its ends: range_ends)
+        small_chinese = False
+    else:
+        small_chinese = not any(ch.isdigit() or ch in _SCALE_CHARS for ch in groups["num"])
     if not groups.get("bare") and not small_chinese:
         return True
     if groups.get("bare") and line_after(text, match.end("q"), 3).startswith(cue_words("money_not_after")):
@@ -37,7 +39,7 @@ def _is_money(text: str, match: ScanMatch, groups: dict) -> bool:
     return bool(cue_pattern("money_before").search(before))
 
 
-def _is_length(text: str, match: ScanMatch, groups: dict) -> bool:
+def _is_length(text: str, match: ScanMatch, groups: dict, blocked_counts: list[tuple[int, int]]) -> bool:
     before = line_before(text, match.start("q"), 10)
     for link in cue_words("length_links"):
         if before.endswith(link):
@@ -57,19 +59,25 @@ def _is_dimension(text: str, match: ScanMatch, before: str) -> bool:
     return bool(cue_pattern("dimension_after").search(line_after(text, match.end("q"), cue_window("dimension_after"))))
 
 
-def _is_duration(text: str, match: ScanMatch, groups: dict) -> bool:
+def _is_duration(text: str, match: ScanMatch, groups: dict, blocked_counts: list[tuple[int, int]]) -> bool:
     """`2023年`, `23年` are years and `下一年` an ordinal, not spans of time, unless a duration
     cue says so; `10年初预算数` is a cell's figure before a header that starts with 年."""
     if line_before(text, match.start("q"), 2).endswith(cue_words("duration_not_before")):
         return False
     if groups.get("unit") != "年":
         return True
-    if is_header_after_figure(text, match.end("q") - 1, groups["num"]):
+    # a range's ends (range_ends): its high end is the number read before 年
+    number, low = (groups["hi"], groups["num"]) if groups.get("hi") else (groups["num"], None)
+    if is_header_after_figure(text, match.end("q") - 1, number):
         return False
-    numbers = [groups["num"]] + ([groups["lo"]] if groups.get("lo") else [])
-    if not any(len(n) in (2, 4) and n.isascii() and n.isdigit() for n in numbers):
+    if not (_year_like(number) or (low and _year_like(low))):
         return True
     return has_duration_cue(text, match.start("q"), match.end("q"))
+
+
+def _year_like(number: str) -> bool:
+    """Two or four ASCII digits: 23, 2023."""
+    return len(number) in (2, 4) and number.isascii() and number.isdigit()
 
 
 def is_header_after_figure(text: str, year_at: int, number: str) -> bool:
@@ -88,7 +96,7 @@ def has_duration_cue(text: str, start: int, end: int) -> bool:
     return bool(cue_pattern("duration_row_names").search(line_before(text, start, cue_window("duration_row_names"))))
 
 
-def _is_count(text: str, match: ScanMatch, blocked: list[tuple[int, int]]) -> bool:
+def _is_count(text: str, match: ScanMatch, groups: dict, blocked: list[tuple[int, int]]) -> bool:
     """Not a fixed term (一批, 三项制度), not an ordinal (第3个), not a classifier that begins
     another word (9个别路段: 个别), and a whole number of things: 3.1本项目 is an outline
     number before 本项目 (3.2万户 is whole)."""
@@ -103,17 +111,9 @@ def _is_count(text: str, match: ScanMatch, blocked: list[tuple[int, int]]) -> bo
     return not line_after(text, e, 4).startswith(cue_words("count_not_after"))
 
 
-def _accepted(label: str, text: str, match: ScanMatch, groups: dict,
-              blocked_counts: list[tuple[int, int]]) -> bool:
-    if label == "MONEY":
-        return _is_money(text, match, groups)
-    if label == "LENGTH":
-        return _is_length(text, match, groups)
-    if label == "DURATION":
-        return _is_duration(text, match, groups)
-    if label == "COUNT":
-        return _is_count(text, match, blocked_counts)
-    return True
+# Each type's context rule: (text, match, groups as the pattern names them, blocked COUNT spans);
+# a type without one is taken where its pattern matches.
+_RULES = {"MONEY": _is_money, "LENGTH": _is_length, "DURATION": _is_duration, "COUNT": _is_count}
 
 
 def _resolved(label: str, text: str, match: ScanMatch, groups: dict) -> Mention | None:
@@ -122,11 +122,12 @@ def _resolved(label: str, text: str, match: ScanMatch, groups: dict) -> Mention 
         return None
     s, e = match.span("q")
     extra: dict = {}
-    hedge_group = next((g for g in ("hedge", "hedgemid", "hedgeafter") if groups.get(g)), None)
-    if hedge_group == "hedge" and line_before(text, match.start("hedge"), 4).endswith(cue_words("recent_before")):
-        q = replace(q, hedge=None)  # 以近3年数据: the last three years, not nearly three
     if q.hedge:
-        extra = {"hedge": q.hedge, "_hedge_span": match.span(hedge_group)}
+        hedge_group = "hedge" if groups.get("hedge") else "hedgemid" if groups.get("hedgemid") else "hedgeafter"
+        if hedge_group == "hedge" and line_before(text, match.start("hedge"), 4).endswith(cue_words("recent_before")):
+            q = replace(q, hedge=None)  # 以近3年数据: the last three years, not nearly three
+        else:
+            extra = {"hedge": q.hedge, "_hedge_span": match.span(hedge_group)}
     if q.low is not None:
         extra.update(low=q.low, high=q.high)
     return Mention(label, s, e, text[s:e], q.value, q.unit, q.op, extra)
@@ -154,8 +155,10 @@ def find_quantities(text: str) -> list[Mention]:
     blocked_counts = [m.span() for m in cue_pattern("count_not").finditer(text)]
     found: list[Mention] = []
     wide = beyond_bmp(text)
+    rules = _RULES
     for label, match in scan.finditer(text, wide):
-        if not _accepted(label, text, match, range_ends(match.groups), blocked_counts):
+        rule = rules.get(label)
+        if rule is not None and not rule(text, match, match.groups, blocked_counts):
             match, label = _fallback(text, match.start(), label, scan, wide, blocked_counts)
             if match is None:
                 continue
@@ -169,6 +172,7 @@ def _fallback(text: str, pos: int, rejected: str, scan: QuantityScan, wide: bool
               blocked_counts: list[tuple[int, int]]) -> tuple[ScanMatch | None, str]:
     for label in QUANTITY_TYPES[QUANTITY_TYPES.index(rejected) + 1:]:
         for match in scan.matches(label, text, pos, wide):
-            if _accepted(label, text, match, range_ends(match.groups), blocked_counts):
+            rule = _RULES.get(label)
+            if rule is None or rule(text, match, match.groups, blocked_counts):
                 return match, label
     return None, rejected

@@ -5,8 +5,10 @@ nearest title line before them (`…2023年度…自评报告`), else the first 
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from functools import lru_cache
+from typing import Iterator
 
 from ..resolve.references import date_from_match, resolve_docno, road_from_match
 from .context import cue_pattern, cue_words, line_after
@@ -15,9 +17,10 @@ from .mention import Mention
 from .patterns import compiled_patterns
 from .quantities import has_duration_cue, is_header_after_figure
 
-_TITLE_YEAR = bounded(
-    r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?(?:报告|总结|决算|说明书?|方案|计划)[ \t]{0,40}$"
-)
+_TITLE_WORDS = r"(?:报告|总结|决算|说明书?|方案|计划)[ \t]{0,40}$"
+_TITLE_YEAR = bounded(r"(?m)^[^\n]{0,60}?((?:19|20)\d{2})\s?年度?[^\n]{0,80}?" + _TITLE_WORDS)
+# Where a title line ends: a title starts on its line or the line before (\s? may take the break).
+_TITLE_END = bounded(r"(?m)" + _TITLE_WORDS)
 _ANY_YEAR = guarded(r"(?<!\d)((?:19|20)\d{2})\s?年")
 _NAME_START = guarded(r"[\p{Han}A-Za-z]")
 
@@ -32,7 +35,7 @@ class ReferenceYears:
 
     @classmethod
     def of(cls, text: str) -> "ReferenceYears":
-        titles = [(m.start(), int(m.group(1))) for m in _TITLE_YEAR.finditer(text)]
+        titles = [(m.start(), int(m.group(1))) for m in _title_years(text)]
         first = _ANY_YEAR.search(text)
         default = titles[0][1] if titles else (int(first.group(1)) if first else None)
         return cls(default, [p for p, _ in titles], [y for _, y in titles])
@@ -46,6 +49,24 @@ class ReferenceYears:
     def at(self, pos: int) -> int | None:
         k = bisect_right(self.positions, pos) - 1
         return self.years[k] if k >= 0 else self.default
+
+
+def _title_years(text: str) -> Iterator["re.Match[str]"]:
+    """`_TITLE_YEAR.finditer(text)`, tried only at the starts of lines where a title can
+    begin: its own line or the one before ends with a title word."""
+    starts: list[int] = []
+    for end in _TITLE_END.finditer(text):
+        line = text.rfind("\n", 0, end.start()) + 1
+        if line:
+            starts.append(text.rfind("\n", 0, line - 1) + 1)  # the line before
+        starts.append(line)
+    done = 0  # where the last match ended: matches do not overlap
+    for start in sorted(set(starts)):
+        if start >= done:
+            match = _TITLE_YEAR.match(text, start)
+            if match:
+                done = match.end()
+                yield match
 
 
 @lru_cache(maxsize=1)

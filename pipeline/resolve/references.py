@@ -140,6 +140,9 @@ def resolve_road(text: str) -> Road | None:
     return None
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def resolve_docno(text: str) -> str:
     """A document number is its own value, as written, without spaces."""
-    return regex.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
