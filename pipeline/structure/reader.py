@@ -416,6 +416,9 @@ class Reading:
         if cells is None:
             s, _e, line = self.lines[i]
             cells = self._cells[i] = tuple(split_line(s, line, self._layouts[i]))
+            if len(cells) == 1 and cells[0].text == line:
+                # the line is its one cell, as written: its key is the squashed line, already made
+                cells[0]._key = self._squashed_lines[i]
         return cells
 
     def squashed(self, i: int) -> str:
