@@ -417,7 +417,10 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
     reason = values.get("reason")
     if reason is not None:
         # as written; a reason run over several cells keeps one space where a cell ended
-        text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip()
+        text = quote.written[reason.start:reason.end]
+        if "\n" in text or "\t" in text or "|" in text:  # (what both patterns need: most reasons are one cell)
+            text = _CELL_BREAKS.sub(" ", _WRAP.sub("", text))
+        text = text.strip()
         bare = squash(text).strip("|")
         ind.reason = "" if not bare or bare in rules["no_value"] or _DASH_RUN.match(bare) else text
     return ind
