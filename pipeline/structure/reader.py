@@ -231,6 +231,18 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
     return [_cell(start, line.rstrip().removesuffix("|"))]
 
 
+def _bare_tab_cells(start: int, line: str) -> tuple[Cell, ...]:
+    """split_line() of a tab line without whitespace but its tabs and with nothing to fold:
+    each piece is a cell as it stands, its key its text."""
+    cells, pos = [], start
+    for piece in line.split("\t"):
+        cell = Cell(pos, pos + len(piece), piece)
+        cell._key = piece
+        cells.append(cell)
+        pos += len(piece) + 1
+    return tuple(cells)
+
+
 def _cell(start: int, piece: str) -> Cell:
     text = piece.strip()
     if len(text) == len(piece):
@@ -415,10 +427,16 @@ class Reading:
         cells = self._cells[i]
         if cells is None:
             s, _e, line = self.lines[i]
-            cells = self._cells[i] = tuple(split_line(s, line, self._layouts[i]))
+            squashed, layout = self._squashed_lines[i], self._layouts[i]
+            if layout == "tab" and squashed.isprintable() and squashed == line.replace("\t", ""):
+                # squashing took out the tabs alone: no cell has space around it, and each
+                # cell's text is its key (most tab rows)
+                cells = self._cells[i] = _bare_tab_cells(s, line)
+                return cells
+            cells = self._cells[i] = tuple(split_line(s, line, layout))
             if len(cells) == 1 and cells[0].text == line:
                 # the line is its one cell, as written: its key is the squashed line, already made
-                cells[0]._key = self._squashed_lines[i]
+                cells[0]._key = squashed
         return cells
 
     def squashed(self, i: int) -> str:
