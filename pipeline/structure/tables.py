@@ -292,7 +292,6 @@ def _row_values(table: Table, cols: _Columns, row: Row, carry: _Carry,
                 quote: _Quote) -> tuple[Cell | None, dict[str, Cell]]:
     """The name cell and the value cells (by role) of a row; levels are carried as a side effect."""
     cells = row.cells
-    present = [k for k, c in enumerate(cells) if not c.blank]
     has_levels, name_col = cols.has_levels, cols.name_col
     # a row that lines up with the header: the name column holds the name, even a name
     # that is also a level word (满意度) when a value (a comparator, a number) follows it;
@@ -329,6 +328,7 @@ def _row_values(table: Table, cols: _Columns, row: Row, carry: _Carry,
                 values[role] = cells[k]
         return cells[name_col], values
     # shifted or merged cells: levels from the left, then the name, then values in header order
+    present = [k for k, c in enumerate(cells) if not c.blank]
     while len(present) > 2 and _ROW_NUMBER.match(cells[present[0]].key):
         present = present[1:]
     p = 0
