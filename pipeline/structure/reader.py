@@ -191,10 +191,6 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     return roles
 
 
-def is_total(text: str) -> bool:
-    return squash(text).startswith(vocabulary()["total"])
-
-
 # ---------------------------------------------------------------- one line -> cells
 
 def layout_of(line: str) -> str:
@@ -777,7 +773,7 @@ def _glued_body(reading: Reading, j: int, table: Table) -> int:
         if reading.layout(j) != "line":
             return j
         cell = reading.cells(j)[0]
-        if cell.key.startswith(vocabulary()["total"]):  # is_total(), on the key
+        if cell.key.startswith(vocabulary()["total"]):  # a total row
             number_at = trailing_number(cell.text)
             label_end = number_at if number_at is not None else len(cell.text)
             table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),
