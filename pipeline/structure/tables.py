@@ -398,9 +398,13 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
                    quote: _Quote) -> tuple[str, Indicator] | None:
     """A row's indicator and its name's key (squashed), or None when the row is none."""
     rules = _rules()
-    first = next((c for c in row.cells if not c.blank), None)
+    for first in row.cells:  # the first cell that is not blank
+        if not first.blank:
+            break
+    else:
+        return None
     # (a total row and _note_row, read on the first cell's key: squash() leaves a key as it is)
-    if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
+    if first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
     name_cell, values = _row_values(table, cols, row, carry, quote)
     if name_cell is None or not values:
@@ -466,7 +470,11 @@ def indicators_of(tables: Sequence[Table], written: str, doc: str, report: int |
             if read is None:
                 continue
             key, ind = read
-            match = next((c for c in earlier.get(key, []) if id(c) not in used), None)
+            match = None  # the first indicator of an earlier table of that name not merged into yet
+            for earlier_ind in earlier.get(key, ()):
+                if id(earlier_ind) not in used:
+                    match = earlier_ind
+                    break
             if match is not None:
                 _merge(match, ind)
                 used.add(id(match))
