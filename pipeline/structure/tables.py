@@ -398,13 +398,9 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
                    quote: _Quote) -> tuple[str, Indicator] | None:
     """A row's indicator and its name's key (squashed), or None when the row is none."""
     rules = _rules()
-    for first in row.cells:  # the first cell that is not blank
-        if not first.blank:
-            break
-    else:
-        return None
+    first = _first_filled(row)
     # (a total row and _note_row, read on the first cell's key: squash() leaves a key as it is)
-    if first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
+    if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
     name_cell, values = _row_values(table, cols, row, carry, quote)
     if name_cell is None or not values:
@@ -507,7 +503,7 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
         if "score" not in table.roles:
             continue
         for row in table.rows:
-            first = next((c for c in row.cells if not c.blank), None)  # the label, before the row's other cells
+            first = _first_filled(row)  # the label, before the row's other cells
             if first is None or not (any(map(first.key.__contains__, labels)) if labels
                                      else first.key.startswith(vocabulary()["total"])):
                 continue
@@ -543,8 +539,16 @@ def table_regions(reports: Iterable[Any]) -> list[tuple[int, int]]:
 
 def _note_row(row: Row) -> bool:
     """A 备注 row: its cell holds sentences, which are narrative."""
-    first = next((c for c in row.cells if not c.blank), None)
+    first = _first_filled(row)
     return first is not None and first.key in _rules()["note_rows"]
+
+
+def _first_filled(row: Row) -> Cell | None:
+    """The row's first cell that is not blank (a loop: a generator costs more, on every row)."""
+    for cell in row.cells:
+        if not cell.blank:
+            return cell
+    return None
 
 
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None,
