@@ -583,6 +583,14 @@ def _skippable(line: str) -> bool:
     return not line.strip() or bool(_PAGE_NUMBER.match(line))
 
 
+def first_filled(cells: Sequence[Cell]) -> Cell | None:
+    """The first cell that is not blank (a loop: a generator costs more, on every row)."""
+    for cell in cells:
+        if not cell.blank:
+            return cell
+    return None
+
+
 def _row_is_open(row: Row) -> bool:
     """A row that so far holds no value after its name (its name continues on the next line):
     at most one cell that is not blank after the levels it opens with."""
@@ -637,7 +645,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
             if layout == "space" and (heading_at(line) or (_SENTENCE_END.search(line.strip())
                                                           and not any(_numeric(c.text) for c in cells))):
                 return j
-            if all(c.blank for c in cells):
+            if first_filled(cells) is None:
                 j += 1
                 continue
             roles = header_roles(cells) if reading.holds_header_word(j) else None

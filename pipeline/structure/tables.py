@@ -28,7 +28,7 @@ import regex
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
 from ._common import SPACE, config, json_number, squash, without_space
-from .reader import (VALUE_ROLES, Cell, Reading, Row, Table, is_level, level_text, levels, read_tables,
+from .reader import (VALUE_ROLES, Cell, Reading, Row, Table, first_filled, is_level, level_text, levels, read_tables,
                      vocabulary)
 
 Value = Decimal | str | None
@@ -398,7 +398,7 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
                    quote: _Quote) -> tuple[str, Indicator] | None:
     """A row's indicator and its name's key (squashed), or None when the row is none."""
     rules = _rules()
-    first = _first_filled(row)
+    first = first_filled(row.cells)
     # (a total row and _note_row, read on the first cell's key: squash() leaves a key as it is)
     if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
@@ -503,7 +503,7 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
         if "score" not in table.roles:
             continue
         for row in table.rows:
-            first = _first_filled(row)  # the label, before the row's other cells
+            first = first_filled(row.cells)  # the label, before the row's other cells
             if first is None or not (any(map(first.key.__contains__, labels)) if labels
                                      else first.key.startswith(vocabulary()["total"])):
                 continue
@@ -539,16 +539,8 @@ def table_regions(reports: Iterable[Any]) -> list[tuple[int, int]]:
 
 def _note_row(row: Row) -> bool:
     """A 备注 row: its cell holds sentences, which are narrative."""
-    first = _first_filled(row)
+    first = first_filled(row.cells)
     return first is not None and first.key in _rules()["note_rows"]
-
-
-def _first_filled(row: Row) -> Cell | None:
-    """The row's first cell that is not blank (a loop: a generator costs more, on every row)."""
-    for cell in row.cells:
-        if not cell.blank:
-            return cell
-    return None
 
 
 def parse_indicators(text: str, doc_id: str, reports: Sequence[Any] | None = None,
