@@ -227,13 +227,19 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
     return [_cell(start, line.rstrip().removesuffix("|"))]
 
 
-def _bare_tab_cells(start: int, line: str) -> tuple[Cell, ...]:
-    """split_line() of a tab line without whitespace but its tabs and with nothing to fold:
-    each piece is a cell as it stands, its key its text."""
-    cells, pos = [], start
+def _tab_cells(start: int, line: str, squashed: str) -> tuple[Cell, ...]:
+    """split_line() of a tab line whose only whitespace is tabs and spaces, given the line
+    squashed: squashing such a line folds each character's width in its place and takes the
+    tabs and spaces out, so each cell's key is its stretch of the squashed line (one squash
+    per line instead of one per cell)."""
+    cells, pos, at = [], start, 0
     for piece in line.split("\t"):
-        cell = Cell(pos, pos + len(piece), piece)
-        cell._key = piece
+        text = piece.strip()
+        lead = 0 if len(text) == len(piece) else len(piece) - len(piece.lstrip())
+        cell = Cell(pos + lead, pos + lead + len(text), text)
+        width = len(text) - text.count(" ")
+        cell._key = squashed[at:at + width]
+        at += width
         cells.append(cell)
         pos += len(piece) + 1
     return tuple(cells)
@@ -424,10 +430,8 @@ class Reading:
         if cells is None:
             s, _e, line = self.lines[i]
             squashed, layout = self._squashed_lines[i], self._layouts[i]
-            if layout == "tab" and squashed.isprintable() and squashed == line.replace("\t", ""):
-                # squashing took out the tabs alone: no cell has space around it, and each
-                # cell's text is its key (most tab rows)
-                cells = self._cells[i] = _bare_tab_cells(s, line)
+            if layout == "tab" and line.replace("\t", "").isprintable():
+                cells = self._cells[i] = _tab_cells(s, line, squashed)
                 return cells
             cells = self._cells[i] = tuple(split_line(s, line, layout))
             if len(cells) == 1 and cells[0].text == line:
