@@ -227,22 +227,16 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
     return [_cell(start, line.rstrip().removesuffix("|"))]
 
 
-def _tab_cells(start: int, line: str, squashed: str) -> tuple[Cell, ...]:
-    """split_line() of a tab line whose only whitespace is tabs and spaces, given the line
-    squashed: squashing such a line folds each character's width in its place and takes the
-    tabs and spaces out, so each cell's key is its stretch of the squashed line (one squash
-    per line instead of one per cell)."""
-    cells, pos, at = [], start, 0
-    for piece in line.split("\t"):
-        text = piece.strip()
-        lead = 0 if len(text) == len(piece) else len(piece) - len(piece.lstrip())
-        cell = Cell(pos + lead, pos + lead + len(text), text)
-        width = len(text) - text.count(" ")
+def _keys_from(cells: Sequence[Cell], squashed: str) -> None:
+    """Give the cells of a tab or space line whose only whitespace is tabs and spaces their
+    keys from the line squashed: squashing such a line folds each character's width in its
+    place and takes the tabs and spaces out, so each cell's key is its stretch of it, in order
+    (one squash a line instead of one a cell)."""
+    at = 0
+    for cell in cells:
+        width = len(cell.text) - cell.text.count(" ")
         cell._key = squashed[at:at + width]
         at += width
-        cells.append(cell)
-        pos += len(piece) + 1
-    return tuple(cells)
 
 
 def _cell(start: int, piece: str) -> Cell:
@@ -430,11 +424,10 @@ class Reading:
         if cells is None:
             s, _e, line = self.lines[i]
             squashed, layout = self._squashed_lines[i], self._layouts[i]
-            if layout == "tab" and line.replace("\t", "").isprintable():
-                cells = self._cells[i] = _tab_cells(s, line, squashed)
-                return cells
             cells = self._cells[i] = tuple(split_line(s, line, layout))
-            if len(cells) == 1 and cells[0].text == line:
+            if layout in ("tab", "space") and line.replace("\t", "").isprintable():
+                _keys_from(cells, squashed)
+            elif len(cells) == 1 and cells[0].text == line:
                 # the line is its one cell, as written: its key is the squashed line, already made
                 cells[0]._key = squashed
         return cells
