@@ -34,10 +34,12 @@ def squash(text: str) -> str:
 
 
 def without_space(text: str) -> str:
-    """`text` with its whitespace removed; a text without any (no space, nothing unprintable,
-    as every other whitespace character is) returned as it is, without running a pattern."""
-    if " " not in text and text.isprintable():
-        return text
+    """`text` with its whitespace removed. Spaces are most texts' only whitespace: once they
+    are gone, the pattern runs only when something unprintable is left (as every other
+    whitespace character is); it costs far more than the replace."""
+    squeezed = text.replace(" ", "")
+    if squeezed.isprintable():
+        return squeezed
     return _WS.sub("", text)
 
 

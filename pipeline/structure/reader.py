@@ -191,10 +191,6 @@ def header_roles(cells: list[Cell]) -> list[str | None] | None:
     return roles
 
 
-def is_total(text: str) -> bool:
-    return squash(text).startswith(vocabulary()["total"])
-
-
 # ---------------------------------------------------------------- one line -> cells
 
 def layout_of(line: str) -> str:
@@ -229,6 +225,18 @@ def split_line(start: int, line: str, layout: str) -> list[Cell]:
     if layout == "space":
         return [Cell(start + m.start(), start + m.end(), m.group()) for m in _CELLS_BY_SPACE.finditer(line.rstrip("| \t"))]
     return [_cell(start, line.rstrip().removesuffix("|"))]
+
+
+def _keys_from(cells: Sequence[Cell], squashed: str) -> None:
+    """Give the cells of a tab or space line whose only whitespace is tabs and spaces their
+    keys from the line squashed: squashing such a line folds each character's width in its
+    place and takes the tabs and spaces out, so each cell's key is its stretch of it, in order
+    (one squash a line instead of one a cell)."""
+    at = 0
+    for cell in cells:
+        width = len(cell.text) - cell.text.count(" ")
+        cell._key = squashed[at:at + width]
+        at += width
 
 
 def _cell(start: int, piece: str) -> Cell:
@@ -415,7 +423,13 @@ class Reading:
         cells = self._cells[i]
         if cells is None:
             s, _e, line = self.lines[i]
-            cells = self._cells[i] = tuple(split_line(s, line, self._layouts[i]))
+            squashed, layout = self._squashed_lines[i], self._layouts[i]
+            cells = self._cells[i] = tuple(split_line(s, line, layout))
+            if layout in ("tab", "space") and line.replace("\t", "").isprintable():
+                _keys_from(cells, squashed)
+            elif len(cells) == 1 and cells[0].text == line:
+                # the line is its one cell, as written: its key is the squashed line, already made
+                cells[0]._key = squashed
         return cells
 
     def squashed(self, i: int) -> str:
@@ -566,6 +580,14 @@ def _skippable(line: str) -> bool:
     return not line.strip() or bool(_PAGE_NUMBER.match(line))
 
 
+def first_filled(cells: Sequence[Cell]) -> Cell | None:
+    """The first cell that is not blank (a loop: a generator costs more, on every row)."""
+    for cell in cells:
+        if not cell.blank:
+            return cell
+    return None
+
+
 def _row_is_open(row: Row) -> bool:
     """A row that so far holds no value after its name (its name continues on the next line):
     at most one cell that is not blank after the levels it opens with."""
@@ -620,7 +642,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
             if layout == "space" and (heading_at(line) or (_SENTENCE_END.search(line.strip())
                                                           and not any(_numeric(c.text) for c in cells))):
                 return j
-            if all(c.blank for c in cells):
+            if first_filled(cells) is None:
                 j += 1
                 continue
             roles = header_roles(cells) if reading.holds_header_word(j) else None
@@ -756,7 +778,7 @@ def _glued_body(reading: Reading, j: int, table: Table) -> int:
         if reading.layout(j) != "line":
             return j
         cell = reading.cells(j)[0]
-        if cell.key.startswith(vocabulary()["total"]):  # is_total(), on the key
+        if cell.key.startswith(vocabulary()["total"]):  # a total row
             number_at = trailing_number(cell.text)
             label_end = number_at if number_at is not None else len(cell.text)
             table.rows.append(Row([Cell(cell.start, cell.start + label_end, cell.text[:label_end]),

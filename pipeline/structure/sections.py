@@ -14,10 +14,9 @@ from typing import Any
 import regex
 
 from ..normalize import Normalized
-from ._common import SPACE, config, without_space
+from ._common import config, without_space
 
 _CN_DIGITS = "一二三四五六七八九十"
-_NUMBER_MARKS = re.compile(r"[()（）、.．]|" + SPACE)
 _COMMA = re.compile(r"[，,]")
 
 
@@ -41,21 +40,29 @@ def _patterns() -> tuple[list["regex.Pattern[str]"], "regex.Pattern[str]", int]:
 
 
 @lru_cache(maxsize=1)
-def _any_number() -> "regex.Pattern[str]":
-    """Every level's number in one pattern: a line it does not match opens no heading (one
-    call instead of one per level on the lines of narrative)."""
-    return regex.compile(r"^\s*(?:%s)" % "|".join("(?:%s)" % p for p in config("sections")["levels"]))
+def _any_number() -> tuple["regex.Pattern[str]", dict[str, int]]:
+    """Every level's number in one pattern, a group each (outermost first), and the level of
+    each group's name: a line it does not match opens no heading, and the group that took part
+    (the match's last group: it closes after any group inside it) is the first level whose own
+    pattern matches (no level's number starts with whitespace, so each is tried in order after
+    the same leading space): one call does the work of one per level."""
+    names = {f"level{k}": k for k in range(len(config("sections")["levels"]))}
+    alternatives = (r"(?P<%s>%s)\s*" % (name, p) for name, p in zip(names, config("sections")["levels"]))
+    return regex.compile(r"^\s*(?:%s)" % "|".join(alternatives)), names
 
 
 @lru_cache(maxsize=4096)
 def _may_open(first: str) -> bool:
     """Whether a line starting with this character can open with a heading number: most lines
     of narrative are turned away by their first character, without a pattern run on them."""
-    return _any_number().match(first, partial=True) is not None
+    return _any_number()[0].match(first, partial=True) is not None
+
+
+_MARKS = str.maketrans("", "", "()（）、.．")
 
 
 def _canonical(level: int, number: str) -> str:
-    core = _NUMBER_MARKS.sub("", number)
+    core = without_space(number.translate(_MARKS))  # the number without its marks and spaces
     if level == 0:
         return core + "、"
     if level == 1 or level == 3:
@@ -65,13 +72,21 @@ def _canonical(level: int, number: str) -> str:
 
 def heading_at(line: str) -> tuple[int, str, int] | None:
     """(level, canonical number, length of the number prefix) when the line opens with a heading number."""
-    if not line or not _may_open(line[0]) or "\t" in line or "|" in line or not _any_number().match(line):
+    if not line or not _may_open(line[0]) or "\t" in line or "|" in line:
         return None
+    pattern, names = _any_number()
+    m = pattern.match(line)
+    if m is None:
+        return None
+    level = names[m.lastgroup]
+    if m.end() < len(line.rstrip()):
+        return level, _canonical(level, m.group(m.lastgroup)), m.end()
+    # the number is all the line holds: a heading of a later level may still open it
     levels, _, _ = _patterns()
-    for level, pattern in enumerate(levels):
+    for later, pattern in enumerate(levels[level + 1:], level + 1):
         m = pattern.match(line)
         if m and m.end() < len(line.rstrip()):
-            return level, _canonical(level, m.group(1)), m.end()
+            return later, _canonical(later, m.group(1)), m.end()
     return None
 
 

@@ -28,7 +28,7 @@ import regex
 from ..resolve.quantities import resolve_cell, resolve_comparator
 from ..resolve.units import in_canonical, unit_of
 from ._common import SPACE, config, json_number, squash, without_space
-from .reader import (VALUE_ROLES, Cell, Reading, Row, Table, is_level, is_total, level_text, levels, read_tables,
+from .reader import (VALUE_ROLES, Cell, Reading, Row, Table, first_filled, is_level, level_text, levels, read_tables,
                      vocabulary)
 
 Value = Decimal | str | None
@@ -100,6 +100,13 @@ def _rules() -> dict[str, Any]:
         "no_value": set(cfg["no_value"]),
         "note_rows": set(cfg["note_rows"]),
     }
+
+
+@lru_cache(maxsize=4096)
+def _may_prefix(first: str) -> bool:
+    """Whether a name starting with this character can open with a `name_prefix` (指标3:): most
+    names are turned away by their first character, without the pattern run on them."""
+    return _rules()["name_prefix"].match(first, partial=True) is not None
 
 
 # ---------------------------------------------------------------- cell values
@@ -292,7 +299,6 @@ def _row_values(table: Table, cols: _Columns, row: Row, carry: _Carry,
                 quote: _Quote) -> tuple[Cell | None, dict[str, Cell]]:
     """The name cell and the value cells (by role) of a row; levels are carried as a side effect."""
     cells = row.cells
-    present = [k for k, c in enumerate(cells) if not c.blank]
     has_levels, name_col = cols.has_levels, cols.name_col
     # a row that lines up with the header: the name column holds the name, even a name
     # that is also a level word (满意度) when a value (a comparator, a number) follows it;
@@ -329,6 +335,7 @@ def _row_values(table: Table, cols: _Columns, row: Row, carry: _Carry,
                 values[role] = cells[k]
         return cells[name_col], values
     # shifted or merged cells: levels from the left, then the name, then values in header order
+    present = [k for k, c in enumerate(cells) if not c.blank]
     while len(present) > 2 and _ROW_NUMBER.match(cells[present[0]].key):
         present = present[1:]
     p = 0
@@ -388,18 +395,21 @@ def _value(cell: Cell, quote: _Quote) -> tuple[str | None, Value, str | None]:
 
 
 def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: str, report: int | None,
-                   quote: _Quote) -> Indicator | None:
+                   quote: _Quote) -> tuple[str, Indicator] | None:
+    """A row's indicator and its name's key (squashed), or None when the row is none."""
     rules = _rules()
-    first = next((c for c in row.cells if not c.blank), None)
-    # (is_total and _note_row of the first cell, read on its key: squash() leaves a key as it is)
+    first = first_filled(row.cells)
+    # (a total row and _note_row, read on the first cell's key: squash() leaves a key as it is)
     if first is None or first.key.startswith(vocabulary()["total"]) or first.key in rules["note_rows"]:
         return None
     name_cell, values = _row_values(table, cols, row, carry, quote)
     if name_cell is None or not values:
         return None
-    prefix = rules["name_prefix"].match(without_space(name_cell.text))  # 指标 3: (read in Simplified)
+    plain = without_space(name_cell.text)  # 指标 3: (read in Simplified)
+    prefix = rules["name_prefix"].match(plain) if _may_prefix(plain[:1]) else None
     name = quote(name_cell)[prefix.end() if prefix else 0:]
-    if not name or is_total(name):
+    key = squash(name)  # (the form indicators are merged by)
+    if not name or key.startswith(vocabulary()["total"]):
         return None
     ind = Indicator(doc, report, carry.level1, carry.level2, name, start=row.start, end=row.end)
     if "target" in values:
@@ -417,10 +427,13 @@ def _row_indicator(table: Table, cols: _Columns, row: Row, carry: _Carry, doc: s
     reason = values.get("reason")
     if reason is not None:
         # as written; a reason run over several cells keeps one space where a cell ended
-        text = _CELL_BREAKS.sub(" ", _WRAP.sub("", quote.written[reason.start:reason.end])).strip()
+        text = quote.written[reason.start:reason.end]
+        if "\n" in text or "\t" in text or "|" in text:  # (what both patterns need: most reasons are one cell)
+            text = _CELL_BREAKS.sub(" ", _WRAP.sub("", text))
+        text = text.strip()
         bare = squash(text).strip("|")
         ind.reason = "" if not bare or bare in rules["no_value"] or _DASH_RUN.match(bare) else text
-    return ind
+    return key, ind
 
 
 _MERGE_FIELDS = ("level1", "level2", "target_op", "target", "target_unit", "actual", "actual_unit", "weight", "score")
@@ -449,11 +462,15 @@ def indicators_of(tables: Sequence[Table], written: str, doc: str, report: int |
         used: set[int] = set()
         mine: list[tuple[str, Indicator]] = []
         for row in table.rows:
-            ind = _row_indicator(table, cols, row, carry, doc, report, quote)
-            if ind is None:
+            read = _row_indicator(table, cols, row, carry, doc, report, quote)
+            if read is None:
                 continue
-            key = squash(ind.name)
-            match = next((c for c in earlier.get(key, []) if id(c) not in used), None)
+            key, ind = read
+            match = None  # the first indicator of an earlier table of that name not merged into yet
+            for earlier_ind in earlier.get(key, ()):
+                if id(earlier_ind) not in used:
+                    match = earlier_ind
+                    break
             if match is not None:
                 _merge(match, ind)
                 used.add(id(match))
@@ -486,7 +503,7 @@ def total_rows(tables: Iterable[Table], labels: Sequence[str] = ()) -> list[Tota
         if "score" not in table.roles:
             continue
         for row in table.rows:
-            first = next((c for c in row.cells if not c.blank), None)  # the label, before the row's other cells
+            first = first_filled(row.cells)  # the label, before the row's other cells
             if first is None or not (any(map(first.key.__contains__, labels)) if labels
                                      else first.key.startswith(vocabulary()["total"])):
                 continue
@@ -522,7 +539,7 @@ def table_regions(reports: Iterable[Any]) -> list[tuple[int, int]]:
 
 def _note_row(row: Row) -> bool:
     """A 备注 row: its cell holds sentences, which are narrative."""
-    first = next((c for c in row.cells if not c.blank), None)
+    first = first_filled(row.cells)
     return first is not None and first.key in _rules()["note_rows"]
 
 
