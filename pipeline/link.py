@@ -661,7 +661,7 @@ class _Linker:
         """The report's county or city: its organisation's, else its title's (once per report)."""
         key = id(report)
         if key not in self.places:
-            self.places[key] = place_of(report.org) or place_of(getattr(report, "title", None))
+            self.places[key] = (_org_place(report.org) if report.org else None) or place_of(getattr(report, "title", None))
         return self.places[key]
 
     def _title_project(self, report: ReportInfo) -> str | None:
@@ -803,8 +803,8 @@ class _Linker:
             verb_span: Span | None = None
             if last_predicate is None or not before.rstrip(",").endswith(rules.conjunctions):
                 # (not the next item of a list: its verb is the list's)
-                verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
-                verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
+                verb = _governing_verb(masked, ws, q.start, rules, atoms)
+                verb_span = verb.span() if verb else None
 
             subject: Subject | None = None
             predicate: Span | None = attribute
@@ -952,11 +952,11 @@ class _Linker:
             subject_text = self.subject_text(subject)
             if not subject_text:
                 continue
+            if self.in_table(source_q[0]):
+                continue
             part_of = self.to_source((part_total[0].start, part_total[0].end)) if part_total else None
             mention = Mention(q.type, source_q[0], source_q[1], self.analysis.source[source_q[0]:source_q[1]],
                               q.value, q.unit, q.op, q.extra)
-            if self.in_table(source_q[0]):
-                continue
             if whole is None:
                 whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
@@ -1091,10 +1091,10 @@ class _Linker:
     def _clause_subject(self, start: int, end: int) -> Span | None:
         """What a clause without a figure is about: the phrase before its verb, else after it."""
         start = max(start, end - WINDOW)
-        verb = _governing_verb(self.masked[start:end], self.rules)
+        verb = _governing_verb(self.masked, start, end, self.rules)
         if verb is None:
             return None
-        v_start, v_end = start + verb.start(), start + verb.end()
+        v_start, v_end = verb.span()
         end_before = self._trim(start, v_start)
         s = _np_start(self.masked, start, end_before, ())
         if self._subject_like(s, end_before):
@@ -1225,7 +1225,7 @@ class _Linker:
             elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
                 # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
                 # or of the parts' own verb (其中，公路完成投资…；水路完成投资…)
-                verb = _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules)
+                verb = _governing_verb(self.masked, max(ss, q.start - WINDOW), q.start, self.rules)
                 if verb is None or verb.group() == paragraph.part_verb:
                     total = paragraph.open_part
         if total is None or total[0] is q:
@@ -1307,6 +1307,12 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
     return _Linker(analysis, doc_id, reports, table_regions, source_mentions).link()
 
 
+@lru_cache(maxsize=1024)
+def _org_place(org: str) -> str | None:
+    """entities.place_of an organisation, kept per organisation: a name that recurs report after report."""
+    return place_of(org)
+
+
 @lru_cache(maxsize=4096)
 def _road_in(subject: str) -> str | None:
     """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318); None
@@ -1329,22 +1335,24 @@ def _outside(matches: Iterable["re.Match[str]"], spans: list[Span]) -> list["re.
     return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in spans)]
 
 
-def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -> "regex.Match[str] | None":
-    """The money-trail verb nearest the quantity, else the clause's first verb: verbs
-    later in the clause are mostly inside the noun phrase (实施养护维修工程627公里). A verb
-    inside a fixed term (一般公共预算) or a name (`names`, offsets into `before`:
-    省道215…升级改造工程) is not one."""
-    fixed = [m.span() for m in rules.fixed_terms.finditer(before)]
+def _governing_verb(text: str, start: int, end: int, rules: LinkRules,
+                    names: Sequence[Span] = ()) -> "re.Match[str] | None":
+    """The money-trail verb in text[start:end] nearest the quantity (at `end`), else the
+    clause's first verb: verbs later in the clause are mostly inside the noun phrase
+    (实施养护维修工程627公里). A verb inside a fixed term (一般公共预算) or a name (`names`:
+    省道215…升级改造工程) is not one. The word lists are plain alternations, so a window
+    finds what its slice would."""
+    fixed = [m.span() for m in rules.fixed_terms.finditer(text, start, end)]
     fixed.extend(names)
-    trail = _outside(rules.trail_verbs.finditer(before), fixed)
+    trail = _outside(rules.trail_verbs.finditer(text, start, end), fixed)
     if trail:
         return trail[-1]
-    verbs = _outside(rules.verbs.finditer(before), fixed)
+    verbs = _outside(rules.verbs.finditer(text, start, end), fixed)
     if not verbs:
         return None
-    links = rules.attribute_links.search(before)
+    links = rules.attribute_links.search(text, start, end)
     last = verbs[-1]
-    if (len(verbs) > 1 and last.end() == (links.start() if links else len(before))
+    if (len(verbs) > 1 and last.end() == (links.start() if links else end)
             and last.group() not in name_rules().name_words
             and pos_tagger().word_tag_tab.get(last.group()) != "vn"):  # 完成交通固定资产投资: 投资 is the object
         return last  # 干线改造工程完成31.2亿元: the verb right before the figure (not a works noun: 日常养护)
