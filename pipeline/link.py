@@ -289,7 +289,7 @@ _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
 # _words may join with what follows (自然村(组)).
 _PHRASE_STOP = regex.compile(r"[[\s\p{P}\p{S}\d]--[()（）+#&._%\-0-9]]", regex.V1)
 _PHRASE_STOP_BEFORE = regex.compile(_PHRASE_STOP.pattern, regex.V1 | regex.REVERSE)
-_BRACKETS = ("(", "（", ")", "）")
+_BRACKET = re.compile("[()（）]")
 _WORDS = regex.compile(r"\p{Han}")
 _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
@@ -357,8 +357,7 @@ def _phrase_to(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     if stop is None:
         return end
     at = stop.start()
-    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or any(
-            text.find(b, start, at) >= 0 for b in _BRACKETS):
+    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or _BRACKET.search(text, start, at):
         return end
     return at
 
@@ -370,8 +369,7 @@ def _phrase_from(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     if stop is None:
         return start
     at = stop.start()
-    if any(a_end > at and a_start < end for a_start, a_end in atoms) or any(
-            text.find(b, at, end) >= 0 for b in _BRACKETS):
+    if any(a_end > at and a_start < end for a_start, a_end in atoms) or _BRACKET.search(text, at, end):
         return start
     return at + 1
 
@@ -495,7 +493,7 @@ def _masked_text(text: str, masks: list[Mention], fill: str = ",") -> str:
     quantities) turned into `fill`, made once per document."""
     pieces: list[str] = []
     pos = 0
-    for start, end in sorted((m.start, m.end) for m in masks):
+    for start, end in sorted(map(_SPAN, masks)):
         start = max(start, pos)
         if end <= start:
             continue
@@ -517,6 +515,7 @@ class _Sorted:
         return self.items[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
+_SPAN = attrgetter("start", "end")
 _Total = tuple[Mention, Subject | None, str, str]  # a total's figure, subject, basis, scope
 
 
