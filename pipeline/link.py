@@ -773,8 +773,7 @@ class _Linker:
         inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
         roads: dict[Span, tuple[str, ...]] = {}  # a clause -> every route it names
         facts: list[Fact] = []
-        for k, q in enumerate(quantities):
-            source_q = figures[k][1]
+        for k, (q, source_q) in enumerate(figures):
             ci = bisect_right(cuts, q.start) - 1
             cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
             ws = max(cs, q.start - WINDOW)
@@ -784,8 +783,9 @@ class _Linker:
             before = masked[ws:q.start]
             # the names near the figure (bounded: a long line without stops stays linear)
             names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
-            atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
-                           + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
+            atoms = [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)]  # in order, not overlapping
+            if names:
+                atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start] + atoms)
             report = self.reports.at(source_q[0])
 
             # the clause's head: a project or a reference back opens it
@@ -831,7 +831,7 @@ class _Linker:
                 subject = self._forward(q, ce, names)
             # a list's item names its own project (其中国道319线东坪段62.8公里、G208岭口至东坪段48.5公里)
             segment = max(cs, quantities[k - 1].end) if k and quantities[k - 1].end > cs else cs
-            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"]
+            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"] if names else names
             np_span: Span | None = None
             first_in_clause = segment == cs
             if subject is None and own and (head is None or not first_in_clause or own[-1].start > cs + 2):
@@ -963,8 +963,9 @@ class _Linker:
             is_project = (isinstance(subject, str) or subject == paragraph.referent
                           or any(m.type == "PROJECT" and (m.start, m.end) == subject for m in names))
             if (cs, ce) not in roads:
-                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
-                                                if m.type == "ROAD" and isinstance(m.value, str)))
+                named = self.names.within(cs, ce)
+                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in named if m.type == "ROAD" and isinstance(m.value, str))
+                                      ) if named else ()
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
