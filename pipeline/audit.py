@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import regex
 
+from .recognize.guard import for_re
 from .recognize.mention import Mention
 from .resolve.numbers import parse_number
 from .resources import lookup
@@ -101,6 +102,13 @@ def _any_word(words: list[str]) -> "re.Pattern[str]":
     return re.compile(alternation(words) if words else "(?!)")
 
 
+def _on_re(pattern: str) -> "re.Pattern[str]":
+    """A pattern of audit.yaml, written for `regex`, compiled with `re` to match the same
+    (guard.for_re writes \\d and \\s out as `regex` reads them): the rules scan whole
+    reports with them, and `re` scans these about a third faster."""
+    return re.compile(for_re(pattern))
+
+
 @lru_cache(maxsize=1)
 def rules_config() -> dict[str, Any]:
     cfg = lookup("audit")
@@ -110,23 +118,23 @@ def rules_config() -> dict[str, Any]:
         "rate_tol": Decimal(str(cfg["rate_tolerance"])),
         "budget_words": tuple(cfg["budget_part"]["words"]),
         "budget_max": Decimal(str(cfg["budget_part"]["max_points"])),
-        "self_score": regex.compile(cfg["self_score_pattern"]),
-        "budget_score": regex.compile(cfg["budget_part"]["score_pattern"]),
+        "self_score": _on_re(cfg["self_score_pattern"]),
+        "budget_score": _on_re(cfg["budget_part"]["score_pattern"]),
         "full_score": Decimal(str(cfg["budget_part"]["full_score"])),
         "total_words": tuple(lookup("structure.tables.total_words")),
-        "rate_patterns": {name: regex.compile(r["pattern"]) for name, r in cfg["rates"].items()},
-        "completion_re": regex.compile(cfg["completion"]["pattern"]),
+        "rate_patterns": {name: _on_re(r["pattern"]) for name, r in cfg["rates"].items()},
+        "completion_re": _on_re(cfg["completion"]["pattern"]),
         # word lists: `re` finds the same in them, faster
         "completion_words": re.compile(alternation(cfg["completion"]["words"])),
-        "clause_end": regex.compile(cfg["completion"]["clause_end"]),
-        "deadline": regex.compile(cfg["target_deadline"]["pattern"]),
+        "clause_end": _on_re(cfg["completion"]["clause_end"]),
+        "deadline": _on_re(cfg["target_deadline"]["pattern"]),
         "target_headings": _any_word(cfg["target_deadline"]["target_headings"]),
         "not_headings": _any_word(cfg["target_deadline"]["not_headings"]),
-        "row_deadline": regex.compile(cfg["target_deadline"]["row_pattern"]),
+        "row_deadline": _on_re(cfg["target_deadline"]["row_pattern"]),
         "vague": re.compile(alternation(cfg["unmeasurable"]["vague_words"])),
         "narrative_re": re.compile(alternation(cfg["narrative"]["phrases"])),
         "not_after": tuple(cfg["narrative"]["not_after"]),
-        "changed_to": regex.compile(r"\s*(?:" + alternation(cfg["text_values"]["changed_to"]) + ")"),
+        "changed_to": _on_re(r"\s*(?:" + alternation(cfg["text_values"]["changed_to"]) + ")"),
     }
 
 

@@ -289,7 +289,7 @@ _NOT_IN_PHRASE = regex.compile(r"[\s\p{P}\p{S}\d]")
 # _words may join with what follows (自然村(组)).
 _PHRASE_STOP = regex.compile(r"[[\s\p{P}\p{S}\d]--[()（）+#&._%\-0-9]]", regex.V1)
 _PHRASE_STOP_BEFORE = regex.compile(_PHRASE_STOP.pattern, regex.V1 | regex.REVERSE)
-_BRACKETS = ("(", "（", ")", "）")
+_BRACKET = re.compile("[()（）]")
 _WORDS = regex.compile(r"\p{Han}")
 _CELL_GAP = regex.compile(r"[\s\d.≥≤<>=]*")
 # Inside a route's section a kilometre post or a 至 joins the parts (国道319线K12+300至K30+900段).
@@ -357,8 +357,7 @@ def _phrase_to(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     if stop is None:
         return end
     at = stop.start()
-    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or any(
-            text.find(b, start, at) >= 0 for b in _BRACKETS):
+    if any(a_start <= at and a_end > start for a_start, a_end in atoms) or _BRACKET.search(text, start, at):
         return end
     return at
 
@@ -370,8 +369,7 @@ def _phrase_from(text: str, start: int, end: int, atoms: Sequence[Span]) -> int:
     if stop is None:
         return start
     at = stop.start()
-    if any(a_end > at and a_start < end for a_start, a_end in atoms) or any(
-            text.find(b, at, end) >= 0 for b in _BRACKETS):
+    if any(a_end > at and a_start < end for a_start, a_end in atoms) or _BRACKET.search(text, at, end):
         return start
     return at + 1
 
@@ -495,7 +493,7 @@ def _masked_text(text: str, masks: list[Mention], fill: str = ",") -> str:
     quantities) turned into `fill`, made once per document."""
     pieces: list[str] = []
     pos = 0
-    for start, end in sorted((m.start, m.end) for m in masks):
+    for start, end in sorted(map(_SPAN, masks)):
         start = max(start, pos)
         if end <= start:
             continue
@@ -517,6 +515,7 @@ class _Sorted:
         return self.items[bisect_left(self.starts, start):bisect_left(self.starts, end)]
 
 
+_SPAN = attrgetter("start", "end")
 _Total = tuple[Mention, Subject | None, str, str]  # a total's figure, subject, basis, scope
 
 
@@ -661,7 +660,7 @@ class _Linker:
         """The report's county or city: its organisation's, else its title's (once per report)."""
         key = id(report)
         if key not in self.places:
-            self.places[key] = place_of(report.org) or place_of(getattr(report, "title", None))
+            self.places[key] = (_org_place(report.org) if report.org else None) or place_of(getattr(report, "title", None))
         return self.places[key]
 
     def _title_project(self, report: ReportInfo) -> str | None:
@@ -774,8 +773,7 @@ class _Linker:
         inside_total: tuple[Mention, Subject | None, str, str] | None = None  # 在48亿元中
         roads: dict[Span, tuple[str, ...]] = {}  # a clause -> every route it names
         facts: list[Fact] = []
-        for k, q in enumerate(quantities):
-            source_q = figures[k][1]
+        for k, (q, source_q) in enumerate(figures):
             ci = bisect_right(cuts, q.start) - 1
             cs, ce = cuts[ci], cuts[min(ci + 1, len(cuts) - 1)]
             ws = max(cs, q.start - WINDOW)
@@ -785,8 +783,9 @@ class _Linker:
             before = masked[ws:q.start]
             # the names near the figure (bounded: a long line without stops stays linear)
             names = self.names.within(max(ss, ws - WINDOW), min(se, q.end + WINDOW))
-            atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start]
-                           + [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)])
+            atoms = [m.span() for m in rules.fixed_terms.finditer(text, ws, q.start)]  # in order, not overlapping
+            if names:
+                atoms = sorted([(m.start, m.end) for m in names if ws <= m.start and m.end <= q.start] + atoms)
             report = self.reports.at(source_q[0])
 
             # the clause's head: a project or a reference back opens it
@@ -803,8 +802,8 @@ class _Linker:
             verb_span: Span | None = None
             if last_predicate is None or not before.rstrip(",").endswith(rules.conjunctions):
                 # (not the next item of a list: its verb is the list's)
-                verb = _governing_verb(before, rules, [(s - ws, e - ws) for s, e in atoms])
-                verb_span = (ws + verb.start(), ws + verb.end()) if verb else None
+                verb = _governing_verb(masked, ws, q.start, rules, atoms)
+                verb_span = verb.span() if verb else None
 
             subject: Subject | None = None
             predicate: Span | None = attribute
@@ -832,7 +831,7 @@ class _Linker:
                 subject = self._forward(q, ce, names)
             # a list's item names its own project (其中国道319线东坪段62.8公里、G208岭口至东坪段48.5公里)
             segment = max(cs, quantities[k - 1].end) if k and quantities[k - 1].end > cs else cs
-            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"]
+            own = [m for m in names if segment <= m.start and m.end <= q.start and m.type == "PROJECT"] if names else names
             np_span: Span | None = None
             first_in_clause = segment == cs
             if subject is None and own and (head is None or not first_in_clause or own[-1].start > cs + 2):
@@ -952,11 +951,11 @@ class _Linker:
             subject_text = self.subject_text(subject)
             if not subject_text:
                 continue
+            if self.in_table(source_q[0]):
+                continue
             part_of = self.to_source((part_total[0].start, part_total[0].end)) if part_total else None
             mention = Mention(q.type, source_q[0], source_q[1], self.analysis.source[source_q[0]:source_q[1]],
                               q.value, q.unit, q.op, q.extra)
-            if self.in_table(source_q[0]):
-                continue
             if whole is None:
                 whole = self.written((ss, se))
             sentence = whole if len(whole) <= MAX_SENTENCE else self._window(q)
@@ -964,8 +963,9 @@ class _Linker:
             is_project = (isinstance(subject, str) or subject == paragraph.referent
                           or any(m.type == "PROJECT" and (m.start, m.end) == subject for m in names))
             if (cs, ce) not in roads:
-                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in self.names.within(cs, ce)
-                                                if m.type == "ROAD" and isinstance(m.value, str)))
+                named = self.names.within(cs, ce)
+                roads[cs, ce] = tuple(dict.fromkeys(m.value for m in named if m.type == "ROAD" and isinstance(m.value, str))
+                                      ) if named else ()
             facts.append(Fact(self.doc_id, report.report if report else None, subject_text, _road_in(plain),
                               self.written(predicate) if predicate else None, mention,
                               report.org if report else None, report.year if report else None, sentence,
@@ -1091,10 +1091,10 @@ class _Linker:
     def _clause_subject(self, start: int, end: int) -> Span | None:
         """What a clause without a figure is about: the phrase before its verb, else after it."""
         start = max(start, end - WINDOW)
-        verb = _governing_verb(self.masked[start:end], self.rules)
+        verb = _governing_verb(self.masked, start, end, self.rules)
         if verb is None:
             return None
-        v_start, v_end = start + verb.start(), start + verb.end()
+        v_start, v_end = verb.span()
         end_before = self._trim(start, v_start)
         s = _np_start(self.masked, start, end_before, ())
         if self._subject_like(s, end_before):
@@ -1225,7 +1225,7 @@ class _Linker:
             elif paragraph.open_part is not None and paragraph.open_part[0].unit == q.unit:
                 # a 其中 list runs on over ； with items of a name and a figure (其他收入112.76万元),
                 # or of the parts' own verb (其中，公路完成投资…；水路完成投资…)
-                verb = _governing_verb(self.masked[max(ss, q.start - WINDOW):q.start], self.rules)
+                verb = _governing_verb(self.masked, max(ss, q.start - WINDOW), q.start, self.rules)
                 if verb is None or verb.group() == paragraph.part_verb:
                     total = paragraph.open_part
         if total is None or total[0] is q:
@@ -1307,6 +1307,12 @@ def link(analysis: Analysis, doc_id: str, reports: Sequence[ReportInfo] = (),
     return _Linker(analysis, doc_id, reports, table_regions, source_mentions).link()
 
 
+@lru_cache(maxsize=1024)
+def _org_place(org: str) -> str | None:
+    """entities.place_of an organisation, kept per organisation: a name that recurs report after report."""
+    return place_of(org)
+
+
 @lru_cache(maxsize=4096)
 def _road_in(subject: str) -> str | None:
     """The route code a subject names (G569武仙公路 -> G569, 国道318线… -> G318); None
@@ -1329,22 +1335,24 @@ def _outside(matches: Iterable["re.Match[str]"], spans: list[Span]) -> list["re.
     return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in spans)]
 
 
-def _governing_verb(before: str, rules: LinkRules, names: Sequence[Span] = ()) -> "regex.Match[str] | None":
-    """The money-trail verb nearest the quantity, else the clause's first verb: verbs
-    later in the clause are mostly inside the noun phrase (实施养护维修工程627公里). A verb
-    inside a fixed term (一般公共预算) or a name (`names`, offsets into `before`:
-    省道215…升级改造工程) is not one."""
-    fixed = [m.span() for m in rules.fixed_terms.finditer(before)]
+def _governing_verb(text: str, start: int, end: int, rules: LinkRules,
+                    names: Sequence[Span] = ()) -> "re.Match[str] | None":
+    """The money-trail verb in text[start:end] nearest the quantity (at `end`), else the
+    clause's first verb: verbs later in the clause are mostly inside the noun phrase
+    (实施养护维修工程627公里). A verb inside a fixed term (一般公共预算) or a name (`names`:
+    省道215…升级改造工程) is not one. The word lists are plain alternations, so a window
+    finds what its slice would."""
+    fixed = [m.span() for m in rules.fixed_terms.finditer(text, start, end)]
     fixed.extend(names)
-    trail = _outside(rules.trail_verbs.finditer(before), fixed)
+    trail = _outside(rules.trail_verbs.finditer(text, start, end), fixed)
     if trail:
         return trail[-1]
-    verbs = _outside(rules.verbs.finditer(before), fixed)
+    verbs = _outside(rules.verbs.finditer(text, start, end), fixed)
     if not verbs:
         return None
-    links = rules.attribute_links.search(before)
+    links = rules.attribute_links.search(text, start, end)
     last = verbs[-1]
-    if (len(verbs) > 1 and last.end() == (links.start() if links else len(before))
+    if (len(verbs) > 1 and last.end() == (links.start() if links else end)
             and last.group() not in name_rules().name_words
             and pos_tagger().word_tag_tab.get(last.group()) != "vn"):  # 完成交通固定资产投资: 投资 is the object
         return last  # 干线改造工程完成31.2亿元: the verb right before the figure (not a works noun: 日常养护)
