@@ -290,53 +290,69 @@ def _is_cut(text: str, pos: int) -> bool:
     return after != " " or before.isspace()  # a single space folds into the word before it
 
 
+class _Marks(dict):
+    """width -> the bytes marking a token of that width (made on first use): `first` at its
+    first character, `rest` at the others, or the reverse."""
+
+    def __init__(self, first: bytes, rest: bytes, at_end: bool):
+        super().__init__()
+        self.first, self.rest, self.at_end = first, rest, at_end
+
+    def __missing__(self, width: int) -> bytes:
+        marks = self[width] = self.rest * (width - 1) + self.first if self.at_end else self.first + self.rest * (width - 1)
+        return marks
+
+
+# ClauseTokens' marks: in `_starts`, 0 where nothing is segmented yet, _TOKEN where a token
+# starts, _INSIDE at its other characters (and at a folded space); in `_ends`, _TOKEN where one ends
+_INSIDE, _TOKEN = 1, 2
+_START_MARKS = _Marks(bytes([_TOKEN]), bytes([_INSIDE]), at_end=False)
+_END_MARKS = _Marks(bytes([_TOKEN]), bytes(1), at_end=True)
+
+
 class ClauseTokens(Tokens):
     """The Tokens of the Doc of `text`, segmented clause by clause where they are asked
     for: a clause runs between delimiters (_DELIMITER, _is_cut), across which no word
     and no folded space reaches, so its words are the same alone as in the whole text.
-    Rules that read a few places of a text segment only the clauses around them."""
+    Rules that read a few places of a text segment only the clauses around them.
+
+    What is segmented is kept as marks per character (two bytearrays of the text's
+    length): a clause's words are marked by slices built in C, and a query is a byte
+    read or a short find, with no per-word Python work."""
 
     def __init__(self, text: str):
         self.text = text
-        self.clause_starts: list[int] = []  # the clauses segmented so far, ascending
-        self.clause_ends: list[int] = []
-        self._clause_words: list[list[int]] = []  # the token starts of each of them
-        # every token segmented so far, by its end and by its start: the name rules ask
-        # mostly about the words of a clause already segmented, answered by one lookup
-        self._start_of: dict[int, int] = {}
-        self._end_of: dict[int, int] = {}
+        self._starts = bytearray(len(text))
+        self._ends = bytearray(len(text) + 1)
 
-    def segmented(self) -> list[tuple[int, int]]:
-        """(start, end) of every token segmented so far, in order."""
-        return sorted(self._end_of.items())
+    def segmented(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every token segmented so far that starts in [start, end), in order."""
+        out, find = [], self._starts.find
+        stop = len(self.text) if end is None else end
+        pos = find(_TOKEN, start, stop)
+        while pos >= 0:
+            out.append((pos, self._ends.find(_TOKEN, pos + 1)))
+            pos = find(_TOKEN, pos + 1, stop)
+        return out
 
-    def _segment(self, pos: int) -> int:
-        """The index of the clause that holds `pos` (segmented now, unless it was
-        already), or -1 for a position outside the text."""
-        if not 0 <= pos < len(self.text):
-            return -1
-        k = bisect_right(self.clause_starts, pos) - 1
-        if k >= 0 and pos < self.clause_ends[k]:
-            return k
+    def _segment(self, pos: int) -> None:
+        """Segment the clause that holds `pos`, unless it was already (or `pos` is outside the text)."""
+        if not 0 <= pos < len(self.text) or self._starts[pos]:
+            return
         start, end = self._clause(pos)
         token_words = words(self.text[start:end])
         if " " in token_words:
             token_words, spaces = fold_spaces(token_words)
             widths = list(map(len, token_words))
             starts = list(accumulate(map(add, widths, spaces), initial=start))
-            del starts[-1]
-            ends = list(map(add, starts, widths))
+            self._starts[start:end] = bytes([_INSIDE]) * (end - start)
+            for token_start, width in zip(starts, widths):
+                self._starts[token_start] = _TOKEN
+                self._ends[token_start + width] = _TOKEN
         else:  # no space folded: each word ends where the next starts
-            ends = list(accumulate(map(len, token_words), initial=start))
-            starts = ends[:-1]
-            del ends[0]
-        self._start_of.update(zip(ends, starts))
-        self._end_of.update(zip(starts, ends))
-        k += 1
-        self.clause_starts.insert(k, start)
-        self.clause_ends.insert(k, end)
-        self._clause_words.insert(k, starts)
-        return k
+            widths = list(map(len, token_words))
+            self._starts[start:end] = b"".join(map(_START_MARKS.__getitem__, widths))
+            self._ends[start + 1:end + 1] = b"".join(map(_END_MARKS.__getitem__, widths))
 
     def _clause(self, pos: int) -> tuple[int, int]:
         """(start, end) of the clause that holds `pos`; the searches stay within it but
@@ -347,26 +363,30 @@ class ClauseTokens(Tokens):
         start = pos
         while (after := _NEXT_DELIMITER.search(text, start)) and not _is_cut(text, after.end()):
             start = after.end()
-        return (before.end() if before else 0), (after.end() if after else len(text))
+        return (before.end() if before else 0), (after.end() if after else len(self.text))
 
     def _is_mark(self, pos: int) -> bool:
         return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
 
     # (each query looks among the tokens segmented first: most are answered there)
     def ending_at(self, pos: int) -> int | None:
-        start = self._start_of.get(pos)
-        if start is None:
+        if not 0 < pos <= len(self.text):
+            return None
+        if not self._ends[pos]:
             if self._is_mark(pos - 1):
                 return pos - 1
             self._segment(pos - 1)  # the token ending at pos holds pos - 1
-            start = self._start_of.get(pos)
-        return start
+            if not self._ends[pos]:
+                return None
+        return self._starts.rfind(_TOKEN, 0, pos)
 
     def starts_at(self, pos: int) -> bool:
-        if pos in self._end_of or self._is_mark(pos) or self._follows_cut(pos):
+        if not 0 <= pos < len(self.text):
+            return False
+        if self._starts[pos] == _TOKEN or self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
-        return pos in self._end_of
+        return self._starts[pos] == _TOKEN
 
     def _follows_cut(self, pos: int) -> bool:
         """Whether a word starts at `pos` just after a delimiter, known without segmenting
@@ -376,27 +396,22 @@ class ClauseTokens(Tokens):
                 and _is_cut(text, pos))
 
     def containing(self, pos: int) -> tuple[int, int] | None:
-        end = self._end_of.get(pos)
-        if end is not None:
-            return pos, end
-        if self._is_mark(pos):
-            return pos, pos + 1
-        k = self._segment(pos)
-        if k < 0:
+        if not 0 <= pos < len(self.text):
             return None
-        starts = self._clause_words[k]
-        j = bisect_right(starts, pos) - 1
-        if j < 0:
-            return None
-        end = self._end_of[starts[j]]
-        return (starts[j], end) if pos < end else None
+        if not self._starts[pos]:
+            if self._is_mark(pos):
+                return pos, pos + 1
+            self._segment(pos)
+        # a clause starts with a token, so one starts at or before pos within it
+        start = self._starts.rfind(_TOKEN, 0, pos + 1)
+        end = self._ends.find(_TOKEN, start + 1)
+        return (start, end) if pos < end else None  # (not inside it: a folded space)
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        out = []
-        pos = max(start, 0)
-        while pos < min(end, len(self.text)):
-            k = self._segment(pos)
-            starts = self._clause_words[k]
-            out += [(s, self._end_of[s]) for s in starts[bisect_left(starts, start):bisect_left(starts, end)]]
-            pos = self.clause_ends[k]
-        return out
+        pos, stop = max(start, 0), min(end, len(self.text))
+        while pos < stop:
+            self._segment(pos)
+            pos = self._starts.find(0, pos)  # the next place not segmented yet
+            if pos < 0:
+                break
+        return self.segmented(max(start, 0), stop) if start < stop else []
