@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import add
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jieba
 import regex
@@ -254,6 +254,10 @@ class Tokens:
         k = bisect_right(self.starts, pos) - 1
         return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
 
+    def prepare(self, positions: Iterable[int]) -> None:
+        """Told the places the rules are about to ask about (ClauseTokens segments their
+        clauses at once); every token is known here already."""
+
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_left(self.starts, start)
         out = []
@@ -272,6 +276,8 @@ _LAST_DELIMITER = regex.compile(_DELIMITER, regex.V1 | regex.REVERSE)
 # A delimiter that is punctuation is a token of its own (only whitespace folds or pairs):
 # asked about, it needs no clause segmented (the name rules' walks end at one).
 _MARK = regex.compile(r"[\p{P}--[#&._%\-]]", regex.V1)
+# What ClauseTokens.prepare joins clauses with: a mark, cut as a word of its own by every segmenter.
+_JOIN = "。"
 
 
 @lru_cache(maxsize=4096)
@@ -337,10 +343,41 @@ class ClauseTokens(Tokens):
 
     def _segment(self, pos: int) -> None:
         """Segment the clause that holds `pos`, unless it was already (or `pos` is outside the text)."""
-        if not 0 <= pos < len(self.text) or self._starts[pos]:
+        if 0 <= pos < len(self.text) and not self._starts[pos]:
+            start, end = self._clause(pos)
+            self._mark(start, end, words(self.text[start:end]))
+
+    def prepare(self, positions: Iterable[int]) -> None:
+        """Segment the clauses that queries at `positions` (and just before them) will
+        need, those not segmented yet, in one call of the segmenter: the clauses joined
+        by a full stop, a word of its own that no word reaches across, are cut as they
+        are alone (as the whole text is cut clause by clause). A position that is a mark,
+        or where a word starts just after a delimiter, needs no words: it is left alone."""
+        text, spans = self.text, []
+        for pos in sorted(positions):
+            if (0 <= pos < len(text) and not self._starts[pos] and (not spans or pos >= spans[-1][1])
+                    and not self._is_mark(pos) and not self._follows_cut(pos)):
+                start, end = self._clause(pos)
+                if spans and spans[-1][1] == start:  # clauses side by side are cut as one
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
+        if not spans:
             return
-        start, end = self._clause(pos)
-        token_words = words(self.text[start:end])
+        if len(spans) == 1:
+            self._mark(*spans[0], words(text[spans[0][0]:spans[0][1]]))
+            return
+        all_words = words(_JOIN.join([text[start:end] for start, end in spans]))
+        word_ends = list(accumulate(map(len, all_words)))
+        first = joined_end = 0
+        for start, end in spans:
+            joined_end += end - start
+            last = bisect_left(word_ends, joined_end, first)  # the clause's last word: then the full stop
+            self._mark(start, end, all_words[first:last + 1])
+            first, joined_end = last + 2, joined_end + len(_JOIN)
+
+    def _mark(self, start: int, end: int, token_words: list[str]) -> None:
+        """Mark the words of text[start:end], a clause (or clauses side by side)."""
         if " " in token_words:
             token_words, spaces = fold_spaces(token_words)
             widths = list(map(len, token_words))

@@ -169,9 +169,9 @@ def _is_reference(text: str, start: int, tokens: Tokens, r: NameRules) -> bool:
 def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
-    for m in r.org_core.finditer(text):
-        if not r.departmental.search(m.group("body")):
-            continue
+    core = [m for m in r.org_core.finditer(text) if r.departmental.search(m.group("body"))]
+    tokens.prepare([m.start() for m in core])  # each asks for the word before it
+    for m in core:
         s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not prefixed and not m.group().endswith(r.strong):
             continue
@@ -316,10 +316,11 @@ def _stop_word_before(text: str, pos: int, stop: int, end: int, r: NameRules) ->
     return written is not None and written.start() < end
 
 
-def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
-    """Routes named by their ends without a code: 南充至广安高速公路扩容工程."""
+def _route_word_projects(text: str, routes: list[re.Match[str]], tokens: Tokens, blockers: list[int],
+                         r: NameRules) -> list[Mention]:
+    """Routes named by their ends without a code (`routes`: the _ROUTE_TO matches): 南充至广安高速公路扩容工程."""
     found = []
-    for m in _ROUTE_TO.finditer(text):
+    for m in routes:
         start = _name_start(text, m.start(), r.route_place_chars, tokens, blockers, r)
         if m.start() - start < 2:
             continue
@@ -339,15 +340,18 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
         if project:
             found.append(project)
     blockers = sorted(m.end for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO"))
-    found += _route_word_projects(text, tokens, blockers, r)
-    for m in r.facility_ends.finditer(text):
+    routes = list(_ROUTE_TO.finditer(text))
+    facilities = list(r.facility_ends.finditer(text))
+    budgets = [m for m in r.budget_ends.finditer(text) if not text.startswith(r.not_followed_by, m.end())]
+    # each name is read leftwards from its end word: the words there, segmented at once
+    tokens.prepare([m.start() for m in routes] + [m.start() for m in facilities] + [m.start() for m in budgets])
+    found += _route_word_projects(text, routes, tokens, blockers, r)
+    for m in facilities:
         s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r), m.start())
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
-    for m in r.budget_ends.finditer(text):
+    for m in budgets:
         start, end = m.span()
-        if text.startswith(r.not_followed_by, end):
-            continue
         s = _name_start(text, start, MAX_PROJECT_CHARS, tokens, blockers, r)
         if start - s < 2:
             continue  # (most end words: a part this short is no budget name, whatever follows the word)
