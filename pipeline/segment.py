@@ -286,6 +286,12 @@ def _is_mark(char: str) -> bool:
     return _MARK.match(char) is not None
 
 
+@lru_cache(maxsize=4096)
+def _is_delimiter(char: str) -> bool:
+    """(asked before every word the name rules read: looked up once per character)"""
+    return _NEXT_DELIMITER.match(char) is not None
+
+
 def _is_cut(text: str, pos: int) -> bool:
     """Whether the words end at `pos`, just after a delimiter."""
     if pos >= len(text):
@@ -351,12 +357,12 @@ class ClauseTokens(Tokens):
         """Segment the clauses that queries at `positions` (and just before them) will
         need, those not segmented yet, in one call of the segmenter: the clauses joined
         by a full stop, a word of its own that no word reaches across, are cut as they
-        are alone (as the whole text is cut clause by clause). A position that is a mark,
-        or where a word starts just after a delimiter, needs no words: it is left alone."""
+        are alone (as the whole text is cut clause by clause). A position where a word
+        starts just after a delimiter needs no words: it is left alone."""
         text, spans = self.text, []
         for pos in sorted(positions):
             if (0 <= pos < len(text) and not self._starts[pos] and (not spans or pos >= spans[-1][1])
-                    and not self._is_mark(pos) and not self._follows_cut(pos)):
+                    and not self._follows_cut(pos)):
                 start, end = self._clause(pos)
                 if spans and spans[-1][1] == start:  # clauses side by side are cut as one
                     spans[-1] = (spans[-1][0], end)
@@ -429,8 +435,7 @@ class ClauseTokens(Tokens):
         """Whether a word starts at `pos` just after a delimiter, known without segmenting
         (a single space there may fold into the word before: that one is left to the words)."""
         text = self.text
-        return (0 < pos < len(text) and text[pos] != " " and _NEXT_DELIMITER.match(text, pos - 1) is not None
-                and _is_cut(text, pos))
+        return 0 < pos < len(text) and text[pos] != " " and _is_delimiter(text[pos - 1]) and _is_cut(text, pos)
 
     def containing(self, pos: int) -> tuple[int, int] | None:
         if not 0 <= pos < len(self.text):

@@ -256,7 +256,13 @@ def _non_generic(part: str, r: NameRules) -> bool:
     if len(part) < 2:
         return False
     rest = r.generic_parts.sub("", part)
-    return len(rest) >= 2 and len(_HAN.findall(rest)) >= 2
+    return len(rest) >= 2 and sum(map(_is_han, rest)) >= 2
+
+
+@lru_cache(maxsize=None)
+def _is_han(char: str) -> bool:
+    """(counted over every name's own part: looked up once per character)"""
+    return _HAN.match(char) is not None
 
 
 def _strip_numbering(text: str, s: int, end: int) -> int:
