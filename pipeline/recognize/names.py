@@ -17,7 +17,7 @@ import regex
 from ..errors import ModelError
 from ..resources import lookup
 from ..segment import Tokens, pos_tagger
-from .guard import Guarded, Pattern, bounded, guarded
+from .guard import Guarded, Pattern, bounded, for_re, guarded
 from .mention import Mention
 from .patterns import alternation
 
@@ -240,7 +240,8 @@ _NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|
 _NUMBERING_FIRST = guarded(r"[(（一二三四五六七八九十\d)）]")  # the characters a _NUMBERING match begins with
 _HAN = guarded(r"\p{Han}")
 # `至` between two names joins a route: 张掖至肃南
-_ROUTE_TO = guarded(r"(?<=\p{Han})至(?=\p{Han})")
+# (on re, 至 first: the scan jumps from one 至 to the next)
+_ROUTE_TO = re.compile(for_re(r"至(?<=\p{Han}至)(?=\p{Han})"))
 
 
 def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
@@ -291,9 +292,9 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     pos = scan_from
     while pos < len(text) and text[pos] in " 线":
         pos += 1
-    stop = pos
-    while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
-        stop += 1
+    limit = min(len(text), pos + MAX_PROJECT_CHARS)
+    boundary = _BOUNDARY.search(text, pos, limit)
+    stop = boundary.start() if boundary else limit
     last = _last_match(r.road_ends, text, pos, stop)
     if last is not None and last.end() > pos and _stop_word_before(text, pos, stop, last.end(), r):
         for ts, te in tokens.within(pos, stop):
