@@ -302,24 +302,11 @@ def _is_cut(text: str, pos: int) -> bool:
     return after != " " or before.isspace()  # a single space folds into the word before it
 
 
-class _Marks(dict):
-    """width -> the bytes marking a token of that width (made on first use): `first` at its
-    first character, `rest` at the others, or the reverse."""
-
-    def __init__(self, first: bytes, rest: bytes, at_end: bool):
-        super().__init__()
-        self.first, self.rest, self.at_end = first, rest, at_end
-
-    def __missing__(self, width: int) -> bytes:
-        marks = self[width] = self.rest * (width - 1) + self.first if self.at_end else self.first + self.rest * (width - 1)
-        return marks
-
-
-# ClauseTokens' marks: in `_starts`, 0 where nothing is segmented yet, _TOKEN where a token
-# starts, _INSIDE at its other characters (and at a folded space); in `_ends`, _TOKEN where one ends
-_INSIDE, _TOKEN = 1, 2
-_START_MARKS = _Marks(bytes([_TOKEN]), bytes([_INSIDE]), at_end=False)
-_END_MARKS = _Marks(bytes([_TOKEN]), bytes(1), at_end=True)
+# ClauseTokens' mark per character: nothing segmented there yet, the first character of a
+# token, another character of one, a space folded into the token before it.
+_UNSEEN, _FIRST, _INSIDE, _FOLDED = 0, 1, 2, 3
+# where a token that starts before ends: at the first character not inside it
+_TOKEN_END = re.compile(b"[^%c]" % _INSIDE)
 
 
 class ClauseTokens(Tokens):
@@ -328,28 +315,31 @@ class ClauseTokens(Tokens):
     and no folded space reaches, so its words are the same alone as in the whole text.
     Rules that read a few places of a text segment only the clauses around them.
 
-    What is segmented is kept as marks per character (two bytearrays of the text's
-    length): a clause's words are marked by slices built in C, and a query is a byte
-    read or a short find, with no per-word Python work."""
+    What is segmented is kept as a mark per character (a bytearray of the text's
+    length): a query is a byte read or a short find."""
 
     def __init__(self, text: str):
         self.text = text
-        self._starts = bytearray(len(text))
-        self._ends = bytearray(len(text) + 1)
+        self._marks = bytearray(len(text))
+
+    def _end(self, start: int) -> int:
+        """The end of the segmented token that starts at `start`."""
+        after = _TOKEN_END.search(self._marks, start + 1)
+        return after.start() if after else len(self.text)
 
     def segmented(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """(start, end) of every token segmented so far that starts in [start, end), in order."""
-        out, find = [], self._starts.find
+        out, find = [], self._marks.find
         stop = len(self.text) if end is None else end
-        pos = find(_TOKEN, start, stop)
+        pos = find(_FIRST, start, stop)
         while pos >= 0:
-            out.append((pos, self._ends.find(_TOKEN, pos + 1)))
-            pos = find(_TOKEN, pos + 1, stop)
+            out.append((pos, self._end(pos)))
+            pos = find(_FIRST, pos + 1, stop)
         return out
 
     def _segment(self, pos: int) -> None:
         """Segment the clause that holds `pos`, unless it was already (or `pos` is outside the text)."""
-        if 0 <= pos < len(self.text) and not self._starts[pos]:
+        if 0 <= pos < len(self.text) and not self._marks[pos]:
             start, end = self._clause(pos)
             self._mark(start, end, words(self.text[start:end]))
 
@@ -361,7 +351,7 @@ class ClauseTokens(Tokens):
         starts just after a delimiter needs no words: it is left alone."""
         text, spans = self.text, []
         for pos in sorted(positions):
-            if (0 <= pos < len(text) and not self._starts[pos] and (not spans or pos >= spans[-1][1])
+            if (0 <= pos < len(text) and not self._marks[pos] and (not spans or pos >= spans[-1][1])
                     and not self._follows_cut(pos)):
                 start, end = self._clause(pos)
                 if spans and spans[-1][1] == start:  # clauses side by side are cut as one
@@ -384,18 +374,18 @@ class ClauseTokens(Tokens):
 
     def _mark(self, start: int, end: int, token_words: list[str]) -> None:
         """Mark the words of text[start:end], a clause (or clauses side by side)."""
+        marks = self._marks
+        marks[start:end] = bytes([_INSIDE]) * (end - start)
         if " " in token_words:
             token_words, spaces = fold_spaces(token_words)
             widths = list(map(len, token_words))
-            starts = list(accumulate(map(add, widths, spaces), initial=start))
-            self._starts[start:end] = bytes([_INSIDE]) * (end - start)
-            for token_start, width in zip(starts, widths):
-                self._starts[token_start] = _TOKEN
-                self._ends[token_start + width] = _TOKEN
-        else:  # no space folded: each word ends where the next starts
-            widths = list(map(len, token_words))
-            self._starts[start:end] = b"".join(map(_START_MARKS.__getitem__, widths))
-            self._ends[start + 1:end + 1] = b"".join(map(_END_MARKS.__getitem__, widths))
+            for token_start, width, space in zip(accumulate(map(add, widths, spaces), initial=start), widths, spaces):
+                marks[token_start] = _FIRST
+                if space:
+                    marks[token_start + width] = _FOLDED
+        else:  # no space folded: each word starts where the one before ends
+            for token_start in accumulate(map(len, token_words[:-1]), initial=start):
+                marks[token_start] = _FIRST
 
     def _clause(self, pos: int) -> tuple[int, int]:
         """(start, end) of the clause that holds `pos`; the searches stay within it but
@@ -415,21 +405,23 @@ class ClauseTokens(Tokens):
     def ending_at(self, pos: int) -> int | None:
         if not 0 < pos <= len(self.text):
             return None
-        if not self._ends[pos]:
+        marks = self._marks
+        if not marks[pos - 1]:
             if self._is_mark(pos - 1):
                 return pos - 1
             self._segment(pos - 1)  # the token ending at pos holds pos - 1
-            if not self._ends[pos]:
-                return None
-        return self._starts.rfind(_TOKEN, 0, pos)
+        # a token ends at pos when pos - 1 is in one and pos is not inside it
+        if marks[pos - 1] == _FOLDED or (pos < len(marks) and marks[pos] == _INSIDE):
+            return None
+        return marks.rfind(_FIRST, 0, pos)
 
     def starts_at(self, pos: int) -> bool:
         if not 0 <= pos < len(self.text):
             return False
-        if self._starts[pos] == _TOKEN or self._is_mark(pos) or self._follows_cut(pos):
+        if self._marks[pos] == _FIRST or self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
-        return self._starts[pos] == _TOKEN
+        return self._marks[pos] == _FIRST
 
     def _follows_cut(self, pos: int) -> bool:
         """Whether a word starts at `pos` just after a delimiter, known without segmenting
@@ -440,20 +432,21 @@ class ClauseTokens(Tokens):
     def containing(self, pos: int) -> tuple[int, int] | None:
         if not 0 <= pos < len(self.text):
             return None
-        if not self._starts[pos]:
+        if not self._marks[pos]:
             if self._is_mark(pos):
                 return pos, pos + 1
             self._segment(pos)
+        if self._marks[pos] == _FOLDED:
+            return None
         # a clause starts with a token, so one starts at or before pos within it
-        start = self._starts.rfind(_TOKEN, 0, pos + 1)
-        end = self._ends.find(_TOKEN, start + 1)
-        return (start, end) if pos < end else None  # (not inside it: a folded space)
+        start = self._marks.rfind(_FIRST, 0, pos + 1)
+        return start, self._end(start)
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         pos, stop = max(start, 0), min(end, len(self.text))
         while pos < stop:
             self._segment(pos)
-            pos = self._starts.find(0, pos)  # the next place not segmented yet
+            pos = self._marks.find(_UNSEEN, pos)  # the next place not segmented yet
             if pos < 0:
                 break
         return self.segmented(max(start, 0), stop) if start < stop else []
