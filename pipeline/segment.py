@@ -407,7 +407,10 @@ class ClauseTokens(Tokens):
             return None
         marks = self._marks
         if not marks[pos - 1]:
-            if self._is_mark(pos - 1):
+            char = self.text[pos - 1]
+            if char == "\n":  # a word of its own, or with a \r before it (every segmenter's \r\n)
+                return pos - 2 if pos > 1 and self.text[pos - 2] == "\r" else pos - 1
+            if char == "\t" or _is_mark(char):  # a word of its own
                 return pos - 1
             self._segment(pos - 1)  # the token ending at pos holds pos - 1
         # a token ends at pos when pos - 1 is in one and pos is not inside it

@@ -103,3 +103,12 @@ def test_only_the_clauses_asked_about_are_segmented():
     assert tokens.ending_at(8) == doc_tokens(blank().make_doc(text)).ending_at(8)
     assert _clauses_segmented(tokens) == [(0, 9)]  # the first clause, 张掖市交通运输局，
     assert tokens.within(452, 454) and _clauses_segmented(tokens) == [(0, 9), (451, 456)]
+
+
+def test_a_line_break_or_tab_before_a_place_needs_no_words():
+    text = "张掖市交通运输局\r\n交通运输局\n\t交通运输局"
+    tokens, full = ClauseTokens(text), doc_tokens(blank().make_doc(text))
+    for pos in (10, 16, 17):  # after \r\n, after \n, after \t
+        assert tokens.ending_at(pos) == full.ending_at(pos), pos
+    assert tokens.segmented() == []
+    assert tokens.ending_at(9) is None and full.ending_at(9) is None  # inside \r\n
