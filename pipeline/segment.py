@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from itertools import accumulate, compress
 from operator import add
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import jieba
 import regex
@@ -254,6 +254,10 @@ class Tokens:
         k = bisect_right(self.starts, pos) - 1
         return (self.starts[k], self.ends[k]) if k >= 0 and pos < self.ends[k] else None
 
+    def prepare(self, positions: Iterable[int]) -> None:
+        """Told the places the rules are about to ask about (ClauseTokens segments their
+        clauses at once); every token is known here already."""
+
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
         k = bisect_left(self.starts, start)
         out = []
@@ -272,12 +276,20 @@ _LAST_DELIMITER = regex.compile(_DELIMITER, regex.V1 | regex.REVERSE)
 # A delimiter that is punctuation is a token of its own (only whitespace folds or pairs):
 # asked about, it needs no clause segmented (the name rules' walks end at one).
 _MARK = regex.compile(r"[\p{P}--[#&._%\-]]", regex.V1)
+# What ClauseTokens.prepare joins clauses with: a mark, cut as a word of its own by every segmenter.
+_JOIN = "。"
 
 
 @lru_cache(maxsize=4096)
 def _is_mark(char: str) -> bool:
     """(asked at every query of the name rules: looked up once per character)"""
     return _MARK.match(char) is not None
+
+
+@lru_cache(maxsize=4096)
+def _is_delimiter(char: str) -> bool:
+    """(asked before every word the name rules read: looked up once per character)"""
+    return _NEXT_DELIMITER.match(char) is not None
 
 
 def _is_cut(text: str, pos: int) -> bool:
@@ -290,53 +302,90 @@ def _is_cut(text: str, pos: int) -> bool:
     return after != " " or before.isspace()  # a single space folds into the word before it
 
 
+# ClauseTokens' mark per character: nothing segmented there yet, the first character of a
+# token, another character of one, a space folded into the token before it.
+_UNSEEN, _FIRST, _INSIDE, _FOLDED = 0, 1, 2, 3
+# where a token that starts before ends: at the first character not inside it
+_TOKEN_END = re.compile(b"[^%c]" % _INSIDE)
+
+
 class ClauseTokens(Tokens):
     """The Tokens of the Doc of `text`, segmented clause by clause where they are asked
     for: a clause runs between delimiters (_DELIMITER, _is_cut), across which no word
     and no folded space reaches, so its words are the same alone as in the whole text.
-    Rules that read a few places of a text segment only the clauses around them."""
+    Rules that read a few places of a text segment only the clauses around them.
+
+    What is segmented is kept as a mark per character (a bytearray of the text's
+    length): a query is a byte read or a short find."""
 
     def __init__(self, text: str):
         self.text = text
-        self.clause_starts: list[int] = []  # the clauses segmented so far, ascending
-        self.clause_ends: list[int] = []
-        self._clause_words: list[list[int]] = []  # the token starts of each of them
-        # every token segmented so far, by its end and by its start: the name rules ask
-        # mostly about the words of a clause already segmented, answered by one lookup
-        self._start_of: dict[int, int] = {}
-        self._end_of: dict[int, int] = {}
+        self._marks = bytearray(len(text))
 
-    def segmented(self) -> list[tuple[int, int]]:
-        """(start, end) of every token segmented so far, in order."""
-        return sorted(self._end_of.items())
+    def _end(self, start: int) -> int:
+        """The end of the segmented token that starts at `start`."""
+        after = _TOKEN_END.search(self._marks, start + 1)
+        return after.start() if after else len(self.text)
 
-    def _segment(self, pos: int) -> int:
-        """The index of the clause that holds `pos` (segmented now, unless it was
-        already), or -1 for a position outside the text."""
-        if not 0 <= pos < len(self.text):
-            return -1
-        k = bisect_right(self.clause_starts, pos) - 1
-        if k >= 0 and pos < self.clause_ends[k]:
-            return k
-        start, end = self._clause(pos)
-        token_words = words(self.text[start:end])
+    def segmented(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) of every token segmented so far that starts in [start, end), in order."""
+        out, find = [], self._marks.find
+        stop = len(self.text) if end is None else end
+        pos = find(_FIRST, start, stop)
+        while pos >= 0:
+            out.append((pos, self._end(pos)))
+            pos = find(_FIRST, pos + 1, stop)
+        return out
+
+    def _segment(self, pos: int) -> None:
+        """Segment the clause that holds `pos`, unless it was already (or `pos` is outside the text)."""
+        if 0 <= pos < len(self.text) and not self._marks[pos]:
+            start, end = self._clause(pos)
+            self._mark(start, end, words(self.text[start:end]))
+
+    def prepare(self, positions: Iterable[int]) -> None:
+        """Segment the clauses that queries at `positions` (and just before them) will
+        need, those not segmented yet, in one call of the segmenter: the clauses joined
+        by a full stop, a word of its own that no word reaches across, are cut as they
+        are alone (as the whole text is cut clause by clause). A position where a word
+        starts just after a delimiter needs no words: it is left alone."""
+        text, spans = self.text, []
+        for pos in sorted(positions):
+            if (0 <= pos < len(text) and not self._marks[pos] and (not spans or pos >= spans[-1][1])
+                    and not self._follows_cut(pos)):
+                start, end = self._clause(pos)
+                if spans and spans[-1][1] == start:  # clauses side by side are cut as one
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
+        if not spans:
+            return
+        if len(spans) == 1:
+            self._mark(*spans[0], words(text[spans[0][0]:spans[0][1]]))
+            return
+        all_words = words(_JOIN.join([text[start:end] for start, end in spans]))
+        word_ends = list(accumulate(map(len, all_words)))
+        first = joined_end = 0
+        for start, end in spans:
+            joined_end += end - start
+            last = bisect_left(word_ends, joined_end, first)  # the clause's last word: then the full stop
+            self._mark(start, end, all_words[first:last + 1])
+            first, joined_end = last + 2, joined_end + len(_JOIN)
+
+    def _mark(self, start: int, end: int, token_words: list[str]) -> None:
+        """Mark the words of text[start:end], a clause (or clauses side by side)."""
+        marks = self._marks
+        marks[start:end] = bytes([_INSIDE]) * (end - start)
         if " " in token_words:
             token_words, spaces = fold_spaces(token_words)
             widths = list(map(len, token_words))
-            starts = list(accumulate(map(add, widths, spaces), initial=start))
-            del starts[-1]
-            ends = list(map(add, starts, widths))
-        else:  # no space folded: each word ends where the next starts
-            ends = list(accumulate(map(len, token_words), initial=start))
-            starts = ends[:-1]
-            del ends[0]
-        self._start_of.update(zip(ends, starts))
-        self._end_of.update(zip(starts, ends))
-        k += 1
-        self.clause_starts.insert(k, start)
-        self.clause_ends.insert(k, end)
-        self._clause_words.insert(k, starts)
-        return k
+            for token_start, width, space in zip(accumulate(map(add, widths, spaces), initial=start), widths, spaces):
+                marks[token_start] = _FIRST
+                if space:
+                    marks[token_start + width] = _FOLDED
+        else:  # no space folded: each word starts where the one before ends
+            for token_start in accumulate(map(len, token_words[:-1]), initial=start):
+                marks[token_start] = _FIRST
 
     def _clause(self, pos: int) -> tuple[int, int]:
         """(start, end) of the clause that holds `pos`; the searches stay within it but
@@ -347,56 +396,60 @@ class ClauseTokens(Tokens):
         start = pos
         while (after := _NEXT_DELIMITER.search(text, start)) and not _is_cut(text, after.end()):
             start = after.end()
-        return (before.end() if before else 0), (after.end() if after else len(text))
+        return (before.end() if before else 0), (after.end() if after else len(self.text))
 
     def _is_mark(self, pos: int) -> bool:
         return 0 <= pos < len(self.text) and _is_mark(self.text[pos])
 
     # (each query looks among the tokens segmented first: most are answered there)
     def ending_at(self, pos: int) -> int | None:
-        start = self._start_of.get(pos)
-        if start is None:
-            if self._is_mark(pos - 1):
+        if not 0 < pos <= len(self.text):
+            return None
+        marks = self._marks
+        if not marks[pos - 1]:
+            char = self.text[pos - 1]
+            if char == "\n":  # a word of its own, or with a \r before it (every segmenter's \r\n)
+                return pos - 2 if pos > 1 and self.text[pos - 2] == "\r" else pos - 1
+            if char == "\t" or _is_mark(char):  # a word of its own
                 return pos - 1
             self._segment(pos - 1)  # the token ending at pos holds pos - 1
-            start = self._start_of.get(pos)
-        return start
+        # a token ends at pos when pos - 1 is in one and pos is not inside it
+        if marks[pos - 1] == _FOLDED or (pos < len(marks) and marks[pos] == _INSIDE):
+            return None
+        return marks.rfind(_FIRST, 0, pos)
 
     def starts_at(self, pos: int) -> bool:
-        if pos in self._end_of or self._is_mark(pos) or self._follows_cut(pos):
+        if not 0 <= pos < len(self.text):
+            return False
+        if self._marks[pos] == _FIRST or self._is_mark(pos) or self._follows_cut(pos):
             return True
         self._segment(pos)
-        return pos in self._end_of
+        return self._marks[pos] == _FIRST
 
     def _follows_cut(self, pos: int) -> bool:
         """Whether a word starts at `pos` just after a delimiter, known without segmenting
         (a single space there may fold into the word before: that one is left to the words)."""
         text = self.text
-        return (0 < pos < len(text) and text[pos] != " " and _NEXT_DELIMITER.match(text, pos - 1) is not None
-                and _is_cut(text, pos))
+        return 0 < pos < len(text) and text[pos] != " " and _is_delimiter(text[pos - 1]) and _is_cut(text, pos)
 
     def containing(self, pos: int) -> tuple[int, int] | None:
-        end = self._end_of.get(pos)
-        if end is not None:
-            return pos, end
-        if self._is_mark(pos):
-            return pos, pos + 1
-        k = self._segment(pos)
-        if k < 0:
+        if not 0 <= pos < len(self.text):
             return None
-        starts = self._clause_words[k]
-        j = bisect_right(starts, pos) - 1
-        if j < 0:
+        if not self._marks[pos]:
+            if self._is_mark(pos):
+                return pos, pos + 1
+            self._segment(pos)
+        if self._marks[pos] == _FOLDED:
             return None
-        end = self._end_of[starts[j]]
-        return (starts[j], end) if pos < end else None
+        # a clause starts with a token, so one starts at or before pos within it
+        start = self._marks.rfind(_FIRST, 0, pos + 1)
+        return start, self._end(start)
 
     def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        out = []
-        pos = max(start, 0)
-        while pos < min(end, len(self.text)):
-            k = self._segment(pos)
-            starts = self._clause_words[k]
-            out += [(s, self._end_of[s]) for s in starts[bisect_left(starts, start):bisect_left(starts, end)]]
-            pos = self.clause_ends[k]
-        return out
+        pos, stop = max(start, 0), min(end, len(self.text))
+        while pos < stop:
+            self._segment(pos)
+            pos = self._marks.find(_UNSEEN, pos)  # the next place not segmented yet
+            if pos < 0:
+                break
+        return self.segmented(max(start, 0), stop) if start < stop else []

@@ -30,9 +30,11 @@ long_run = st.integers(MAX_RUN - 20, 2 * MAX_RUN + 30).map(lambda n: ("交通运
 texts = st.lists(st.one_of(*[pieces] * 12, long_run), max_size=60).map("".join)
 
 
-def assert_same_answers(text: str) -> None:
+def assert_same_answers(text: str, prepared: list[int] = ()) -> None:
     full = doc_tokens(blank().make_doc(text))
     lazy = ClauseTokens(text)
+    lazy.prepare(prepared)
+    assert set(lazy.segmented()) <= set(zip(full.starts, full.ends))
     for pos in range(-1, len(text) + 2):
         assert lazy.ending_at(pos) == full.ending_at(pos), ("ending_at", pos)
         assert lazy.starts_at(pos) == full.starts_at(pos), ("starts_at", pos)
@@ -58,14 +60,55 @@ def test_clause_tokens_answer_as_the_doc_tokens(segmenter, text):
     assert_same_answers(text)
 
 
+@SETTINGS
+@given(text=texts, picks=st.lists(st.integers(0, 10_000), max_size=30))
+def test_clause_tokens_prepared_answer_as_the_doc_tokens(segmenter, text, picks):
+    # clauses segmented together, joined into one text, have the words they have alone
+    assert_same_answers(text, [pick % (len(text) + 3) - 1 for pick in picks])
+
+
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
 def test_clause_tokens_answer_as_the_doc_tokens_on_the_corpus(segmenter, path):
-    assert_same_answers(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    assert_same_answers(text)
+    assert_same_answers(text, list(range(0, len(text), 7)))
+
+
+def test_prepare_segments_the_clauses_in_one_call(monkeypatch):
+    text = "张掖市交通运输局，" * 50 + "\n" + "公路养护。" * 50
+    calls = []
+    words = segment.words
+    monkeypatch.setattr(segment, "words", lambda piece: calls.append(piece) or words(piece))
+    tokens = ClauseTokens(text)
+    tokens.prepare([3, 6, 3 + 9 * 20, 452])
+    assert len(calls) == 1
+    assert tokens.starts_at(3 + 9 * 20) and tokens.ending_at(453) == 451
+    assert _clauses_segmented(tokens) == [(0, 9), (180, 189), (451, 456)] and len(calls) == 1
+
+
+def _clauses_segmented(tokens: ClauseTokens) -> list[tuple[int, int]]:
+    """(start, end) of each run of segmented tokens that touch one another."""
+    runs: list[tuple[int, int]] = []
+    for start, end in tokens.segmented():
+        if runs and runs[-1][1] == start:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
 
 
 def test_only_the_clauses_asked_about_are_segmented():
     text = "张掖市交通运输局，" * 50 + "\n" + "公路养护。" * 50
     tokens = ClauseTokens(text)
     assert tokens.ending_at(8) == doc_tokens(blank().make_doc(text)).ending_at(8)
-    assert (tokens.clause_starts, tokens.clause_ends) == ([0], [9])  # the first clause, 张掖市交通运输局，
-    assert tokens.within(452, 454) and (tokens.clause_starts, tokens.clause_ends) == ([0, 451], [9, 456])
+    assert _clauses_segmented(tokens) == [(0, 9)]  # the first clause, 张掖市交通运输局，
+    assert tokens.within(452, 454) and _clauses_segmented(tokens) == [(0, 9), (451, 456)]
+
+
+def test_a_line_break_or_tab_before_a_place_needs_no_words():
+    text = "张掖市交通运输局\r\n交通运输局\n\t交通运输局"
+    tokens, full = ClauseTokens(text), doc_tokens(blank().make_doc(text))
+    for pos in (10, 16, 17):  # after \r\n, after \n, after \t
+        assert tokens.ending_at(pos) == full.ending_at(pos), pos
+    assert tokens.segmented() == []
+    assert tokens.ending_at(9) is None and full.ending_at(9) is None  # inside \r\n

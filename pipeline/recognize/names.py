@@ -17,7 +17,7 @@ import regex
 from ..errors import ModelError
 from ..resources import lookup
 from ..segment import Tokens, pos_tagger
-from .guard import Guarded, Pattern, bounded, guarded
+from .guard import Guarded, Pattern, bounded, for_re, guarded
 from .mention import Mention
 from .patterns import alternation
 
@@ -169,9 +169,9 @@ def _is_reference(text: str, start: int, tokens: Tokens, r: NameRules) -> bool:
 def find_orgs(text: str, tokens: Tokens) -> list[Mention]:
     r = rules()
     found: list[Mention] = []
-    for m in r.org_core.finditer(text):
-        if not r.departmental.search(m.group("body")):
-            continue
+    core = [m for m in r.org_core.finditer(text) if r.departmental.search(m.group("body"))]
+    tokens.prepare([m.start() for m in core])  # each asks for the word before it
+    for m in core:
         s, prefixed = _extend_with_place(text, m.start(), tokens, r)
         if not prefixed and not m.group().endswith(r.strong):
             continue
@@ -240,7 +240,8 @@ _NUMBERING = guarded(r"[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]|
 _NUMBERING_FIRST = guarded(r"[(（一二三四五六七八九十\d)）]")  # the characters a _NUMBERING match begins with
 _HAN = guarded(r"\p{Han}")
 # `至` between two names joins a route: 张掖至肃南
-_ROUTE_TO = guarded(r"(?<=\p{Han})至(?=\p{Han})")
+# (on re, 至 first: the scan jumps from one 至 to the next)
+_ROUTE_TO = re.compile(for_re(r"至(?<=\p{Han}至)(?=\p{Han})"))
 
 
 def _is_budget_name(part: str, end_word: str, r: NameRules) -> bool:
@@ -256,7 +257,13 @@ def _non_generic(part: str, r: NameRules) -> bool:
     if len(part) < 2:
         return False
     rest = r.generic_parts.sub("", part)
-    return len(rest) >= 2 and len(_HAN.findall(rest)) >= 2
+    return len(rest) >= 2 and sum(map(_is_han, rest)) >= 2
+
+
+@lru_cache(maxsize=None)
+def _is_han(char: str) -> bool:
+    """(counted over every name's own part: looked up once per character)"""
+    return _HAN.match(char) is not None
 
 
 def _strip_numbering(text: str, s: int, end: int) -> int:
@@ -285,9 +292,9 @@ def _section_project(text: str, start: int, scan_from: int, tokens: Tokens, r: N
     pos = scan_from
     while pos < len(text) and text[pos] in " 线":
         pos += 1
-    stop = pos
-    while stop < len(text) and stop - pos < MAX_PROJECT_CHARS and not _is_boundary(text[stop]):
-        stop += 1
+    limit = min(len(text), pos + MAX_PROJECT_CHARS)
+    boundary = _BOUNDARY.search(text, pos, limit)
+    stop = boundary.start() if boundary else limit
     last = _last_match(r.road_ends, text, pos, stop)
     if last is not None and last.end() > pos and _stop_word_before(text, pos, stop, last.end(), r):
         for ts, te in tokens.within(pos, stop):
@@ -316,10 +323,11 @@ def _stop_word_before(text: str, pos: int, stop: int, end: int, r: NameRules) ->
     return written is not None and written.start() < end
 
 
-def _route_word_projects(text: str, tokens: Tokens, blockers: list[int], r: NameRules) -> list[Mention]:
-    """Routes named by their ends without a code: 南充至广安高速公路扩容工程."""
+def _route_word_projects(text: str, routes: list[re.Match[str]], tokens: Tokens, blockers: list[int],
+                         r: NameRules) -> list[Mention]:
+    """Routes named by their ends without a code (`routes`: the _ROUTE_TO matches): 南充至广安高速公路扩容工程."""
     found = []
-    for m in _ROUTE_TO.finditer(text):
+    for m in routes:
         start = _name_start(text, m.start(), r.route_place_chars, tokens, blockers, r)
         if m.start() - start < 2:
             continue
@@ -339,15 +347,18 @@ def find_projects(text: str, tokens: Tokens, mentions: list[Mention]) -> list[Me
         if project:
             found.append(project)
     blockers = sorted(m.end for m in mentions if m.type in ("DATE", "ORG", "MONEY", "COUNT", "ROAD", "DOCNO"))
-    found += _route_word_projects(text, tokens, blockers, r)
-    for m in r.facility_ends.finditer(text):
+    routes = list(_ROUTE_TO.finditer(text))
+    facilities = list(r.facility_ends.finditer(text))
+    budgets = [m for m in r.budget_ends.finditer(text) if not text.startswith(r.not_followed_by, m.end())]
+    # each name is read leftwards from its end word: the words there, segmented at once
+    tokens.prepare([m.start() for m in routes] + [m.start() for m in facilities] + [m.start() for m in budgets])
+    found += _route_word_projects(text, routes, tokens, blockers, r)
+    for m in facilities:
         s = _strip_numbering(text, _name_start(text, m.start(), MAX_FACILITY_CHARS, tokens, blockers, r), m.start())
         if _non_generic(text[s:m.start()], r) and not _in_title_quotes(text, s):
             found.append(Mention("PROJECT", s, m.end(), text[s:m.end()]))
-    for m in r.budget_ends.finditer(text):
+    for m in budgets:
         start, end = m.span()
-        if text.startswith(r.not_followed_by, end):
-            continue
         s = _name_start(text, start, MAX_PROJECT_CHARS, tokens, blockers, r)
         if start - s < 2:
             continue  # (most end words: a part this short is no budget name, whatever follows the word)
