@@ -188,6 +188,13 @@ STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hosti
     "titles-and-amounts": lambda n: "某局2023年度某项目项目支出绩效自评报告\n预算资金5万元。\n" * (n // 30),
     "short-lines-before-titles": lambda n: ("甲\n" * 200 + "某项目自评报告\n") * (n // 408),
     "tab-continuations": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n" + "续写的指标名称\n" * (n // 8),
+    # a reader that skips to line j or mention k by walking from the first (itertools.islice)
+    # does so at every row: quadratic in one long report
+    "wrapped-tab-rows": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n" + "产出指标\t数量\t100%\t5\t5\n续写\n" * (n // 20),
+    "blank-lines-between-cells": lambda n: "三级指标\n指标值\n得分\n" + "100%\n\n" * (n // 6),
+    "blank-lines-in-a-cell-table": lambda n: "三级指标\n指标值\n得分\n100%\n" + "\n" * n + "100%\n",
+    "funds-sections": lambda n: "一、资金情况\n预算资金5万元。\n" * (n // 17),
+    "money-rows": lambda n: "年度资金总额\t5\t5\n" * (n // 11),
 }
 
 

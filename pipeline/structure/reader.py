@@ -28,7 +28,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, islice
+from itertools import accumulate
 from operator import add
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -614,9 +614,19 @@ def _join(text_of: Any, prev: Row, cells: list[Cell], end: int) -> None:
     prev.end = end
 
 
-def _next_line(reading: Reading, j: int, keep: Any) -> str | None:
-    """The first line from index j on that `keep` accepts."""
-    return next((ln for _, _, ln in islice(reading.lines, j, None) if keep(ln)), None)
+def _next_kept(reading: Reading, j: int, keep: Any) -> int:
+    """The index of the first line from index j on that `keep` accepts (len(reading) if none).
+    Indexed, not itertools.islice: islice walks from the first line to reach j, which at every
+    row of a long report is quadratic."""
+    lines = reading.lines
+    for k in range(j, len(lines)):
+        if keep(lines[k][2]):
+            return k
+    return len(lines)
+
+
+def _line_at(reading: Reading, k: int) -> str | None:
+    return reading.lines[k][2] if k < len(reading) else None
 
 
 def _grid_body(reading: Reading, j: int, table: Table) -> int:
@@ -669,7 +679,7 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
             _join(source_of, prev, [cell], e)
             j += 1
             continue
-        nxt = _next_line(reading, j + 1, lambda ln: not _skippable(ln))
+        nxt = _line_at(reading, _next_kept(reading, j + 1, lambda ln: not _skippable(ln)))
         if nxt is None or not _continues(nxt, table):
             return j
         last = next((c for c in reversed(prev.cells) if not c.blank), None)
@@ -721,9 +731,14 @@ def _line_body(reading: Reading, j: int, table: Table) -> int:
         # (a marked page number is a page number: only a skippable line can be one)
         if not line.strip() or (reading.skippable(j) and _MARKED_PAGE_NUMBER.match(line)):
             if not line.strip():
-                nxt = _next_line(reading, j + 1, str.strip)
+                # the blank lines up to the next line all read that line: skipped at once,
+                # not each scanning the rest of the run (quadratic in the run's length)
+                k = _next_kept(reading, j + 1, str.strip)
+                nxt = _line_at(reading, k)
                 if nxt is None or layout_of(nxt) != "line":
                     break
+                j = k
+                continue
             j += 1
             continue
         if reading.layout(j) != "line" or heading_at(line):

@@ -495,11 +495,11 @@ def read_form(cells: list[Cell], labels: list[int], text: str, start: int, end: 
                 p = bisect_left(labels, j)
                 continue
         elif label in rules["money_row"]:
-            values = cells[k + 1:]
+            values = cells[k + 1:k + 1 + max(len(columns), 1)]  # (not the rest of the form at each row)
             if columns and len(values) and len(values[0].key) > 12 and values[0].key[0].isdigit():
                 texts = _glued_amounts(values[0].key, columns)
             else:
-                texts = [c.key for c in values[:max(len(columns), 1)]]
+                texts = [c.key for c in values]
             _money_row(form, columns or ["budget"], texts, grid_unit or "万元")
         p += 1
     for label in rules["org"]:
@@ -564,9 +564,9 @@ def _money_trail(text: str, amounts: _Amounts, start: int, end: int, cues: Any =
     text[start:end]. Each amount reads a bounded window before it: linear in the text."""
     rules = _money_rules()
     out: dict[str, Decimal | None] = {"budget": None, "budget_full": None, "received": None, "spent": None}
-    for m in islice(amounts.mentions, bisect_left(amounts.starts, start), None):
-        if m.start >= end:
-            break
+    # a slice between two bisections, not itertools.islice, which walks from the document's
+    # first amount to reach `start`: quadratic over the reports of a long document
+    for m in amounts.mentions[bisect_left(amounts.starts, start):bisect_left(amounts.starts, end)]:
         if not isinstance(m.value, Decimal) or m.unit != "元":
             continue
         window_start = max(start, m.start - WINDOW)
