@@ -8,6 +8,7 @@ refused in one line naming the file.
 """
 from __future__ import annotations
 
+import gc
 import io
 import json
 import zipfile
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.document import process_text
+from pipeline.document import STORED_KINDS, process_text
 from pipeline.errors import InputError
 from pipeline.formats import html as html_format
 from pipeline.formats.limits import MAX_SPAN
@@ -54,6 +55,29 @@ def test_whole_pipeline_is_linear(make, size):
 def test_facts_of_a_sentence_without_a_stop_are_still_found():
     facts = process_text("东岭县交通运输局完成投资3.5亿元" * 2000, "hostile.txt").facts
     assert len(facts) > 1000 and {f.mention.value for f in facts} == {350000000}
+
+
+def test_the_extraction_makes_no_reference_cycles(corpus_dir):
+    # process_text keeps the collector off while it works: sound only while it leaves
+    # nothing for the collector to free
+    documents = [path.read_text(encoding="utf-8") for path in sorted(corpus_dir.glob("*.txt"))]
+    for text in documents:  # what is loaded once (models, caches) may hold cycles
+        process_text(text, "warm-up.txt", STORED_KINDS)
+    gc.collect()
+    gc.disable()
+    try:
+        for text in documents:
+            process_text(text, "cycles.txt", STORED_KINDS)
+            assert not gc.isenabled()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_back_on_after_an_extraction_that_fails():
+    with pytest.raises(TypeError):
+        process_text(None, "none.txt")  # type: ignore[arg-type]
+    assert gc.isenabled()
 
 
 # --- HTML ---------------------------------------------------------------------------------
