@@ -44,6 +44,8 @@ PIPELINE_CASES = [
     pytest.param(lambda n: "张财预〔2023〕57号" * n, 1_000, id="document numbers, no stop"),
     pytest.param(lambda n: "产出指标\t数量指标\t" * n, 2_000, id="one table row of many cells"),
     pytest.param(lambda n: "东岭县交通运输局完成投资\n" * n, 4_000, id="short lines joined by the normaliser"),
+    pytest.param(lambda n: "某项目2023年度项目支出绩效自评表\n项目名称\t某项目\n" + "自评得分\t优\n" * n, 6_000,
+                 id="self-score labels that give no score"),
 ]
 
 
