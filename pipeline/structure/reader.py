@@ -676,6 +676,19 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
         prev, cell = table.rows[-1], _cell(s, line)
         level = is_level(cell)
         if _row_is_open(prev) and not level:
+            # a row stays open once a line is joined to it, so the lines after this one that
+            # would be joined too are joined with it at once: one at a time, each re-reads the
+            # whole grown cell (its key), quadratic in a long run of wrapped lines
+            k = j + 1
+            while k < len(reading):
+                if reading.skippable(k):
+                    k += 1
+                    continue
+                ks, ke, kline = reading.lines[k]
+                if reading.layout(k) == table.layout or heading_at(kline) or is_level(_cell(ks, kline)):
+                    break
+                j, cell, e = k, _cell(ks, kline), ke
+                k += 1
             _join(source_of, prev, [cell], e)
             j += 1
             continue
