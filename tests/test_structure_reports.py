@@ -199,6 +199,8 @@ STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hosti
     # joined one at a time, each re-read the whole grown cell
     "wrapped-lines-of-an-open-row": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n产出指标\t数量\n" + "续写\n" * (n // 3),
     "wrapped-space-lines-of-an-open-row": lambda n: "一级指标  三级指标  年度指标值  分值  得分\n产出指标  数量\n" + "续写\n" * (n // 3),
+    "tab-lines-of-an-open-row": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n产出指标\t数量\n" + "续写\t\n" * (n // 4),
+    "pipe-lines-of-an-open-row": lambda n: "| 一级指标 | 三级指标 | 年度指标值 | 分值 | 得分 |\n| 产出指标 | 数量 | | | |\n" + "| 续写 | | | | |\n" * (n // 18),
 }
 
 
