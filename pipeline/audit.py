@@ -21,6 +21,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
+import ahocorasick
 import regex
 
 from .recognize.guard import for_re
@@ -512,34 +513,49 @@ def _mention_value(m: Mention, unit: str | None) -> Decimal | None:
     return m.value if unit and m.unit == unit else None
 
 
-def _occurrences(text: str, word: str, start: int, end: int) -> Iterator[int]:
-    """Where `word` stands in text[start:end], left to right, not overlapping."""
-    at = text.find(word, start, end)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + len(word), end)
+def _occurrences(text: str, words: Iterable[str], start: int, end: int) -> dict[str, list[int]]:
+    """Where each word stands in text[start:end], left to right, each word's places not
+    overlapping one another. One Aho-Corasick pass for all the words: a search of the
+    report per word would be quadratic in a long report of many indicators."""
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    places: dict[str, list[int]] = {word: [] for word in automaton.keys()}
+    if not places:
+        return places
+    automaton.make_automaton()
+    for last, word in automaton.iter(text, start, end):
+        at = last + 1 - len(word)
+        found = places[word]
+        if not found or at >= found[-1] + len(word):
+            found.append(at)
+    return places
+
+
+def _stated_after(view: ReportView, end: int) -> Mention | None:
+    """The quantity the text states for a name ending at `end`: the first in its clause."""
+    cfg = rules_config()["text_values"]
+    stop = rules_config()["clause_end"].search(view.source, end, end + cfg["window"])
+    limit = stop.start() if stop else end + cfg["window"]
+    after = [q for q in view.mentions_within(end, limit) if q.type in cfg["types"]]
+    # a value before a change (由83.2%提高到89.7%) is not the one the text states now
+    while len(after) > 1 and rules_config()["changed_to"].match(view.source, after[0].end):
+        after.pop(0)
+    return after[0] if after else None
 
 
 def _text_and_table(view: ReportView) -> Iterator[Finding]:
     cfg = rules_config()["text_values"]
-    clause_end = rules_config()["clause_end"]
     rep = view.report
-    for ind in view.indicators:
-        if not isinstance(ind.actual, Decimal) or len(ind.name) < cfg["min_name_chars"]:
-            continue
-        for start in _occurrences(view.source, ind.name, rep.start, rep.end):
-            end = start + len(ind.name)
-            if view.in_table(start):
-                continue
-            stop = clause_end.search(view.source, end, end + cfg["window"])
-            limit = stop.start() if stop else end + cfg["window"]
-            after = [q for q in view.mentions_within(end, limit) if q.type in cfg["types"]]
-            # a value before a change (由83.2%提高到89.7%) is not the one the text states now
-            while len(after) > 1 and rules_config()["changed_to"].match(view.source, after[0].end):
-                after.pop(0)
-            quantity = after[0] if after else None
-            if quantity is None:
-                continue
+    indicators = [ind for ind in view.indicators
+                  if isinstance(ind.actual, Decimal) and len(ind.name) >= cfg["min_name_chars"]]
+    # read once per name, not per indicator: a table's rows often share one name
+    stated: dict[str, list[tuple[int, Mention]]] = {}
+    for name, starts in _occurrences(view.source, (ind.name for ind in indicators), rep.start, rep.end).items():
+        stated[name] = [(start, quantity) for start in starts if not view.in_table(start)
+                        and (quantity := _stated_after(view, start + len(name))) is not None]
+    for ind in indicators:
+        for start, quantity in stated[ind.name]:
             value = _mention_value(quantity, ind.actual_unit)
             targets = {ind.actual, ind.target if isinstance(ind.target, Decimal) else None}
             if value is None or value in targets:

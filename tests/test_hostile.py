@@ -44,12 +44,36 @@ PIPELINE_CASES = [
     pytest.param(lambda n: "张财预〔2023〕57号" * n, 1_000, id="document numbers, no stop"),
     pytest.param(lambda n: "产出指标\t数量指标\t" * n, 2_000, id="one table row of many cells"),
     pytest.param(lambda n: "东岭县交通运输局完成投资\n" * n, 4_000, id="short lines joined by the normaliser"),
+    pytest.param(lambda n: "某项目2023年度项目支出绩效自评表\n项目名称\t某项目\n" + "自评得分\t优\n" * n, 6_000,
+                 id="self-score labels that give no score"),
 ]
 
 
 @pytest.mark.parametrize("make, size", PIPELINE_CASES)
 def test_whole_pipeline_is_linear(make, size):
     assert_linear(whole_pipeline, make, size)
+
+
+_INDICATOR_HEADER = "某局2023年度某项目项目支出绩效自评报告\n一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+
+
+def _rows_and_text(n: int) -> str:
+    rows = "".join(f"产出指标\t数量指标\t完成道路里程{i % 7}\t10公里\t12公里\t10\t10\n" for i in range(n))
+    return _INDICATOR_HEADER + rows + "".join(f"完成道路里程{i % 9}达到{i % 20}公里。\n" for i in range(n))
+
+
+# The audit reads each indicator's name where the text states it: once per name for the
+# whole report, not a search of the report per indicator (quadratic in its rows).
+AUDIT_CASES = [
+    pytest.param(lambda n: _INDICATOR_HEADER + "产出指标\t数量指标\t完成道路里程\t10公里\t12公里\t10\t10\n" * n,
+                 500, id="indicator rows of one name"),
+    pytest.param(_rows_and_text, 1_000, id="indicator rows and the text stating their names"),
+]
+
+
+@pytest.mark.parametrize("make, size", AUDIT_CASES)
+def test_the_audit_is_linear(make, size):
+    assert_linear(lambda text: process_text(text, "hostile.txt", STORED_KINDS), make, size)
 
 
 def test_facts_of_a_sentence_without_a_stop_are_still_found():

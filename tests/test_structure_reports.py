@@ -195,6 +195,12 @@ STRUCTURE_GROWING = {  # a titled report whose body is n characters of one hosti
     "blank-lines-in-a-cell-table": lambda n: "三级指标\n指标值\n得分\n100%\n" + "\n" * n + "100%\n",
     "funds-sections": lambda n: "一、资金情况\n预算资金5万元。\n" * (n // 17),
     "money-rows": lambda n: "年度资金总额\t5\t5\n" * (n // 11),
+    # a row still open (no value yet) that line after line of another layout continues:
+    # joined one at a time, each re-read the whole grown cell
+    "wrapped-lines-of-an-open-row": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n产出指标\t数量\n" + "续写\n" * (n // 3),
+    "wrapped-space-lines-of-an-open-row": lambda n: "一级指标  三级指标  年度指标值  分值  得分\n产出指标  数量\n" + "续写\n" * (n // 3),
+    "tab-lines-of-an-open-row": lambda n: "一级指标\t三级指标\t年度指标值\t分值\t得分\n产出指标\t数量\n" + "续写\t\n" * (n // 4),
+    "pipe-lines-of-an-open-row": lambda n: "| 一级指标 | 三级指标 | 年度指标值 | 分值 | 得分 |\n| 产出指标 | 数量 | | | |\n" + "| 续写 | | | | |\n" * (n // 18),
 }
 
 

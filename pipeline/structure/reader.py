@@ -662,6 +662,18 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
                 j += 1  # the header repeated after a page break
                 continue
             if table.rows and not cells[0].blank and not is_level(cells[0]) and _row_is_open(table.rows[-1]):
+                if first_filled(cells[1:]) is None:
+                    # the row stays open: the lines after that continue it only in their first
+                    # cell are joined with this one at once (one at a time, each re-reads the
+                    # whole grown cell: quadratic in a long run)
+                    k = j + 1
+                    while k < len(reading):
+                        if not reading.skippable(k):
+                            more = _first_cell_continuation(reading, k, table)
+                            if more is None:
+                                break
+                            j, cells, e = k, more, reading.lines[k][1]
+                        k += 1
                 _join(source_of, table.rows[-1], cells, e)
             else:
                 if pending is not None:
@@ -676,6 +688,19 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
         prev, cell = table.rows[-1], _cell(s, line)
         level = is_level(cell)
         if _row_is_open(prev) and not level:
+            # a row stays open once a line is joined to it, so the lines after this one that
+            # would be joined too are joined with it at once: one at a time, each re-reads the
+            # whole grown cell (its key), quadratic in a long run of wrapped lines
+            k = j + 1
+            while k < len(reading):
+                if reading.skippable(k):
+                    k += 1
+                    continue
+                ks, ke, kline = reading.lines[k]
+                if reading.layout(k) == table.layout or heading_at(kline) or is_level(_cell(ks, kline)):
+                    break
+                j, cell, e = k, _cell(ks, kline), ke
+                k += 1
             _join(source_of, prev, [cell], e)
             j += 1
             continue
@@ -693,6 +718,22 @@ def _grid_body(reading: Reading, j: int, table: Table) -> int:
             pending = cell
         j += 1
     return j
+
+
+def _first_cell_continuation(reading: Reading, k: int, table: Table) -> list[Cell] | None:
+    """Line k's cells when _grid_body joins it to an open row and the row stays open: a
+    line of the table's layout, not a header, whose first cell alone is filled and no level."""
+    s, _e, line = reading.lines[k]
+    if reading.layout(k) != table.layout:
+        return None
+    cells = list(reading.cells(k))
+    if table.layout == "space" and (heading_at(line) or _SENTENCE_END.search(line.strip())):
+        return None
+    if cells[0].blank or is_level(cells[0]) or first_filled(cells[1:]) is not None:
+        return None
+    if reading.holds_header_word(k) and header_roles(cells) is not None:
+        return None
+    return cells
 
 
 # A `label：value` line between rows (预算执行率得分：9.7分, 单位：万元): a form field, not a wrapped cell.

@@ -18,7 +18,6 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import islice
 from typing import Any, Sequence
 
 import regex
@@ -395,10 +394,12 @@ def _row_score(cells: list[Cell], k: int, text: str) -> Decimal | None:
     line_end = text.find("\n", cells[k].end)
     line_end = len(text) if line_end < 0 else line_end
     numbers = []
-    for cell in islice(cells, k + 1, None):
-        if cell.start >= line_end:
-            break
-        numbers.append(score_number(cell.text))
+    # indexed, not itertools.islice, which walks from the form's first cell to reach k: at
+    # every self-score label that gives no score, quadratic in the form
+    j = k + 1
+    while j < len(cells) and cells[j].start < line_end:
+        numbers.append(score_number(cells[j].text))
+        j += 1
     numbers = [n for n in numbers if n is not None]
     if numbers:
         return numbers[-1]
